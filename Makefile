@@ -1,0 +1,84 @@
+# Top-level build. `make` builds into build/; see README.md for the targets.
+#
+# Each folder adds its targets in its own build.mk. SANITIZE=1 builds the
+# same tree with AddressSanitizer and UBSan into build/asan.
+
+BUILD ?= build
+ifeq ($(SANITIZE),1)
+BUILD := build/asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	  -D_GNU_SOURCE -Iinclude -Ilibgfx/include $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+
+BIN := $(BUILD)/bin
+LIB := $(BUILD)/lib
+OBJ := $(BUILD)/obj
+TESTBIN := $(BUILD)/tests
+
+# Filled by the build.mk files.
+ALL_TARGETS :=
+TESTS :=
+
+.PHONY: all clean deps test check asan check-vm demo bench kernel
+all:
+
+include libgfx/build.mk
+include device/build.mk
+include examples/build.mk
+include compositor/build.mk
+include tests/build.mk
+-include kernel/build.mk
+
+all: $(ALL_TARGETS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Script tests are linked into the build dir so they find its binaries.
+$(TESTBIN)/%.sh: tests/%.sh
+	@mkdir -p $(@D)
+	ln -sf $(abspath $<) $@
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+deps:
+	scripts/install-deps.sh build clients vm
+
+# Host tests on the normal build, the same tests under ASan+UBSan, and the
+# VM tests with the real kernel, all counted by one runner.
+test: deps
+	$(MAKE) all
+	$(MAKE) SANITIZE=1 all
+	tests/run.sh -l build/test.log $(sort $(TESTS)) \
+		$(patsubst build/%,build/asan/%,$(sort $(TESTS))) tests/vm/check-vm.sh
+
+check: all
+	tests/run.sh -l $(BUILD)/check.log $(sort $(TESTS))
+
+asan:
+	$(MAKE) SANITIZE=1 check
+
+check-vm: all
+	tests/run.sh -l build/check-vm.log tests/vm/check-vm.sh
+
+demo:
+	scripts/install-deps.sh build clients
+	scripts/install-deps.sh window || echo "demo: no SDL2, the window output is not built"
+	$(MAKE) all
+	scripts/demo.sh
+
+bench: all
+	@mkdir -p build/bench
+	scripts/bench.sh build/bench/results.jsonl
+
+clean:
+	rm -rf build
+	-$(MAKE) -C kernel clean

@@ -1,0 +1,1 @@
+# compositor: targets added by its owner

@@ -1,0 +1,1 @@
+# device: targets added by its owner

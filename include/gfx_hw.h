@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gfx_hw.h - the reference GPU's hardware interface.
+ *
+ * The single source of truth for register offsets, interrupt bits and
+ * command encoding. Included by the kernel stub (Kbuild), libgfx and
+ * gfx-device, so it must stay free of libc. docs/hardware.md explains it.
+ *
+ * BAR2 layout: byte 0 .. GFX_REG_PAGE_SIZE-1 is the register page, the
+ * rest is VRAM. All VRAM offsets in registers and commands are BAR2
+ * offsets; any surface touching the register page is rejected.
+ * Everything is little-endian.
+ */
+#ifndef GFX_HW_H
+#define GFX_HW_H
+
+#include <linux/types.h>
+
+#define GFX_MAGIC		0x31584647u	/* "GFX1" in memory */
+#define GFX_VERSION_MAJOR	1
+#define GFX_VERSION_MINOR	0
+#define GFX_VERSION		((GFX_VERSION_MAJOR << 16) | GFX_VERSION_MINOR)
+
+#define GFX_REG_PAGE_SIZE	4096u
+#define GFX_VRAM_START		GFX_REG_PAGE_SIZE
+
+/* ---- ivshmem BAR0 (QEMU docs/specs/ivshmem-spec.rst) ---- */
+#define IVSHMEM_REG_INTR_MASK	0x00
+#define IVSHMEM_REG_INTR_STATUS	0x04
+#define IVSHMEM_REG_IV_POSITION	0x08
+#define IVSHMEM_REG_DOORBELL	0x0c
+#define IVSHMEM_BAR0_SIZE	256
+#define IVSHMEM_DOORBELL(peer, vector) (((__u32)(peer) << 16) | (vector))
+
+/* Interrupt vectors: the device rings the driver on 0, the driver the device on 0. */
+#define GFX_VECTOR_IRQ		0
+#define GFX_VECTOR_KICK		0
+#define GFX_NUM_VECTORS		1
+
+/* ---- Register page: identity (device writes once, read-only) ---- */
+#define GFX_REG_MAGIC		0x000	/* u32 GFX_MAGIC */
+#define GFX_REG_VERSION		0x004	/* u32 major << 16 | minor */
+#define GFX_REG_VRAM_SIZE	0x008	/* u64 size of BAR2, register page included */
+#define GFX_REG_CAPS		0x010	/* u32 GFX_CAP_* */
+#define GFX_REG_FORMAT_COUNT	0x014	/* u32 entries used in FORMATS */
+#define GFX_REG_FORMATS		0x018	/* u32[GFX_MAX_FORMATS] DRM fourcc */
+#define GFX_MAX_FORMATS		8
+#define GFX_REG_DEVICE_PEER	0x038	/* u32 ivshmem peer id to ring */
+#define GFX_REG_MAX_CMD_WORDS	0x03c	/* u32 longest command accepted */
+#define GFX_REG_MODE_WIDTH	0x040	/* u32 pixels */
+#define GFX_REG_MODE_HEIGHT	0x044	/* u32 lines */
+#define GFX_REG_MODE_REFRESH	0x048	/* u32 refresh rate in mHz */
+
+#define GFX_CAP_BILINEAR	(1u << 0)
+#define GFX_CAP_FORMAT_CONVERT	(1u << 1)
+#define GFX_CAP_FLIP_LOG	(1u << 2)
+
+/* ---- Register page: driver-owned control ---- */
+#define GFX_REG_CONTROL		0x080	/* u32 GFX_CTRL_* */
+#define GFX_REG_IRQ_ENABLE	0x084	/* u32 GFX_IRQ_* mask */
+#define GFX_REG_IRQ_MASTER	0x088	/* u32 1 = interrupts on (UIO irqcontrol) */
+#define GFX_REG_RING_BASE	0x090	/* u32 VRAM offset, 4 KiB aligned */
+#define GFX_REG_RING_SIZE	0x094	/* u32 bytes, power of two, >= 4 KiB */
+#define GFX_REG_RING_TAIL	0x098	/* u32 byte offset < RING_SIZE, driver */
+
+/*
+ * CONTROL is read by the device at every doorbell. RESET and SKIP are
+ * requests: the driver sets them and rings, the device clears them when done.
+ */
+#define GFX_CTRL_RING_ENABLE	(1u << 0)
+#define GFX_CTRL_RESET		(1u << 1)	/* stop, drop the ring, clear error */
+#define GFX_CTRL_SKIP		(1u << 2)	/* skip the failed command, resume */
+
+/* ---- Register page: device-owned status ---- */
+#define GFX_REG_STATUS		0x0c0	/* u32 GFX_STATUS_* */
+#define GFX_REG_IRQ_CAUSE	0x0c4	/* u32 device atomic OR, driver atomic xchg */
+#define GFX_REG_ERROR_CODE	0x0c8	/* u32 GFX_ERR_* of the stopped command */
+#define GFX_REG_ERROR_OFFSET	0x0cc	/* u32 ring byte offset of its header */
+#define GFX_REG_ERROR_COUNT	0x0d0	/* u32 monotonic */
+#define GFX_REG_RESET_COUNT	0x0d4	/* u32 monotonic */
+#define GFX_REG_FENCE_DONE	0x0d8	/* u64 last completed fence seqno */
+#define GFX_REG_VBLANK_SEQ	0x0e0	/* u64 vblanks since device start */
+#define GFX_REG_FLIP_COUNT	0x0e8	/* u64 flips latched since device start */
+#define GFX_REG_RING_HEAD	0x0f0	/* u32 byte offset of next command */
+#define GFX_REG_SCANOUT_OFFSET	0x0f4	/* u32 latched scanout, 0 = none */
+#define GFX_REG_SCANOUT_STRIDE	0x0f8	/* u32 */
+#define GFX_REG_SCANOUT_FORMAT	0x0fc	/* u32 fourcc */
+
+#define GFX_STATUS_RING_RUNNING	(1u << 0)
+#define GFX_STATUS_RING_ERROR	(1u << 1)	/* stopped at ERROR_OFFSET */
+#define GFX_STATUS_IDLE		(1u << 2)	/* head == tail, nothing pending */
+#define GFX_STATUS_FLIP_PENDING	(1u << 3)
+
+/*
+ * Logs of the last 16 vblanks and flips. Entry n % 16 is written completely
+ * before VBLANK_SEQ / FLIP_COUNT is raised to n (release order), so a reader
+ * that loads the counter (acquire), then the entry, then checks entry.seq,
+ * gets a consistent record without locks.
+ */
+#define GFX_LOG_ENTRIES		16
+#define GFX_REG_VBLANK_LOG	0x100	/* struct gfx_vblank_entry[16] */
+#define GFX_REG_FLIP_LOG	0x200	/* struct gfx_flip_entry[16] */
+
+struct gfx_vblank_entry {
+	__u64 seq;
+	__u64 time_ns;		/* device CLOCK_MONOTONIC */
+};
+
+struct gfx_flip_entry {
+	__u64 count;		/* FLIP_COUNT value of this flip */
+	__u64 vblank_seq;	/* vblank at which it was latched */
+	__u64 time_ns;		/* that vblank's timestamp */
+	__u64 user_data;	/* from the FLIP command */
+};
+
+/*
+ * Input FIFO: the device's own keyboard/pointer (its window, or gfx-ctl),
+ * as evdev events (linux/input-event-codes.h). Entry n % 128 holds event n;
+ * written before INPUT_COUNT is raised to n + 1. Pointer motion is EV_ABS
+ * ABS_X/ABS_Y in mode pixels; every batch ends with EV_SYN SYN_REPORT.
+ */
+#define GFX_INPUT_ENTRIES	128
+#define GFX_REG_INPUT_COUNT	0x400	/* u64 events written since start */
+#define GFX_REG_INPUT_LOG	0x800	/* struct gfx_input_entry[128] */
+
+struct gfx_input_entry {
+	__u64 count;		/* INPUT_COUNT after this event */
+	__u16 type;
+	__u16 code;
+	__s32 value;
+};
+
+/* Interrupt causes (IRQ_CAUSE, IRQ_ENABLE) */
+#define GFX_IRQ_VBLANK		(1u << 0)
+#define GFX_IRQ_FENCE		(1u << 1)
+#define GFX_IRQ_FLIP_DONE	(1u << 2)
+#define GFX_IRQ_ERROR		(1u << 3)
+#define GFX_IRQ_INPUT		(1u << 4)
+#define GFX_IRQ_ALL		0x1fu
+#define GFX_IRQ_NUM_CAUSES	5
+
+/* Error codes (ERROR_CODE) */
+#define GFX_ERR_NONE		0
+#define GFX_ERR_BAD_OPCODE	1	/* unknown opcode */
+#define GFX_ERR_BAD_LENGTH	2	/* length 0, wrong for opcode, or past tail */
+#define GFX_ERR_SURFACE_OOB	3	/* surface outside VRAM or in register page */
+#define GFX_ERR_RECT_OOB	4	/* rectangle outside its surface */
+#define GFX_ERR_ZERO_SIZE	5	/* zero width or height */
+#define GFX_ERR_BAD_STRIDE	6	/* stride not a multiple of 4 or too small */
+#define GFX_ERR_BAD_FORMAT	7	/* fourcc not in FORMATS */
+#define GFX_ERR_BAD_RING	8	/* RING_BASE/RING_SIZE/RING_TAIL invalid */
+#define GFX_ERR_NO_SURFACE	9	/* drawing before SET_SURFACE */
+#define GFX_ERR_BAD_MODE	10	/* FLIP surface size differs from the mode */
+
+/* ---- Command ring ----
+ *
+ * A ring of u32 words at RING_BASE. Commands may wrap: word i of the ring is
+ * at RING_BASE + (i * 4 % RING_SIZE). The driver keeps one word free, so
+ * head == tail means empty. Header word: opcode | flags << 8 | words << 16,
+ * where words counts the header too.
+ */
+#define GFX_CMD(op, flags, words) \
+	((__u32)(op) | ((__u32)(flags) << 8) | ((__u32)(words) << 16))
+#define GFX_CMD_OPCODE(hdr)	((hdr) & 0xffu)
+#define GFX_CMD_FLAGS(hdr)	(((hdr) >> 8) & 0xffu)
+#define GFX_CMD_WORDS(hdr)	((hdr) >> 16)
+
+#define GFX_OP_NOP		0x00	/* any length; payload ignored */
+#define GFX_OP_SET_SURFACE	0x01	/* offset, width, height, stride, fourcc */
+#define GFX_OP_SET_CLIP		0x02	/* n x (xy, wh); n = 0 turns clipping off */
+#define GFX_OP_FILL_RECTS	0x03	/* color, n x (xy, wh) */
+#define GFX_OP_COPY_RECTS	0x04	/* n x (src xy, dst xy, wh) */
+#define GFX_OP_BLEND_RECTS	0x05	/* alpha, n x (src xy, dst xy, wh) */
+#define GFX_OP_STRETCH_BLIT	0x06	/* sx, sy, sw, sh (16.16), dst xy, dst wh, alpha */
+#define GFX_OP_FENCE		0x07	/* seqno lo, seqno hi */
+#define GFX_OP_WAIT_VBLANK	0x08	/* no payload */
+#define GFX_OP_FLIP		0x09	/* offset, width, height, stride, fourcc, user lo, user hi */
+#define GFX_OP_COUNT		0x0a
+
+#define GFX_SET_SURFACE_WORDS	6
+#define GFX_STRETCH_BLIT_WORDS	9
+#define GFX_FENCE_WORDS		3
+#define GFX_WAIT_VBLANK_WORDS	1
+#define GFX_FLIP_WORDS		8
+
+/* Flags */
+#define GFX_SURFACE_DST		0x0	/* SET_SURFACE: destination slot */
+#define GFX_SURFACE_SRC		0x1	/* SET_SURFACE: source slot */
+#define GFX_FLAG_OVER		0x1	/* FILL, STRETCH: Porter-Duff OVER, else SRC */
+#define GFX_FLAG_BILINEAR	0x2	/* STRETCH: bilinear, else nearest */
+#define GFX_FENCE_IRQ		0x1	/* FENCE: raise GFX_IRQ_FENCE */
+
+/* Rectangles pack two u16 per word: low half x (or w), high half y (or h). */
+#define GFX_PACK(lo, hi)	(((__u32)(__u16)(lo)) | ((__u32)(__u16)(hi) << 16))
+#define GFX_LO(w)		((w) & 0xffffu)
+#define GFX_HI(w)		((w) >> 16)
+
+/* Colours are premultiplied ARGB8888; global alpha is 0..255. */
+
+/* DRM fourcc codes (same values as drm_fourcc.h) */
+#define GFX_FOURCC(a, b, c, d) \
+	((__u32)(a) | ((__u32)(b) << 8) | ((__u32)(c) << 16) | ((__u32)(d) << 24))
+#define GFX_FMT_XRGB8888	GFX_FOURCC('X', 'R', '2', '4')
+#define GFX_FMT_ARGB8888	GFX_FOURCC('A', 'R', '2', '4')
+#define GFX_FMT_XBGR8888	GFX_FOURCC('X', 'B', '2', '4')
+#define GFX_FMT_ABGR8888	GFX_FOURCC('A', 'B', '2', '4')
+#define GFX_FMT_RGB565		GFX_FOURCC('R', 'G', '1', '6')
+
+/* ---- UIO stub (kernel/uio_gfx.c) ---- */
+#define GFX_UIO_NAME		"uio_gfx"
+#define GFX_UIO_MAP_REGS	"regs"	/* BAR0 doorbell page */
+#define GFX_UIO_MAP_VRAM	"vram"	/* BAR2, write-combined */
+#define GFX_UIO_MAP_IRQ		"irq"	/* struct gfx_uio_irq_page, read-only */
+
+/*
+ * The page the stub's interrupt handler fills. Written only in the handler;
+ * `count` is raised last (release), so a reader that sees count n sees the
+ * state of interrupt n or later.
+ */
+struct gfx_uio_irq_page {
+	__u64 count;				/* handled interrupts */
+	__u64 last_ns;				/* ktime_get_ns() of the last */
+	__u32 last_cause;			/* causes taken by the last */
+	__u32 reserved;
+	__u64 cause_count[GFX_IRQ_NUM_CAUSES];	/* per cause bit */
+	__u64 cause_ns[GFX_IRQ_NUM_CAUSES];	/* last time of each */
+	__u64 spurious;				/* IRQ_NONE returns */
+};
+
+#endif /* GFX_HW_H */

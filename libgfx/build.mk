@@ -1,0 +1,1 @@
+# libgfx: targets added by its owner

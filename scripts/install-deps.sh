@@ -1,0 +1,39 @@
+#!/bin/bash
+# install-deps.sh - install the Debian packages a target needs, if missing.
+#
+# Usage: scripts/install-deps.sh GROUP...   (build, vm, clients, demo)
+# Uses apt-get as root, sudo otherwise, and names the packages if neither works.
+set -eu
+
+declare -A groups=(
+	[build]="build-essential pkg-config libwayland-dev wayland-protocols libxkbcommon-dev libevdev-dev libdrm-dev libpixman-1-dev libpng-dev xkb-data"
+	[window]="libsdl2-dev"
+	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse"
+	[clients]="weston wayland-utils foot xkb-data"
+)
+
+want=()
+for g in "$@"; do
+	[ -n "${groups[$g]+x}" ] || { echo "install-deps: unknown group '$g'" >&2; exit 2; }
+	for p in ${groups[$g]}; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || want+=("$p")
+	done
+done
+[ ${#want[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${want[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+	apt=(apt-get)
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+	apt=(sudo apt-get)
+else
+	echo "install-deps: missing Debian packages: ${want[*]}" >&2
+	echo "install-deps: run as root: apt-get install ${want[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${apt[@]}" update -qq || true
+if ! "${apt[@]}" install -y -qq --no-install-recommends "${want[@]}"; then
+	echo "install-deps: could not install: ${want[*]}" >&2
+	exit 1
+fi

@@ -1,0 +1,1 @@
+# tests: targets added by its owner

@@ -1,0 +1,40 @@
+#!/bin/bash
+# run.sh - run test programs and scripts, count their PASS/FAIL/SKIP lines.
+#
+# Usage: tests/run.sh [-l LOG] TEST...
+# Each TEST is an executable that prints "PASS name", "FAIL name: why" or
+# "SKIP name: why" per case. A test that exits non-zero without printing a
+# FAIL line (a crash, a sanitizer report, a timeout) counts as one failure.
+# Ends with the line "N passed, N failed, N skipped".
+set -u
+log=/dev/null
+[ "${1:-}" = -l ] && { log=$2; shift 2; }
+: "${TEST_TIMEOUT:=300}"
+passed=0 failed=0 skipped=0
+failures=()
+
+for t in "$@"; do
+	out=$(mktemp)
+	echo "== $t" | tee -a "$log"
+	timeout -k 10 "$TEST_TIMEOUT" "$t" >"$out" 2>>"$log"
+	rc=$?
+	cat "$out" >>"$log"
+	grep -E '^(PASS|FAIL|SKIP) ' "$out"
+	p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^SKIP ' "$out")
+	while read -r line; do failures+=("$line"); done < <(grep '^FAIL ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		why="exit status $rc"; [ "$rc" -eq 124 ] && why="timed out after ${TEST_TIMEOUT}s"
+		echo "FAIL $t: $why (stderr in $log)"
+		failures+=("FAIL $t: $why"); f=1
+	fi
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+	echo
+	echo "Failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
