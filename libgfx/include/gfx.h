@@ -149,6 +149,7 @@ enum gfx_event_type {
 	GFX_EVENT_FENCE,		/* fence_done advanced */
 	GFX_EVENT_ERROR,		/* a bad command; the ring was recovered */
 	GFX_EVENT_DEVICE_LOST,		/* the device vanished */
+	GFX_EVENT_INPUT,		/* an evdev event from the device's input FIFO */
 };
 
 struct gfx_event {
@@ -158,6 +159,9 @@ struct gfx_event {
 	uint64_t user_data;		/* FLIP_DONE: from gfx_flip() */
 	uint32_t error_code;		/* ERROR: GFX_ERR_* */
 	uint32_t error_offset;		/* ERROR: ring byte offset of the bad command */
+	uint16_t input_type;		/* INPUT: evdev type, code and value */
+	uint16_t input_code;
+	int32_t input_value;
 };
 
 typedef void (*gfx_event_handler)(struct gfx_device *dev, const struct gfx_event *ev,
@@ -169,6 +173,9 @@ int gfx_get_fd(struct gfx_device *dev);
 int gfx_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data);
 /* Turn GFX_EVENT_VBLANK delivery on or off (the interrupt is masked while off). */
 int gfx_set_vblank_events(struct gfx_device *dev, bool on);
+
+/* Turn GFX_EVENT_INPUT delivery on or off. */
+int gfx_set_input_events(struct gfx_device *dev, bool on);
 
 /* Human-readable name of a GFX_ERR_* code. */
 const char *gfx_error_name(uint32_t code);
