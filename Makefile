@@ -35,6 +35,7 @@ include examples/build.mk
 include compositor/build.mk
 include tests/build.mk
 -include kernel/build.mk
+include tools/build.mk
 
 all: $(ALL_TARGETS)
 
