@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gfx-bench - measure the GPU through libgfx against references measured in
+ * the same run (memcpy, single-thread pixman, an eventfd ping-pong).
+ *
+ * Prints a table; with --json, one JSON object per line:
+ * {"name", "value", "unit", "reference", "ratio"}. Timings are medians.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pixman.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gfx.h"
+#include "gfx_hw.h"
+
+#define W 1920
+#define H 1080
+#define FRAME_BYTES ((size_t)W * H * 4)
+#define TIMEOUT_NS (5 * 1000000000LL)
+
+struct result {
+	const char *name;
+	double value;
+	const char *unit;
+	const char *reference;	/* name of the reference result, or NULL */
+	double reference_value;
+};
+
+static struct result results[32];
+static int result_count;
+static int iterations = 30;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), compare_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void record(const char *name, double value, const char *unit,
+		   const char *reference, double reference_value)
+{
+	if (result_count < (int)(sizeof(results) / sizeof(results[0])))
+		results[result_count++] = (struct result){ name, value, unit, reference,
+							   reference_value };
+}
+
+static void die(struct gfx_device *dev, const char *what, int err)
+{
+	fprintf(stderr, "gfx-bench: %s: %s (%s)\n", what, dev ? gfx_last_error(dev) : "",
+		strerror(-err));
+	exit(1);
+}
+
+/* ---- references ---- */
+
+static double bench_memcpy(void)
+{
+	double t[64];
+	char *a = malloc(FRAME_BYTES), *b = malloc(FRAME_BYTES);
+
+	if (!a || !b)
+		exit(1);
+	memset(a, 1, FRAME_BYTES);
+	memset(b, 2, FRAME_BYTES);
+	for (int i = 0; i < iterations; i++) {
+		double t0 = now_ms();
+
+		memcpy(i % 2 ? a : b, i % 2 ? b : a, FRAME_BYTES);
+		t[i] = now_ms() - t0;
+	}
+	free(a);
+	free(b);
+	return median(t, iterations);
+}
+
+static double bench_pixman_blend(void)
+{
+	double t[64];
+	uint32_t *src = malloc(FRAME_BYTES), *dst = malloc(FRAME_BYTES);
+	pixman_image_t *s, *d;
+
+	if (!src || !dst)
+		exit(1);
+	for (size_t i = 0; i < (size_t)W * H; i++) {
+		src[i] = 0x80402010u;	/* premultiplied, half transparent */
+		dst[i] = 0xff204060u;
+	}
+	s = pixman_image_create_bits(PIXMAN_a8r8g8b8, W, H, src, W * 4);
+	d = pixman_image_create_bits(PIXMAN_x8r8g8b8, W, H, dst, W * 4);
+	for (int i = 0; i < iterations; i++) {
+		double t0 = now_ms();
+
+		pixman_image_composite32(PIXMAN_OP_OVER, s, NULL, d, 0, 0, 0, 0, 0, 0, W, H);
+		t[i] = now_ms() - t0;
+	}
+	pixman_image_unref(s);
+	pixman_image_unref(d);
+	free(src);
+	free(dst);
+	return median(t, iterations);
+}
+
+/* Round trip between two processes over two eventfds, in µs. */
+static double bench_eventfd_pingpong(void)
+{
+	int ping = eventfd(0, 0), pong = eventfd(0, 0);
+	int rounds = iterations * 20;
+	double *t = calloc(rounds, sizeof(*t));
+	uint64_t v = 1;
+	pid_t child;
+
+	if (ping < 0 || pong < 0 || !t)
+		exit(1);
+	child = fork();
+	if (child == 0) {
+		for (int i = 0; i < rounds; i++) {
+			if (read(ping, &v, 8) != 8 || write(pong, &v, 8) != 8)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < rounds; i++) {
+		double t0 = now_ms();
+
+		v = 1;
+		if (write(ping, &v, 8) != 8 || read(pong, &v, 8) != 8)
+			break;
+		t[i] = (now_ms() - t0) * 1e3;
+	}
+	waitpid(child, NULL, 0);
+	close(ping);
+	close(pong);
+	v = (uint64_t)(median(t, rounds) * 1000);
+	free(t);
+	return v / 1000.0;
+}
+
+/* ---- the GPU through libgfx ---- */
+
+static struct gfx_bo *create(struct gfx_device *dev, uint32_t w, uint32_t h, uint32_t fmt,
+			     uint32_t pixel)
+{
+	struct gfx_bo *bo;
+	int ret = gfx_bo_create(dev, w, h, fmt, &bo);
+
+	if (ret < 0)
+		die(dev, "bo_create", ret);
+	for (uint32_t y = 0; y < h; y++) {
+		uint32_t *row = (uint32_t *)((char *)bo->map + (size_t)y * bo->stride);
+
+		for (uint32_t x = 0; x < w; x++)
+			row[x] = pixel;
+	}
+	return bo;
+}
+
+/* Time one operation, emitted by emit(), from submit to its fence, in ms. */
+static double time_op(struct gfx_device *dev, void (*emit)(struct gfx_device *, void *),
+		      void *arg)
+{
+	double t[64];
+	uint64_t seq;
+	int ret;
+
+	emit(dev, arg);	/* warm-up */
+	if ((ret = gfx_finish(dev, TIMEOUT_NS)) < 0)
+		die(dev, "finish", ret);
+	for (int i = 0; i < iterations; i++) {
+		double t0 = now_ms();
+
+		emit(dev, arg);
+		if ((ret = gfx_fence(dev, true, &seq)) < 0 ||
+		    (ret = gfx_submit(dev)) < 0 ||
+		    (ret = gfx_fence_wait(dev, seq, TIMEOUT_NS)) < 0)
+			die(dev, "operation", ret);
+		t[i] = now_ms() - t0;
+	}
+	return median(t, iterations);
+}
+
+struct op_args {
+	struct gfx_bo *dst, *src;
+};
+
+static void emit_fill(struct gfx_device *dev, void *arg)
+{
+	struct op_args *a = arg;
+	struct gfx_rect r = { 0, 0, W, H };
+
+	gfx_set_dst(dev, a->dst);
+	gfx_fill(dev, GFX_SRC, 0xff336699u, &r, 1);
+}
+
+static void emit_copy(struct gfx_device *dev, void *arg)
+{
+	struct op_args *a = arg;
+	struct gfx_copy_rect r = { 0, 0, 0, 0, W, H };
+
+	gfx_set_dst(dev, a->dst);
+	gfx_set_src(dev, a->src);
+	gfx_copy(dev, &r, 1);
+}
+
+static void emit_blend(struct gfx_device *dev, void *arg)
+{
+	struct op_args *a = arg;
+	struct gfx_copy_rect r = { 0, 0, 0, 0, W, H };
+
+	gfx_set_dst(dev, a->dst);
+	gfx_set_src(dev, a->src);
+	gfx_blend(dev, 255, &r, 1);
+}
+
+static void emit_scale(struct gfx_device *dev, void *arg)
+{
+	struct op_args *a = arg;
+	struct gfx_rect r = { 0, 0, W, H };
+
+	gfx_set_dst(dev, a->dst);
+	gfx_set_src(dev, a->src);
+	gfx_stretch(dev, 0, 0, 1280 << 16, 720 << 16, &r, GFX_BILINEAR, GFX_OVER, 255);
+}
+
+/* 64x64 fills, one command each, submitted in batches; fills per second. */
+static double bench_small_fills(struct gfx_device *dev, struct gfx_bo *dst)
+{
+	const int batch = 1000, batches = iterations * 4;
+	double t0;
+	int ret;
+
+	gfx_set_dst(dev, dst);
+	if ((ret = gfx_finish(dev, TIMEOUT_NS)) < 0)
+		die(dev, "finish", ret);
+	t0 = now_ms();
+	for (int b = 0; b < batches; b++) {
+		for (int i = 0; i < batch; i++) {
+			struct gfx_rect r = { (i * 64) % (W - 64), (i / 29 * 64) % (H - 64), 64, 64 };
+
+			if ((ret = gfx_fill(dev, GFX_SRC, 0xff000000u | (i * 2654435761u >> 8),
+					    &r, 1)) < 0)
+				die(dev, "fill", ret);
+		}
+		if ((ret = gfx_submit(dev)) < 0)
+			die(dev, "submit", ret);
+	}
+	if ((ret = gfx_finish(dev, TIMEOUT_NS)) < 0)
+		die(dev, "finish", ret);
+	return batch * batches / ((now_ms() - t0) / 1e3);
+}
+
+/* Submit an empty fence with an interrupt and wait for it; µs per round trip. */
+static double bench_fence_roundtrip(struct gfx_device *dev)
+{
+	int rounds = iterations * 20;
+	double *t = calloc(rounds, sizeof(*t)), m;
+	uint64_t seq;
+	int ret;
+
+	if (!t)
+		exit(1);
+	for (int i = 0; i < rounds; i++) {
+		double t0 = now_ms();
+
+		if ((ret = gfx_fence(dev, true, &seq)) < 0 || (ret = gfx_submit(dev)) < 0 ||
+		    (ret = gfx_fence_wait(dev, seq, TIMEOUT_NS)) < 0)
+			die(dev, "fence", ret);
+		t[i] = (now_ms() - t0) * 1e3;
+	}
+	m = median(t, rounds);
+	free(t);
+	return m;
+}
+
+struct flip_state {
+	uint64_t last_seq;
+	uint64_t missed;
+	int done;
+};
+
+static void on_flip_event(struct gfx_device *dev, const struct gfx_event *ev, void *data)
+{
+	struct flip_state *s = data;
+
+	if (ev->type != GFX_EVENT_FLIP_DONE)
+		return;
+	if (s->last_seq && ev->seq > s->last_seq + 1)
+		s->missed += ev->seq - s->last_seq - 1;
+	s->last_seq = ev->seq;
+	s->done++;
+}
+
+/* Flip two buffers every vblank; count vblanks with no new frame. */
+static double bench_vblank_missed(struct gfx_device *dev, struct gfx_bo *bo[2], int frames,
+				  uint32_t width, uint32_t height)
+{
+	struct flip_state s = { 0 };
+	struct gfx_rect bar = { 0, 0, 32, height };
+	int ret;
+
+	for (int i = 0; i < frames; i++) {
+		struct gfx_bo *back = bo[i % 2];
+		int target = s.done + 1;
+
+		bar.x = (i * 8) % (width - 32);
+		gfx_set_dst(dev, back);
+		gfx_fill(dev, GFX_SRC, 0xff101010u, &(struct gfx_rect){ 0, 0, width, height }, 1);
+		gfx_fill(dev, GFX_SRC, 0xffffffffu, &bar, 1);
+		if ((ret = gfx_flip(dev, back, i)) < 0 || (ret = gfx_submit(dev)) < 0)
+			die(dev, "flip", ret);
+		/* The flip is latched at a vblank; wait as an event loop would. */
+		while (s.done < target) {
+			struct pollfd pfd = { gfx_get_fd(dev), POLLIN, 0 };
+
+			if (poll(&pfd, 1, TIMEOUT_NS / 1000000) == 0)
+				die(dev, "flip never completed", -ETIMEDOUT);
+			if ((ret = gfx_dispatch(dev, on_flip_event, &s)) < 0)
+				die(dev, "dispatch", ret);
+		}
+	}
+	return (double)s.missed;
+}
+
+static void print_results(int json)
+{
+	if (!json)
+		printf("%-24s %14s %-8s %-22s %8s\n", "name", "value", "unit", "reference", "ratio");
+	for (int i = 0; i < result_count; i++) {
+		const struct result *r = &results[i];
+		double ratio = r->reference && r->reference_value > 0 ?
+			       r->value / r->reference_value : 0;
+
+		if (json) {
+			printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", ",
+			       r->name, r->value, r->unit);
+			if (r->reference)
+				printf("\"reference\": \"%s\", \"reference_value\": %.6g, "
+				       "\"ratio\": %.4f}\n", r->reference, r->reference_value, ratio);
+			else
+				printf("\"reference\": null, \"ratio\": null}\n");
+		} else if (r->reference) {
+			printf("%-24s %14.4g %-8s %-22s %8.3f\n", r->name, r->value, r->unit,
+			       r->reference, ratio);
+		} else {
+			printf("%-24s %14.4g %-8s %-22s %8s\n", r->name, r->value, r->unit, "-", "-");
+		}
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gfx-bench [--device SPEC] [--json] [--quick] [--frames N]\n"
+		   "  --quick     few iterations (a smoke test, not a measurement)\n"
+		   "  --frames N  frames for vblank_missed (default 600)\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *spec = NULL;
+	int json = 0, frames = 600, opt, ret;
+	struct gfx_device *dev;
+	struct gfx_info info;
+	struct gfx_bo *screen, *src, *argb, *small, *flip[2];
+	struct op_args args;
+	double memcpy_ms, pixman_ms, pingpong_us, v;
+
+	while ((opt = getopt_long(argc, argv, "d:jqf:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd': spec = optarg; break;
+		case 'j': json = 1; break;
+		case 'q': iterations = 3; frames = 30; break;
+		case 'f': frames = atoi(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (frames < 2)
+		frames = 2;
+
+	ret = gfx_open(spec, &dev);
+	if (ret < 0) {
+		fprintf(stderr, "gfx-bench: cannot open the device: %s\n", strerror(-ret));
+		return 1;
+	}
+	if ((ret = gfx_get_info(dev, &info)) < 0)
+		die(dev, "info", ret);
+
+	memcpy_ms = bench_memcpy();
+	pixman_ms = bench_pixman_blend();
+	pingpong_us = bench_eventfd_pingpong();
+	record("memcpy_1080p", memcpy_ms, "ms", NULL, 0);
+	record("pixman_blend_1080p", pixman_ms, "ms", NULL, 0);
+	record("eventfd_pingpong", pingpong_us, "us", NULL, 0);
+
+	screen = create(dev, W, H, GFX_FMT_XRGB8888, 0xff204060u);
+	src = create(dev, W, H, GFX_FMT_XRGB8888, 0xff102030u);
+	argb = create(dev, W, H, GFX_FMT_ARGB8888, 0x80402010u);
+	small = create(dev, 1280, 720, GFX_FMT_ARGB8888, 0x80402010u);
+
+	args = (struct op_args){ screen, src };
+	record("fill_1080p", time_op(dev, emit_fill, &args), "ms", "memcpy_1080p", memcpy_ms);
+	record("copy_1080p", time_op(dev, emit_copy, &args), "ms", "memcpy_1080p", memcpy_ms);
+	args.src = argb;
+	v = time_op(dev, emit_blend, &args);
+	record("blend_1080p", v, "ms", "memcpy_1080p", memcpy_ms);
+	record("blend_1080p_vs_pixman", v, "ms", "pixman_blend_1080p", pixman_ms);
+	args.src = small;
+	record("scale_1080p", time_op(dev, emit_scale, &args), "ms", "memcpy_1080p", memcpy_ms);
+	record("small_fills", bench_small_fills(dev, screen), "fills/s", NULL, 0);
+	record("fence_roundtrip", bench_fence_roundtrip(dev), "us", "eventfd_pingpong",
+	       pingpong_us);
+
+	gfx_bo_destroy(dev, src);
+	gfx_bo_destroy(dev, argb);
+	gfx_bo_destroy(dev, small);
+	gfx_bo_destroy(dev, screen);
+	if ((ret = gfx_finish(dev, TIMEOUT_NS)) < 0)
+		die(dev, "finish", ret);
+	flip[0] = create(dev, info.width, info.height, GFX_FMT_XRGB8888, 0);
+	flip[1] = create(dev, info.width, info.height, GFX_FMT_XRGB8888, 0);
+	record("vblank_missed", bench_vblank_missed(dev, flip, frames, info.width, info.height),
+	       "vblanks", NULL, 0);
+
+	print_results(json);
+	gfx_close(dev);
+	return 0;
+}
