@@ -1,1 +1,39 @@
-# libgfx: targets added by its owner
+# libgfx: the user-space driver, as build/lib/libgfx.so (soname libgfx.so.1).
+#
+# Every libgfx/src/*.c is part of the library (so backend_uio.c drops in).
+# Programs link with: -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'.
+#
+# build/lib/pkgconfig/gfx.pc is relocatable (prefix = the .pc file's ../..),
+# so it serves an installed prefix (PREFIX/lib/pkgconfig, PREFIX/include,
+# PREFIX/lib) and the build tree alike, where gfx.h is copied to build/include:
+#   PKG_CONFIG_PATH=$PWD/build/lib/pkgconfig pkg-config --cflags --libs gfx
+
+LIBGFX_SRCS := $(wildcard libgfx/src/*.c)
+LIBGFX_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIBGFX_SRCS))
+LIBGFX_SO := $(LIB)/libgfx.so
+LIBGFX_SONAME := libgfx.so.1
+LIBGFX_VERSION := 1.0.0
+GFX_LIBS := -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'
+
+$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src
+
+$(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(LIBGFX_SONAME) -Wl,--no-undefined -o $@ $^ $(LDFLAGS)
+
+$(LIBGFX_SO): $(LIB)/$(LIBGFX_SONAME)
+	ln -sf $(LIBGFX_SONAME) $@
+
+$(BUILD)/include/gfx.h: libgfx/include/gfx.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(LIB)/pkgconfig/gfx.pc: libgfx/build.mk
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$${pcfiledir}/../..' 'libdir=$${prefix}/lib' \
+		'includedir=$${prefix}/include' '' 'Name: gfx' \
+		'Description: user-space driver for the reference GPU (direct rendering on UIO)' \
+		'Version: $(LIBGFX_VERSION)' 'Libs: -L$${libdir} -lgfx' \
+		'Cflags: -I$${includedir}' > $@
+
+ALL_TARGETS += $(LIBGFX_SO) $(LIB)/pkgconfig/gfx.pc $(BUILD)/include/gfx.h

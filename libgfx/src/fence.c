@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fence.c - fences, waiting for them, ring error recovery and reset.
+ *
+ * A wait reads FENCE_DONE first, spins about one device wake-up, and only
+ * then sleeps on the interrupt fd: most waits for short work end in the spin.
+ */
+#include <poll.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* The caller made room for GFX_FENCE_WORDS. */
+uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq)
+{
+	uint64_t seq = ++dev->last_seqno;
+
+	if (GFX_UNLIKELY(seq == 0))
+		seq = ++dev->last_seqno;	/* 0 means "no fence" */
+	gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_FENCE, irq ? GFX_FENCE_IRQ : 0, GFX_FENCE_WORDS));
+	gfx_ring_put(dev, 1, (uint32_t)seq);
+	gfx_ring_put(dev, 2, (uint32_t)(seq >> 32));
+	gfx_ring_advance(dev, GFX_FENCE_WORDS);
+	dev->unfenced = false;
+	if (irq)
+		dev->last_irq_seqno = seq;
+	return seq;
+}
+
+GFX_EXPORT int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
+{
+	int r;
+
+	if (GFX_UNLIKELY(dev->lost))
+		return -ENODEV;
+	r = gfx_ring_reserve(dev, GFX_FENCE_WORDS);
+	if (r < 0)
+		return r;
+	r = 0;
+	uint64_t seq = gfx_emit_fence(dev, irq);
+	if (seqno)
+		*seqno = seq;
+	return r;
+}
+
+GFX_EXPORT bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno)
+{
+	return gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno);
+}
+
+/*
+ * If the ring stopped on a bad command since we last looked: record it for
+ * gfx_last_error() and gfx_dispatch(), and skip the command so the rest of
+ * the batch runs. Returns -EIO if there was one, else 0.
+ */
+int gfx_check_ring_error(struct gfx_device *dev)
+{
+	uint32_t count = gfx_rd32(dev, GFX_REG_ERROR_COUNT);
+	uint32_t code, offset;
+
+	if (GFX_LIKELY(count == dev->seen_error_count))
+		return 0;
+	code = gfx_rd32(dev, GFX_REG_ERROR_CODE);
+	offset = gfx_rd32(dev, GFX_REG_ERROR_OFFSET);
+	dev->seen_error_count = count;
+	if (dev->errors_n < GFX_MAX_PENDING_ERRORS) {
+		dev->errors[dev->errors_n].code = code;
+		dev->errors[dev->errors_n].offset = offset;
+		dev->errors_n++;
+	}
+	if (gfx_rd32(dev, GFX_REG_STATUS) & GFX_STATUS_RING_ERROR) {
+		__atomic_fetch_or((uint32_t *)(dev->regs + GFX_REG_CONTROL), GFX_CTRL_SKIP,
+				  __ATOMIC_SEQ_CST);
+		dev->be->kick(dev->be);
+	}
+	gfx_note_causes(dev, GFX_IRQ_ERROR);
+	return gfx_set_error(dev, -EIO, "bad command at ring offset 0x%x: %s", offset,
+			     gfx_error_name(code));
+}
+
+/*
+ * Sleep on the backend's fd until an interrupt or the deadline. Returns 1
+ * after an interrupt (causes noted for gfx_dispatch), 0 at the deadline,
+ * -ENODEV when the device is gone.
+ */
+int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
+{
+	struct pollfd pfd = { .fd = dev->be->poll_fd, .events = POLLIN };
+	int64_t left = deadline_ns - gfx_now_ns();
+	struct timespec ts;
+	uint64_t irq_ns;
+	int r;
+
+	if (left < 0)
+		left = 0;
+	ts.tv_sec = left / 1000000000LL;
+	ts.tv_nsec = left % 1000000000LL;
+	r = ppoll(&pfd, 1, &ts, NULL);
+	if (r < 0)
+		return errno == EINTR ? 1 : -errno;
+	if (r == 0)
+		return 0;
+	r = dev->be->take_irq(dev->be, &irq_ns);
+	if (r < 0)
+		return gfx_lost(dev);
+	gfx_note_causes(dev, (uint32_t)r);
+	return 1;
+}
+
+GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
+{
+	int64_t start, deadline;
+	int r;
+
+	if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
+		return 0;
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	if (!gfx_seqno_passed(dev->last_seqno, seqno))
+		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted",
+				     (unsigned long long)seqno);
+	r = gfx_submit(dev);
+	if (r < 0)
+		return r;
+
+	start = gfx_now_ns();
+	deadline = timeout_ns < 0 ? INT64_MAX : start + timeout_ns;
+	do {
+		gfx_cpu_relax();
+		if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
+			return 0;
+	} while (gfx_now_ns() - start < GFX_SPIN_NS && timeout_ns != 0);
+
+	/* Sleeping needs an interrupt at or after this fence. */
+	if (!gfx_seqno_passed(dev->last_irq_seqno, seqno)) {
+		r = gfx_ring_reserve(dev, GFX_FENCE_WORDS);
+		if (r < 0)
+			return r;
+		gfx_emit_fence(dev, true);
+		gfx_submit(dev);
+	}
+	for (;;) {
+		if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
+			return 0;
+		r = gfx_check_ring_error(dev);
+		if (r < 0)
+			return r;
+		if (gfx_now_ns() >= deadline)
+			break;
+		r = gfx_wait_irq(dev, deadline);
+		if (r < 0)
+			return r;
+	}
+	if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
+		return 0;
+	return gfx_set_error(dev, -ETIMEDOUT,
+			     "fence %llu did not signal within %lld ms: GPU hang "
+			     "(fence done %llu, head 0x%x, tail 0x%x)",
+			     (unsigned long long)seqno, (long long)(timeout_ns / 1000000),
+			     (unsigned long long)gfx_rd64(dev, GFX_REG_FENCE_DONE),
+			     gfx_rd32(dev, GFX_REG_RING_HEAD), dev->published * 4);
+}
+
+GFX_EXPORT int gfx_finish(struct gfx_device *dev, int64_t timeout_ns)
+{
+	uint64_t seq;
+	int r = gfx_fence(dev, true, &seq);
+
+	if (r < 0)
+		return r;
+	return gfx_fence_wait(dev, seq, timeout_ns);
+}
+
+GFX_EXPORT int gfx_reset(struct gfx_device *dev)
+{
+	uint32_t before = gfx_rd32(dev, GFX_REG_RESET_COUNT);
+	int64_t deadline = gfx_now_ns() + GFX_RESET_TIMEOUT_NS;
+	int r;
+
+	if (dev->lost)
+		return gfx_lost(dev);
+	__atomic_fetch_or((uint32_t *)(dev->regs + GFX_REG_CONTROL), GFX_CTRL_RESET,
+			  __ATOMIC_SEQ_CST);
+	dev->be->kick(dev->be);
+	while (gfx_rd32(dev, GFX_REG_RESET_COUNT) == before) {
+		if (gfx_now_ns() >= deadline)
+			return gfx_set_error(dev, -ETIMEDOUT, "GPU reset did not complete within %lld ms",
+					     GFX_RESET_TIMEOUT_NS / 1000000);
+		/* The reset raises no interrupt: poll, but notice a lost device. */
+		r = gfx_wait_irq(dev, gfx_now_ns() + 1000000);
+		if (r < 0)
+			return r;
+	}
+	dev->seen_error_count = gfx_rd32(dev, GFX_REG_ERROR_COUNT);
+	gfx_ring_restart(dev);
+
+	/* The device forgot its surfaces; restate ours. */
+	if (dev->dst.set && (r = gfx_emit_surface(dev, GFX_SURFACE_DST, &dev->dst)) < 0)
+		return r;
+	if (dev->src.set && (r = gfx_emit_surface(dev, GFX_SURFACE_SRC, &dev->src)) < 0)
+		return r;
+
+	/* Complete every fence emitted before the reset. */
+	r = gfx_ring_reserve(dev, GFX_FENCE_WORDS);
+	if (r < 0)
+		return r;
+	gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_FENCE, GFX_FENCE_IRQ, GFX_FENCE_WORDS));
+	gfx_ring_put(dev, 1, (uint32_t)dev->last_seqno);
+	gfx_ring_put(dev, 2, (uint32_t)(dev->last_seqno >> 32));
+	gfx_ring_advance(dev, GFX_FENCE_WORDS);
+	dev->unfenced = false;
+	dev->last_irq_seqno = dev->last_seqno;
+	return gfx_submit(dev);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - libgfx's private state and the inline hot paths shared by
+ * its source files (register access, ring space, word stores).
+ */
+#ifndef GFX_INTERNAL_H
+#define GFX_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "gfx.h"
+#include "gfx_hw.h"
+#include "backend.h"
+
+#define GFX_EXPORT __attribute__((visibility("default")))
+#define GFX_LIKELY(x) __builtin_expect(!!(x), 1)
+#define GFX_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#define GFX_RING_BYTES		(256u * 1024)
+#define GFX_BO_ALIGN		4096u
+#define GFX_STRIDE_ALIGN	64u
+#define GFX_SPIN_NS		50000	/* > one device wake-up (~25-30 us) */
+#define GFX_RESET_TIMEOUT_NS	2000000000LL
+#define GFX_MAX_PENDING_ERRORS	16
+
+/* A free or deferred VRAM range. */
+struct gfx_range {
+	uint32_t offset, size;
+	uint64_t seqno;		/* deferred frees: fence to pass first */
+};
+
+/* What libgfx knows of a surface slot, to catch bad arguments early. */
+struct gfx_surface_state {
+	bool set;
+	uint32_t offset, width, height, stride, format;
+};
+
+struct gfx_device {
+	struct gfx_backend *be;
+	volatile uint8_t *regs;		/* BAR2: register page, then VRAM */
+	uint64_t vram_size;
+
+	/* Ring: all positions in words; tail is local until gfx_submit(). */
+	volatile uint32_t *ring;
+	uint32_t ring_offset;		/* VRAM offset */
+	uint32_t ring_words, ring_mask;
+	uint32_t tail;			/* next word to write */
+	uint32_t published;		/* tail the device knows */
+	uint32_t space;			/* words known free after tail (cached) */
+	uint32_t max_cmd_words;
+
+	/* Fences */
+	uint64_t last_seqno;		/* last emitted */
+	uint64_t last_irq_seqno;	/* last emitted with GFX_FENCE_IRQ */
+	bool unfenced;			/* commands emitted since the last fence */
+
+	struct gfx_surface_state dst, src;
+
+	/* Allocator: free ranges sorted by offset; deferred frees in fence order. */
+	struct gfx_range *free_list;
+	unsigned int free_n, free_cap;
+	struct gfx_range *deferred;
+	unsigned int deferred_n, deferred_cap;
+
+	/* Events */
+	int event_fd;			/* epoll: backend poll_fd + notify_fd */
+	int notify_fd;			/* eventfd: events taken by a wait, not yet dispatched */
+	uint32_t irq_enable;
+	int vblank_refs;
+	bool vblank_events, input_events;
+	uint64_t seen_flip, seen_vblank, seen_fence, seen_input;
+	uint32_t seen_error_count;
+	struct { uint32_t code, offset; } errors[GFX_MAX_PENDING_ERRORS];
+	unsigned int errors_n;
+	bool lost, lost_reported;
+
+	char err[256];
+};
+
+/* ---- registers ---- */
+
+static inline volatile uint32_t *gfx_reg32(struct gfx_device *dev, uint32_t off)
+{
+	return (volatile uint32_t *)(dev->regs + off);
+}
+
+static inline uint32_t gfx_rd32(struct gfx_device *dev, uint32_t off)
+{
+	return __atomic_load_n((uint32_t *)(dev->regs + off), __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t gfx_rd64(struct gfx_device *dev, uint32_t off)
+{
+	return __atomic_load_n((uint64_t *)(dev->regs + off), __ATOMIC_ACQUIRE);
+}
+
+static inline void gfx_wr32(struct gfx_device *dev, uint32_t off, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(dev->regs + off), v, __ATOMIC_RELEASE);
+}
+
+static inline void gfx_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+static inline int64_t gfx_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- errors (device.c) ---- */
+
+int gfx_set_error(struct gfx_device *dev, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int gfx_lost(struct gfx_device *dev);
+bool gfx_format_supported(struct gfx_device *dev, uint32_t format);
+
+/* ---- ring (ring.c) ---- */
+
+int gfx_ring_init(struct gfx_device *dev);
+int gfx_ring_wait_space(struct gfx_device *dev, uint32_t words);
+void gfx_ring_restart(struct gfx_device *dev);
+
+/*
+ * Make room for `words` consecutive words after the tail. The fast path is
+ * a compare with the cached free space; GFX_FENCE_WORDS stay in reserve so
+ * backpressure can always emit the fence it waits on.
+ */
+static inline int gfx_ring_reserve(struct gfx_device *dev, uint32_t words)
+{
+	if (GFX_LIKELY(dev->space >= words + GFX_FENCE_WORDS))
+		return 0;
+	return gfx_ring_wait_space(dev, words + GFX_FENCE_WORDS);
+}
+
+/* Store word i of the command starting at the tail (word-modulo wrap). */
+static inline void gfx_ring_put(struct gfx_device *dev, uint32_t i, uint32_t v)
+{
+	dev->ring[(dev->tail + i) & dev->ring_mask] = v;
+}
+
+static inline void gfx_ring_advance(struct gfx_device *dev, uint32_t words)
+{
+	dev->tail = (dev->tail + words) & dev->ring_mask;
+	dev->space -= words;
+	dev->unfenced = true;
+}
+
+/* ---- fences (fence.c) ---- */
+
+uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq);
+int gfx_check_ring_error(struct gfx_device *dev);
+int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns);
+
+/* ---- allocator (allocator.c) ---- */
+
+int gfx_alloc_init(struct gfx_device *dev, uint32_t start, uint64_t end);
+void gfx_alloc_fini(struct gfx_device *dev);
+int gfx_alloc(struct gfx_device *dev, uint32_t size, uint32_t *offset);
+void gfx_free_after(struct gfx_device *dev, uint32_t offset, uint32_t size, uint64_t seqno);
+void gfx_alloc_reclaim(struct gfx_device *dev);
+uint64_t gfx_alloc_free_bytes(struct gfx_device *dev);
+
+/* ---- events (events.c) ---- */
+
+void gfx_irq_update(struct gfx_device *dev);
+void gfx_note_causes(struct gfx_device *dev, uint32_t causes);
+int gfx_events_init(struct gfx_device *dev);
+
+/* ---- commands (commands.c) ---- */
+
+int gfx_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
+
+#endif /* GFX_INTERNAL_H */
