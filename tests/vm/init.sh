@@ -1,0 +1,38 @@
+#!/bin/sh
+# /init of the VM test guest (busybox). Mounts the host root read-only over
+# 9p, the results directory read-write, then chroots into the host root and
+# runs the command from the kernel command line:
+#   gfx.out=DIR   host directory shared as tag "out", mounted at the same path
+#   gfx.run=B64   base64 of the shell command to run in the chroot
+# It prints "GFX-INIT <stage> <uptime>" lines on the console and powers off.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+say() { echo "GFX-INIT $* $(cut -d' ' -f1 /proc/uptime)" >/dev/console; }
+fail() { say "FAILED $*"; poweroff -f; }
+say start
+for m in $(cat /lib/modules/order); do
+	insmod /lib/modules/$m.ko || fail "insmod $m"
+done
+out= run=
+for a in $(cat /proc/cmdline); do
+	case $a in
+	gfx.out=*) out=${a#gfx.out=} ;;
+	gfx.run=*) run=$(echo "${a#gfx.run=}" | base64 -d) ;;
+	esac
+done
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=none hostroot /host || fail "mount hostroot"
+mount -t proc proc /host/proc
+mount -t sysfs sys /host/sys
+mount -t devtmpfs dev /host/dev
+mkdir -p /host/dev/shm 2>/dev/null
+mount -t tmpfs shm /host/dev/shm
+mount -t tmpfs tmp /host/tmp
+mount -t tmpfs run /host/run
+[ -n "$out" ] && { mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=none out "/host$out" || fail "mount out"; }
+say chroot
+chroot /host /bin/sh -c "$run" </dev/console >/dev/console 2>&1
+say "done rc=$?"
+sync
+poweroff -f
