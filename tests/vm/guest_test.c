@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * guest_test.c - gfx-vm-test, the guest-side pieces of `make check-vm`.
+ *
+ *   gfx-vm-test irqro             the irq map is read-only (mmap, mprotect)
+ *   gfx-vm-test storm [FENCES]    fences and vblanks; no wake-up may be lost
+ *   gfx-vm-test spin READYFILE    submit forever (killed with -9 by the test)
+ *   gfx-vm-test quiet [MS]        the device is quiet: ring stopped, IRQ_ENABLE 0
+ *   gfx-vm-test render            open, draw, wait for the fence, check pixels
+ *   gfx-vm-test hold READYFILE    hold the device open until it is taken away
+ *
+ * Each prints one "ok ..." line and exits 0, or prints why and exits 1;
+ * tests/vm/guest.sh turns that into PASS/FAIL lines.
+ */
+#include <poll.h>
+#include <signal.h>
+
+#include "gfx.h"
+#include "vmutil.h"
+
+#define SEC 1000000000LL
+
+static struct gfx_device *open_dev(void)
+{
+	struct gfx_device *dev;
+	int r = gfx_open("uio", &dev);
+
+	if (r < 0) {
+		printf("gfx_open(uio): %s\n", gfx_last_error(NULL));
+		exit(1);
+	}
+	return dev;
+}
+
+static void touch(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f)
+		fclose(f);
+}
+
+static int cmd_irqro(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int uio = vm_uio_index(), mi, fd;
+	char node[64];
+	void *p;
+
+	if (uio < 0 || (mi = vm_uio_map_index(uio, GFX_UIO_MAP_IRQ)) < 0) {
+		printf("no uio_gfx device with an irq map\n");
+		return 1;
+	}
+	snprintf(node, sizeof(node), "/dev/uio%d", uio);
+	fd = open(node, O_RDWR);
+	if (fd < 0) {
+		printf("open %s: %s\n", node, strerror(errno));
+		return 1;
+	}
+	p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mi * page);
+	if (p != MAP_FAILED) {
+		printf("the irq map was mapped writable\n");
+		return 1;
+	}
+	p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, mi * page);
+	if (p == MAP_FAILED) {
+		printf("read-only mmap of the irq map failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (mprotect(p, (size_t)page, PROT_READ | PROT_WRITE) == 0) {
+		printf("mprotect made the irq map writable\n");
+		return 1;
+	}
+	printf("ok irq map read-only, count %llu\n",
+	       (unsigned long long)((const struct gfx_uio_irq_page *)p)->count);
+	munmap(p, (size_t)page);
+	close(fd);
+	return 0;
+}
+
+/*
+ * Fences one by one and in bursts (several interrupts per wake-up), each
+ * waited by blocking on the event fd; vblank events stay on throughout.
+ * A lost wake-up is a poll() that times out although the fence is done.
+ */
+static int cmd_storm(int n)
+{
+	struct gfx_device *dev = open_dev();
+	int fd = gfx_get_fd(dev), wakes = 0, i, r;
+	uint64_t v0, v1, t0, seq = 0;
+	struct gfx_info info;
+
+	gfx_set_vblank_events(dev, true);
+	gfx_get_info(dev, &info);
+	v0 = info.vblank_seq;
+	t0 = (uint64_t)vm_now_ns();
+	for (i = 0; i < n; ) {
+		int burst = (i / 50) % 2 ? 8 : 1;
+
+		for (int k = 0; k < burst && i < n; k++, i++) {
+			r = gfx_fence(dev, true, &seq);
+			if (r == 0)
+				r = gfx_submit(dev);
+			if (r < 0) {
+				printf("fence %d: %s\n", i, gfx_last_error(dev));
+				return 1;
+			}
+		}
+		while (!gfx_fence_done(dev, seq)) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+
+			r = poll(&p, 1, 2000);
+			if (r == 0) {
+				printf("lost wake-up: fence %llu %s after 2 s without an interrupt\n",
+				       (unsigned long long)seq,
+				       gfx_fence_done(dev, seq) ? "done" : "not done");
+				return 1;
+			}
+			wakes++;
+			if (gfx_dispatch(dev, NULL, NULL) < 0) {
+				printf("dispatch: %s\n", gfx_last_error(dev));
+				return 1;
+			}
+		}
+	}
+	/* Keep going until at least 120 vblanks were seen, all through interrupts. */
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		gfx_get_info(dev, &info);
+		if (info.vblank_seq - v0 >= 120)
+			break;
+		if (poll(&p, 1, 2000) == 0) {
+			printf("lost wake-up: no vblank interrupt for 2 s\n");
+			return 1;
+		}
+		wakes++;
+		gfx_dispatch(dev, NULL, NULL);
+	}
+	v1 = info.vblank_seq;
+	printf("ok %d fences (bursts of 1 and 8) and %llu vblanks in %.1f s, %d wake-ups\n", n,
+	       (unsigned long long)(v1 - v0), (double)((uint64_t)vm_now_ns() - t0) / SEC, wakes);
+	gfx_close(dev);
+	return 0;
+}
+
+/* Fill the bo with colour c and finish; 0 if its pixels read back as c. */
+static int draw_and_check(struct gfx_device *dev, struct gfx_bo *bo, uint32_t c)
+{
+	struct gfx_rect r = { 0, 0, bo->width, bo->height };
+	volatile uint32_t *px = bo->map;
+
+	if (gfx_set_dst(dev, bo) < 0 || gfx_fill(dev, GFX_SRC, c, &r, 1) < 0 ||
+	    gfx_finish(dev, 5 * SEC) < 0)
+		return -1;
+	for (uint32_t y = 0; y < bo->height; y += 17)
+		if (px[y * (bo->stride / 4) + y % bo->width] != c)
+			return -1;
+	return 0;
+}
+
+static int cmd_spin(const char *ready)
+{
+	struct gfx_device *dev = open_dev();
+	struct gfx_bo *bo;
+	struct gfx_rect r = { 0, 0, 64, 64 };
+	uint64_t seq;
+
+	if (gfx_bo_create(dev, 512, 512, GFX_FMT_XRGB8888, &bo) < 0) {
+		printf("bo: %s\n", gfx_last_error(dev));
+		return 1;
+	}
+	gfx_set_dst(dev, bo);
+	for (unsigned int i = 0;; i++) {
+		r.x = (int32_t)(i * 7 % 448);
+		r.y = (int32_t)(i * 13 % 448);
+		gfx_fill(dev, GFX_SRC, 0xff000000u | i, &r, 1);
+		if (i % 64 == 0) {
+			gfx_fence(dev, true, &seq);
+			gfx_submit(dev);
+		}
+		if (i == 4096)
+			touch(ready);
+	}
+}
+
+/* The device as the last close left it: ring stopped, no interrupt sources. */
+static int cmd_quiet(int ms)
+{
+	char bdf[300];
+	const volatile uint8_t *regs = vm_map_regpage(bdf, sizeof(bdf));
+	int64_t deadline = vm_now_ns() + (int64_t)ms * 1000000;
+	uint32_t st, en, ctl;
+
+	if (!regs) {
+		printf("no ivshmem device with the GPU's magic in BAR2\n");
+		return 1;
+	}
+	do {
+		st = vm_rd32(regs, GFX_REG_STATUS);
+		en = vm_rd32(regs, GFX_REG_IRQ_ENABLE);
+		ctl = vm_rd32(regs, GFX_REG_CONTROL);
+		if (!(st & GFX_STATUS_RING_RUNNING) && en == 0 && !(ctl & GFX_CTRL_RING_ENABLE)) {
+			printf("ok %s quiet: STATUS %#x IRQ_ENABLE %#x CONTROL %#x\n", bdf, st, en,
+			       ctl);
+			return 0;
+		}
+		usleep(10000);
+	} while (vm_now_ns() < deadline);
+	printf("%s not quiet after %d ms: STATUS %#x IRQ_ENABLE %#x CONTROL %#x\n", bdf, ms, st,
+	       en, ctl);
+	return 1;
+}
+
+static int cmd_render(void)
+{
+	struct gfx_device *dev = open_dev();
+	struct gfx_bo *bo;
+
+	if (gfx_bo_create(dev, 256, 256, GFX_FMT_XRGB8888, &bo) < 0 ||
+	    draw_and_check(dev, bo, 0xff3366ccu) < 0 || draw_and_check(dev, bo, 0xffcc6633u) < 0) {
+		printf("render: %s\n", gfx_last_error(dev));
+		return 1;
+	}
+	printf("ok rendered and read back\n");
+	gfx_bo_destroy(dev, bo);
+	gfx_close(dev);
+	return 0;
+}
+
+/* Block on vblanks until the device goes away; that must be -ENODEV, soon. */
+static int cmd_hold(const char *ready)
+{
+	struct gfx_device *dev = open_dev();
+	uint64_t seq, t;
+	int64_t gone = 0;
+	int r;
+
+	touch(ready);
+	for (;;) {
+		r = gfx_wait_vblank(dev, &seq, &t, 30 * SEC);
+		if (r < 0)
+			break;
+		gone = vm_now_ns();
+	}
+	if (r != -ENODEV) {
+		printf("waiting ended with %d (%s), not -ENODEV\n", r, gfx_last_error(dev));
+		return 1;
+	}
+	r = gfx_finish(dev, SEC);
+	printf("ok wait returned -ENODEV %.0f ms after the last vblank; then finish: %d\n",
+	       (double)(vm_now_ns() - gone) / 1e6, r);
+	gfx_close(dev);
+	return r == -ENODEV ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "irqro"))
+		return cmd_irqro();
+	if (!strcmp(cmd, "storm"))
+		return cmd_storm(argc > 2 ? atoi(argv[2]) : 400);
+	if (!strcmp(cmd, "spin") && argc > 2)
+		return cmd_spin(argv[2]);
+	if (!strcmp(cmd, "quiet"))
+		return cmd_quiet(argc > 2 ? atoi(argv[2]) : 3000);
+	if (!strcmp(cmd, "render"))
+		return cmd_render();
+	if (!strcmp(cmd, "hold") && argc > 2)
+		return cmd_hold(argv[2]);
+	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE\n");
+	return 2;
+}

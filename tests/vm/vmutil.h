@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmutil.h - small helpers shared by the guest-side VM programs: time, the
+ * uio_gfx node and its sysfs directory, and the GPU's register page read
+ * straight from the PCI BAR (sysfs resource2), independent of any driver.
+ */
+#ifndef VMUTIL_H
+#define VMUTIL_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gfx_hw.h"
+
+static inline int64_t vm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline int vm_read_attr(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* Number N of the first /sys/class/uio/uioN named uio_gfx, or -1. */
+static inline int vm_uio_index(void)
+{
+	DIR *d = opendir("/sys/class/uio");
+	struct dirent *e;
+	int best = -1;
+
+	while (d && (e = readdir(d))) {
+		char p[300], name[64];
+		int n;
+
+		if (sscanf(e->d_name, "uio%d", &n) != 1)
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/uio/%s/name", e->d_name);
+		if (!vm_read_attr(p, name, sizeof(name)) && !strcmp(name, GFX_UIO_NAME) &&
+		    (best < 0 || n < best))
+			best = n;
+	}
+	if (d)
+		closedir(d);
+	return best;
+}
+
+/* Index of the UIO map called name on uioN, or -1. */
+static inline int vm_uio_map_index(int uio, const char *name)
+{
+	for (int i = 0; i < 5; i++) {
+		char p[300], n[64];
+
+		snprintf(p, sizeof(p), "/sys/class/uio/uio%d/maps/map%d/name", uio, i);
+		if (!vm_read_attr(p, n, sizeof(n)) && !strcmp(n, name))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The register page of the first ivshmem device whose BAR2 holds GFX_MAGIC,
+ * mapped read-only from /sys/bus/pci/devices/X/resource2. *bdf gets X.
+ */
+static inline const volatile uint8_t *vm_map_regpage(char *bdf, size_t bdf_len)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	const volatile uint8_t *found = NULL;
+
+	while (d && (e = readdir(d)) && !found) {
+		char p[300], v[32], dv[32];
+		void *m;
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", e->d_name);
+		if (vm_read_attr(p, v, sizeof(v)) || strcmp(v, "0x1af4"))
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", e->d_name);
+		if (vm_read_attr(p, dv, sizeof(dv)) || strcmp(dv, "0x1110"))
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/resource2", e->d_name);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		m = mmap(NULL, GFX_REG_PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+		close(fd);
+		if (m == MAP_FAILED)
+			continue;
+		if (*(volatile uint32_t *)m == GFX_MAGIC) {
+			found = m;
+			snprintf(bdf, bdf_len, "%.63s", e->d_name);
+		} else {
+			munmap(m, GFX_REG_PAGE_SIZE);
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static inline uint32_t vm_rd32(const volatile uint8_t *regs, uint32_t off)
+{
+	return *(const volatile uint32_t *)(regs + off);
+}
+
+static inline uint64_t vm_rd64(const volatile uint8_t *regs, uint32_t off)
+{
+	return __atomic_load_n((const uint64_t *)(regs + off), __ATOMIC_ACQUIRE);
+}
+
+static int vm_cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Percentile p (0..100) of n samples, sorting them. */
+static inline int64_t vm_percentile(int64_t *v, int n, double p)
+{
+	int i;
+
+	if (n <= 0)
+		return 0;
+	qsort(v, (size_t)n, sizeof(*v), vm_cmp_i64);
+	i = (int)(p / 100.0 * (n - 1) + 0.5);
+	return v[i];
+}
+
+#endif /* VMUTIL_H */
