@@ -1,0 +1,94 @@
+#!/bin/bash
+# check-vm.sh - the uio_gfx stub and libgfx's uio backend in a real kernel.
+#
+# Usage: tests/vm/check-vm.sh   (from `make check-vm` and `make test`; BUILD=
+# selects the build dir, default build/). Prints one PASS/FAIL/SKIP line per
+# case for tests/run.sh and a closing "N passed, N failed" line.
+#
+# Builds the module against the newest installed Debian kernel (W=1, sparse),
+# starts gfx-device, boots that kernel once under QEMU (TCG unless KVM is
+# proven to work) with an ivshmem-doorbell on gfx-device's socket and a
+# foreign ivshmem-plain, and runs tests/vm/guest.sh in it. Logs: build/vm/.
+set -u
+. "$(dirname "$0")/vmlib.sh"
+pass=0 fail=0 skip=0
+line() {
+	echo "$1"
+	case ${1%% *} in PASS) pass=$((pass + 1)) ;; FAIL) fail=$((fail + 1)) ;; SKIP) skip=$((skip + 1)) ;; esac
+}
+finish() {
+	vm_cleanup
+	echo "check-vm: $pass passed, $fail failed, $skip skipped (logs in $VM_DIR)"
+	[ "$fail" -eq 0 ]
+	exit
+}
+trap 'vm_cleanup' EXIT
+
+if ! vm_setup; then
+	line "SKIP vm: the VM test needs qemu-system-x86, a Debian kernel image, modules and headers, busybox-static and cpio"
+	finish
+fi
+
+# The module, warning-free with W=1 and clean under sparse.
+if vm_build_module; then
+	w=$(grep -E 'warning:|error:' "$VM_DIR/kmod/build.log" | grep -v 'Skipping BTF' | head -1)
+	if [ -n "$w" ]; then line "FAIL vm-kmod-build: $w"; else line "PASS vm-kmod-build (W=1, sparse, against $VM_KVER)"; fi
+else
+	line "FAIL vm-kmod-build: $(grep -E 'error|Error' "$VM_DIR/kmod/build.log" | head -1)"
+	finish
+fi
+
+for b in gfx-device gfx-ctl gfx-hello gfx-vm-test; do
+	if [ ! -x "$VM_BUILD/bin/$b" ]; then
+		line "SKIP vm: $VM_BUILD/bin/$b is not built"
+		finish
+	fi
+done
+
+# The expected picture: gfx-hello on the host through the direct backend.
+ref=$VM_DIR/hello-ref.png
+rm -f "$ref" "$VM_DIR/ref.sock"
+"$VM_BUILD/bin/gfx-device" --socket "$VM_DIR/ref.sock" --vram "$VM_VRAM_MIB" --mode "$VM_MODE" \
+	--display none >"$VM_DIR/ref-device.log" 2>&1 &
+refdev=$!
+if vm_wait_socket "$VM_DIR/ref.sock" && timeout 60 "$VM_BUILD/bin/gfx-hello" "direct:$VM_DIR/ref.sock" >/dev/null 2>&1; then
+	"$VM_BUILD/bin/gfx-ctl" --socket "$VM_DIR/ref.sock" screenshot "$ref" >/dev/null 2>&1
+fi
+kill $refdev 2>/dev/null; wait $refdev 2>/dev/null
+
+vm_start_device || { line "FAIL vm: gfx-device did not start"; finish; }
+guest="cd $VM_REPO && exec /bin/bash tests/vm/guest.sh test $VM_OUT $VM_DIR/kmod/uio_gfx.ko"
+vm_boot "$guest"
+booted=$?
+
+if [ -z "$VM_BOOT_S" ]; then
+	line "FAIL vm-boot: the guest never reached its first test (serial log: $VM_DIR/serial.log)"
+	tail -20 "$VM_DIR/serial.log" >&2
+	finish
+fi
+if awk "BEGIN{exit !($VM_BOOT_S <= 15)}"; then
+	line "PASS vm-boot (${VM_BOOT_S} s to the first test, $(cat "$VM_DIR/kvm.probe" 2>/dev/null))"
+else
+	line "FAIL vm-boot: ${VM_BOOT_S} s to the first test, the limit is 15 s"
+fi
+
+while read -r l; do line "$l"; done < <(grep -E '^(PASS|FAIL|SKIP) ' "$VM_OUT/results" 2>/dev/null)
+
+if [ -f "$VM_OUT/hello.png" ]; then
+	if [ ! -f "$ref" ]; then
+		line "FAIL vm-gfx-hello-screenshot: no reference picture from the host run"
+	elif cmp -s "$ref" "$VM_OUT/hello.png"; then
+		line "PASS vm-gfx-hello-screenshot (identical to the direct backend's picture)"
+	else
+		line "FAIL vm-gfx-hello-screenshot: differs from $ref"
+	fi
+fi
+
+oops=$(grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection' "$VM_DIR/serial.log" | head -1)
+if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then
+	line "FAIL vm-guest: the guest did not finish its cases${oops:+: $oops} (serial log: $VM_DIR/serial.log)"
+	tail -30 "$VM_DIR/serial.log" >&2
+elif [ -n "$oops" ]; then
+	line "FAIL vm-console: $oops"
+fi
+finish

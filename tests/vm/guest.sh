@@ -1,0 +1,154 @@
+#!/bin/bash
+# guest.sh - runs inside the test VM, chrooted into the host root.
+#
+# Usage: tests/vm/guest.sh test|bench OUT KMOD
+#   OUT   the results directory shared with the host (read-write)
+#   KMOD  the uio_gfx.ko built for this kernel
+# test: one PASS/FAIL/SKIP line per case into OUT/results; the kernel log
+# is checked for WARN/BUG/oops after every case (a case with a bad dmesg
+# fails). bench: gfx-vm-bench's JSON lines into OUT/bench.jsonl.
+set -u
+mode=$1 out=$2 kmod=$3
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$(cd "$(dirname "$kmod")/../../bin" 2>/dev/null && pwd)	# BUILD/vm/kmod -> BUILD/bin
+tests=$bin/../tests
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export GFX_DEVICE=uio
+cut -d' ' -f1 /proc/uptime >"$out/started"
+cd /tmp || exit 1
+
+result() { echo "$*" >>"$out/results"; echo "guest: $*"; }
+bad_dmesg='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|UBSAN|refcount_t:|list_(add|del) corruption|Bad page|slab.*corrupt|leaked'
+
+# Case NAME: the command's status and a clean kernel log decide.
+case_() {
+	local name=$1 log bad rc; shift
+	log=$("$@" 2>&1); rc=$?
+	echo "$log" >>"$out/guest.log"
+	bad=$(dmesg -c 2>/dev/null | tee -a "$out/dmesg.log" | grep -E "$bad_dmesg" | head -1)
+	if [ -n "$bad" ]; then
+		result "FAIL $name: kernel log: $bad"
+	elif [ $rc -ne 0 ]; then
+		result "FAIL $name: $(echo "$log" | grep -v '^ok' | tail -1)"
+	else
+		result "PASS $name${log:+ ($(echo "$log" | grep '^ok' | tail -1 | cut -c4-))}"
+	fi
+}
+
+# Ask the host to run gfx-ctl ARGS; prints its output, returns its status.
+host_ctl() {
+	local n=$RANDOM rep rc i
+	rep=$out/ctl/rep.$n
+	echo "$*" >"$out/ctl/req.$n.tmp" && mv "$out/ctl/req.$n.tmp" "$out/ctl/req.$n"
+	for i in $(seq 300); do [ -f "$rep" ] && break; sleep 0.1; done
+	[ -f "$rep" ] || { echo "no answer from the host to gfx-ctl $*"; return 1; }
+	rc=$(head -1 "$rep"); tail -n +2 "$rep"; rm -f "$rep"
+	return "$rc"
+}
+
+uio_dev() { for d in /sys/class/uio/uio*; do [ "$(cat "$d/name" 2>/dev/null)" = uio_gfx ] && { echo "$d"; return 0; }; done; return 1; }
+
+load() {
+	modprobe uio || return 1
+	insmod "$kmod" || return 1
+	local d; d=$(uio_dev) || { echo "no uio_gfx device after insmod"; return 1; }
+	local names; names=$(cat "$d"/maps/map*/name | tr '\n' ' ')
+	[ "$names" = "regs vram irq " ] || { echo "maps are '$names'"; return 1; }
+	echo "ok $(basename "$d"): maps $names"
+}
+
+foreign() {
+	local n=0 bound=0 free=0 d drv
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] || continue
+		n=$((n + 1))
+		drv=$(basename "$(readlink "$d/driver" 2>/dev/null)")
+		if [ "$drv" = uio_gfx ]; then bound=$((bound + 1))
+		elif [ -z "$drv" ]; then free=$((free + 1)); fi
+	done
+	[ $n -ge 2 ] || { echo "only $n ivshmem devices; the foreign one is missing"; return 1; }
+	[ $bound = 1 ] && [ $free = $((n - 1)) ] || { echo "$bound bound, $free unbound of $n"; return 1; }
+	grep -q 'no reference GPU here' "$out/dmesg.log" || { echo "no log line for the foreign device"; return 1; }
+	echo "ok $n ivshmem devices, 1 bound, the foreign one left alone"
+}
+
+hello() {
+	timeout 60 "$bin/gfx-hello" uio || { echo "gfx-hello failed"; return 1; }
+	host_ctl screenshot "$out/hello.png" || return 1
+	echo "ok gfx-hello exited 0, screenshot taken"
+}
+
+kill9() {
+	local pid
+	rm -f "$out/spin.ready"
+	"$bin/gfx-vm-test" spin "$out/spin.ready" >/dev/null &
+	pid=$!
+	for _ in $(seq 200); do [ -f "$out/spin.ready" ] && break; sleep 0.05; done
+	[ -f "$out/spin.ready" ] || { kill -9 $pid; echo "spinner never got going"; return 1; }
+	kill -9 $pid; wait $pid 2>/dev/null
+	timeout 20 "$bin/gfx-vm-test" quiet 3000 || return 1
+	timeout 30 "$bin/gfx-vm-test" render
+}
+
+rmmod_open() {
+	local pid rc
+	rm -f "$out/hold.ready"
+	"$bin/gfx-vm-test" hold "$out/hold.ready" >"$out/hold.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 200); do [ -f "$out/hold.ready" ] && break; sleep 0.05; done
+	sleep 0.3
+	rmmod uio_gfx || { kill $pid; echo "rmmod failed while open"; return 1; }
+	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -0 $pid 2>/dev/null && { kill -9 $pid; echo "holder still blocked 10 s after rmmod"; return 1; }
+	wait $pid; rc=$?
+	cat "$out/hold.log"
+	[ $rc = 0 ] || return 1
+	insmod "$kmod" && uio_dev >/dev/null || { echo "insmod after rmmod failed"; return 1; }
+}
+
+slab() { awk '/^SUnreclaim:/ {print $2}' /proc/meminfo; }
+reload() {
+	local i before after
+	for i in 1 2; do rmmod uio_gfx && insmod "$kmod" || return 1; done
+	sync; echo 3 >/proc/sys/vm/drop_caches; before=$(slab)
+	for i in $(seq 20); do
+		rmmod uio_gfx || { echo "rmmod $i failed"; return 1; }
+		insmod "$kmod" || { echo "insmod $i failed"; return 1; }
+		uio_dev >/dev/null || { echo "not bound after reload $i"; return 1; }
+	done
+	sync; echo 3 >/proc/sys/vm/drop_caches; after=$(slab)
+	[ $((after - before)) -le 64 ] || { echo "SUnreclaim grew by $((after - before)) kB over 20 reloads"; return 1; }
+	echo "ok 20 reloads, unreclaimable slab $before -> $after kB"
+}
+
+libgfx_suite() {
+	local t=$tests/test_libgfx
+	[ -x "$t" ] || { result "SKIP vm-libgfx-suite: $t not built"; return; }
+	timeout 240 "$t" >"$out/libgfx.out" 2>"$out/libgfx.err"
+	local rc=$? bad
+	sed -E 's/^(PASS|FAIL|SKIP) /\1 vm-uio:/' "$out/libgfx.out" | grep -E '^(PASS|FAIL|SKIP) ' |
+		while read -r l; do result "$l"; done
+	bad=$(dmesg -c 2>/dev/null | tee -a "$out/dmesg.log" | grep -E "$bad_dmesg" | head -1)
+	[ -n "$bad" ] && result "FAIL vm-libgfx-suite: kernel log: $bad"
+	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/libgfx.out" && result "FAIL vm-libgfx-suite: exit status $rc"
+}
+
+dmesg -c >"$out/dmesg.log" 2>&1
+if [ "$mode" = bench ]; then
+	load >/dev/null || { echo "bench: cannot load uio_gfx" >"$out/bench.err"; exit 1; }
+	timeout 300 "$bin/gfx-vm-bench" --prefix uio >"$out/bench.jsonl" 2>"$out/bench.err"
+	dmesg >>"$out/dmesg.log"
+	exit 0
+fi
+
+case_ vm-insmod load
+uio_dev >/dev/null || { result "FAIL vm-guest: uio_gfx did not bind, the other cases are skipped"; exit 0; }
+case_ vm-foreign-ivshmem-not-bound foreign
+case_ vm-irq-map-read-only "$bin/gfx-vm-test" irqro
+libgfx_suite
+case_ vm-gfx-hello hello
+case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
+case_ vm-kill9-quiesce kill9
+case_ vm-rmmod-while-open rmmod_open
+case_ vm-reload-20 reload
+echo done >>"$out/results.done"

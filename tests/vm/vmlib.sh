@@ -1,0 +1,152 @@
+# vmlib.sh - boot the test VM: sourced by tests/vm/check-vm.sh and bench.sh.
+#
+# vm_setup           deps, newest Debian kernel, module build, initramfs
+# vm_start_device    gfx-device on $VM_SOCK (the GPU the guest gets)
+# vm_boot CMD...     boot the guest, run CMD (a shell command line) chrooted
+#                    into the host root, serve its gfx-ctl requests, wait
+# vm_cleanup         stop what was started
+#
+# The guest sees the host root read-only at / (9p + chroot), so it runs the
+# host's build/ binaries; $VM_OUT is shared read-write at the same path for
+# results. The guest asks for gfx-ctl commands (screenshots) by writing
+# $VM_OUT/ctl/req.N (the arguments); the host answers in rep.N (status, output).
+
+VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VM_BUILD=$(cd "$VM_REPO" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)
+VM_DIR=$VM_BUILD/vm
+VM_OUT=$VM_DIR/out
+VM_SOCK=$VM_DIR/gpu.sock
+VM_MODE=${VM_MODE:-1024x768@60}
+VM_VRAM_MIB=${VM_VRAM_MIB:-64}		# a power of two: QEMU's BAR2 must be
+VM_TIMEOUT=${VM_TIMEOUT:-420}
+VM_BOOT_S=		# seconds from QEMU start to the guest's first command
+VM_PIDS=()
+
+vm_log() { echo "vm: $*" >&2; }
+
+# The newest Debian kernel with image, modules and headers: sets VM_KVER, VM_KDIR.
+vm_find_kernel() {
+	local h k
+	VM_KVER= VM_KDIR=
+	for h in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -rV); do
+		k=${h#/usr/src/linux-headers-}
+		if [ -r "/boot/vmlinuz-$k" ] && [ -d "/lib/modules/$k/kernel" ]; then
+			VM_KVER=$k VM_KDIR=$h
+			return 0
+		fi
+		[ -d "/lib/modules/$k/kernel" ] || vm_log "/lib/modules/$k has no modules (linux-image-$k missing?)"
+		[ -r "/boot/vmlinuz-$k" ] || vm_log "/boot/vmlinuz-$k missing or unreadable"
+	done
+	return 1
+}
+
+# Build uio_gfx in $VM_DIR/kmod against $VM_KDIR; the log is kmod/build.log.
+vm_build_module() {
+	local k=$VM_DIR/kmod extra=()
+	rm -rf "$k" && mkdir -p "$k/include"
+	cp "$VM_REPO"/kernel/{uio_gfx.c,Kbuild,Makefile} "$k/"
+	cp "$VM_REPO/include/gfx_hw.h" "$k/include/"
+	command -v sparse >/dev/null && extra=(C=2)
+	make -C "$k" KDIR="$VM_KDIR" W=1 "${extra[@]}" >"$k/build.log" 2>&1
+}
+
+vm_setup() {
+	mkdir -p "$VM_DIR"
+	"$VM_REPO/scripts/install-deps.sh" vm >&2 || return 1
+	vm_find_kernel || { vm_log "no Debian kernel with image, modules and headers"; return 1; }
+	"$VM_REPO/tests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio" || return 1
+	rm -rf "$VM_OUT" && mkdir -p "$VM_OUT/ctl"
+}
+
+# Wait until the unix socket $1 exists (5 s).
+vm_wait_socket() {
+	local i
+	for i in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
+
+vm_start_device() {
+	rm -f "$VM_SOCK"
+	"$VM_BUILD/bin/gfx-device" --socket "$VM_SOCK" --vram "$VM_VRAM_MIB" --mode "$VM_MODE" \
+		--display none >"$VM_DIR/device.log" 2>&1 &
+	VM_PIDS+=($!)
+	vm_wait_socket "$VM_SOCK" || { vm_log "gfx-device did not start (see $VM_DIR/device.log)"; return 1; }
+}
+
+# KVM only if a guest really runs in it here (it hangs on some hosts).
+vm_accel() {
+	local probe=$VM_DIR/kvm.probe
+	[ -n "${VM_ACCEL:-}" ] && { echo "$VM_ACCEL"; return; }
+	if [ ! -f "$probe" ]; then
+		echo tcg >"$probe"
+		if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then
+			timeout -k 2 10 qemu-system-x86_64 -nodefaults -no-user-config -machine q35 \
+				-accel kvm -m 256M -kernel "/boot/vmlinuz-$VM_KVER" \
+				-initrd "$VM_DIR/initramfs.cpio" -append "console=ttyS0 quiet panic=-1" \
+				-no-reboot -display none -serial "file:$VM_DIR/kvm.log" >/dev/null 2>&1 &&
+				grep -q 'GFX-INIT chroot' "$VM_DIR/kvm.log" && echo kvm >"$probe"
+		fi
+	fi
+	cat "$probe"
+}
+
+# Run one gfx-ctl request from the guest.
+vm_serve_ctl() {
+	local req=$1 rep=${1/req./rep.} args rc
+	read -r -a args <"$req"
+	rm -f "$req"
+	out=$("$VM_BUILD/bin/gfx-ctl" --socket "$VM_SOCK" "${args[@]}" 2>&1)
+	rc=$?
+	printf '%s\n%s\n' "$rc" "$out" >"$rep.tmp" && mv "$rep.tmp" "$rep"
+}
+
+# vm_boot CMD: boot, run CMD in the guest's chroot, wait for power-off.
+vm_boot() {
+	local cmd=$1 accel t0 qpid req started= ok=0
+	accel=$(vm_accel)
+	local extra=()
+	if [ -n "${VM_FOREIGN:-1}" ]; then
+		# A second ivshmem device that is not the GPU: no magic in its BAR2.
+		truncate -s 0 "$VM_DIR/foreign.shm" && truncate -s 1M "$VM_DIR/foreign.shm"
+		extra+=(-object "memory-backend-file,id=foreign,mem-path=$VM_DIR/foreign.shm,size=1M,share=on"
+			-device ivshmem-plain,memdev=foreign)
+	fi
+	vm_log "booting Debian $VM_KVER with $accel"
+	t0=$(date +%s.%N)
+	qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -accel "$accel" -cpu max \
+		-smp 2 -m 1G -kernel "/boot/vmlinuz-$VM_KVER" -initrd "$VM_DIR/initramfs.cpio" \
+		-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic gfx.out=$VM_OUT gfx.run=$(printf '%s' "$cmd" | base64 -w0)" \
+		-no-reboot -display none -serial "file:$VM_DIR/serial.log" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$VM_OUT,mount_tag=out,security_model=none" \
+		-chardev "socket,path=$VM_SOCK,id=gpu" -device ivshmem-doorbell,chardev=gpu,vectors=1 \
+		"${extra[@]}" >"$VM_DIR/qemu.log" 2>&1 &
+	qpid=$!
+	VM_PIDS+=($qpid)
+	while kill -0 "$qpid" 2>/dev/null; do
+		if [ -z "$started" ] && [ -f "$VM_OUT/started" ]; then
+			started=$(date +%s.%N)
+			VM_BOOT_S=$(echo "$started - $t0" | bc -l 2>/dev/null || awk "BEGIN{print $started - $t0}")
+		fi
+		for req in "$VM_OUT"/ctl/req.*; do
+			[ -f "$req" ] && vm_serve_ctl "$req"
+		done
+		if [ "$(awk "BEGIN{print ($(date +%s.%N) - $t0 > $VM_TIMEOUT)}")" = 1 ]; then
+			vm_log "guest still running after ${VM_TIMEOUT}s, killing it (serial log: $VM_DIR/serial.log)"
+			kill "$qpid"
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$qpid" 2>/dev/null
+	grep -q 'GFX-INIT done' "$VM_DIR/serial.log" && ok=1
+	[ -n "$VM_BOOT_S" ] && VM_BOOT_S=$(printf '%.1f' "$VM_BOOT_S")
+	[ "$ok" = 1 ]
+}
+
+vm_cleanup() {
+	local p
+	for p in "${VM_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	VM_PIDS=()
+}
