@@ -1,1 +1,43 @@
-# device: targets added by its owner
+# device: gfx-device (the reference GPU as a program) and gfx-ctl.
+
+DEVICE_SDL2 := $(shell $(PKG_CONFIG) --exists sdl2 2>/dev/null && echo yes)
+DEVICE_PKGS := pixman-1 libpng $(if $(DEVICE_SDL2),sdl2)
+DEVICE_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEVICE_PKGS)) $(if $(DEVICE_SDL2),-DHAVE_SDL2)
+DEVICE_LIBS := $(shell $(PKG_CONFIG) --libs $(DEVICE_PKGS)) -lpthread -lm
+
+# The 2D engine alone, also linked into its unit tests.
+ENGINE_OBJS := $(OBJ)/device/engine.o $(OBJ)/device/engine_threads.o
+
+DEVICE_OBJS := $(ENGINE_OBJS) $(addprefix $(OBJ)/device/, \
+	main.o registers.o irq.o ivshmem_server.o unix_socket.o command_processor.o \
+	display.o control.o input.o png_output.o window_sdl.o)
+
+$(OBJ)/device/%.o: CFLAGS += $(DEVICE_CFLAGS)
+
+$(BIN)/gfx-device: $(DEVICE_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEVICE_LIBS)
+
+$(BIN)/gfx-ctl: $(OBJ)/device/gfx_ctl.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+ALL_TARGETS += $(BIN)/gfx-device $(BIN)/gfx-ctl
+
+# Engine unit tests, the protocol-level device test and the smoke script.
+$(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: CFLAGS += $(DEVICE_CFLAGS) -Idevice
+
+$(TESTBIN)/test_engine: $(OBJ)/tests/test_engine.o $(ENGINE_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEVICE_LIBS)
+
+$(TESTBIN)/test_device_protocol: $(OBJ)/tests/test_device_protocol.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+
+$(TESTBIN)/test_device_protocol: | $(BIN)/gfx-device $(BIN)/gfx-ctl
+$(TESTBIN)/device_smoke.sh: | $(BIN)/gfx-device $(BIN)/gfx-ctl
+
+DEVICE_TESTS := $(TESTBIN)/test_engine $(TESTBIN)/test_device_protocol $(TESTBIN)/device_smoke.sh
+ALL_TARGETS += $(DEVICE_TESTS)
+TESTS += $(DEVICE_TESTS)

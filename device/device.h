@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * device.h - the state shared by gfx-device's units.
+ *
+ * Threads: main (ivshmem socket, control socket, signals), display (vblank
+ * timer), command processor (ring + engine, with the engine's workers), and
+ * optionally png output and the SDL window. The register page is shared
+ * memory that the driver writes concurrently, so every register access
+ * goes through the atomic helpers below.
+ */
+#ifndef DEVICE_DEVICE_H
+#define DEVICE_DEVICE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gfx_hw.h"
+
+enum display_kind { DISPLAY_NONE, DISPLAY_PNG, DISPLAY_WINDOW };
+
+struct png_output;
+struct window_output;
+struct command_processor;
+
+struct device_config {
+	const char *socket_path;
+	uint64_t vram_size;		/* bytes, power of two */
+	uint32_t width, height, refresh_mhz;
+	enum display_kind display;
+	const char *png_dir;
+	unsigned int png_every;		/* vblanks between PNG frames */
+	unsigned int engine_threads;
+};
+
+struct device {
+	struct device_config cfg;
+	char ctl_path[128];
+
+	int shm_fd;
+	uint8_t *bar2;			/* register page + VRAM */
+
+	atomic_bool quit;
+	int wake_fd;			/* eventfd: wakes the command processor (vblank, attach) */
+
+	/*
+	 * The connected driver. conn_lock also orders interrupt delivery, so
+	 * irq_fd is never written after it is closed.
+	 */
+	pthread_mutex_t conn_lock;
+	pthread_cond_t conn_cond;
+	bool connected;
+	int client_sock;
+	int kick_fd;			/* the driver writes it: doorbell */
+	int irq_fd;			/* the device writes it: interrupt */
+	uint64_t conn_gen;		/* raised at every attach and detach */
+	uint64_t cp_gen;		/* conn_gen the command processor has applied */
+	uint32_t irq_line_mask;		/* causes that could interrupt at the last check */
+
+	/* Display controller state shared with the command processor. */
+	pthread_mutex_t flip_lock;
+	bool flip_pending;
+	struct {
+		uint32_t offset, stride, format;
+		uint64_t user_data;
+	} pending_flip;
+
+	/* Fault injection (gfx-ctl). */
+	atomic_bool hang;
+	atomic_uint drop_irqs;
+	atomic_uint delay_irq_us;
+
+	/* Statistics (gfx-ctl stats). */
+	atomic_uint_fast64_t stat_commands;
+	atomic_uint_fast64_t stat_irqs;
+	atomic_uint_fast64_t stat_irqs_dropped;
+	atomic_uint_fast64_t stat_missed_vblanks;
+	atomic_uint_fast64_t stat_kicks;
+	atomic_uint_fast64_t stat_refused;
+	atomic_uint_fast64_t stat_connections;
+
+	pthread_mutex_t input_lock;
+
+	struct command_processor *cp;
+	struct png_output *png;
+	struct window_output *window;
+};
+
+/* ---- Register page access ---- */
+
+static inline _Atomic uint32_t *reg32(struct device *d, uint32_t off)
+{
+	return (_Atomic uint32_t *)(void *)(d->bar2 + off);
+}
+
+static inline _Atomic uint64_t *reg64(struct device *d, uint32_t off)
+{
+	return (_Atomic uint64_t *)(void *)(d->bar2 + off);
+}
+
+static inline uint32_t reg_read(struct device *d, uint32_t off)
+{
+	return atomic_load_explicit(reg32(d, off), memory_order_acquire);
+}
+
+static inline void reg_write(struct device *d, uint32_t off, uint32_t v)
+{
+	atomic_store_explicit(reg32(d, off), v, memory_order_release);
+}
+
+static inline uint64_t reg_read64(struct device *d, uint32_t off)
+{
+	return atomic_load_explicit(reg64(d, off), memory_order_acquire);
+}
+
+static inline void reg_write64(struct device *d, uint32_t off, uint64_t v)
+{
+	atomic_store_explicit(reg64(d, off), v, memory_order_release);
+}
+
+static inline void reg_set_bits(struct device *d, uint32_t off, uint32_t bits)
+{
+	atomic_fetch_or(reg32(d, off), bits);
+}
+
+static inline void reg_clear_bits(struct device *d, uint32_t off, uint32_t bits)
+{
+	atomic_fetch_and(reg32(d, off), ~bits);
+}
+
+uint64_t device_now_ns(void);
+
+/* ---- Interrupts (irq.c) ---- */
+
+/* Set causes in IRQ_CAUSE and interrupt the driver if they are enabled. */
+void irq_raise(struct device *d, uint32_t causes);
+/*
+ * At a doorbell or vblank: interrupt if a pending cause became deliverable
+ * (IRQ_ENABLE or IRQ_MASTER turned on since the last check).
+ */
+void irq_recheck(struct device *d);
+
+/* ---- Units ---- */
+
+/* Wake the command processor (vblank, attach/detach, shutdown). */
+void device_wake_cp(struct device *d);
+
+/* Initial register values: identity and the reset state. */
+void registers_init(struct device *d);
+
+#endif /* DEVICE_DEVICE_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.h - the 2D engine: validates and executes drawing commands on VRAM.
+ *
+ * The engine knows nothing about rings or registers: it gets the payload
+ * words of one command and returns GFX_ERR_NONE or the GFX_ERR_* that stops
+ * the ring. Every command is fully validated before any pixel is touched,
+ * so a rejected command has no effect.
+ */
+#ifndef DEVICE_ENGINE_H
+#define DEVICE_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct engine;
+
+struct surface_desc {
+	uint32_t offset;	/* BAR2 offset */
+	uint32_t width, height;
+	uint32_t stride;	/* bytes */
+	uint32_t format;	/* DRM fourcc */
+};
+
+/* vram is the whole BAR2 (register page included); threads >= 1. */
+struct engine *engine_create(uint8_t *vram, uint64_t vram_size, unsigned int threads);
+void engine_destroy(struct engine *e);
+
+/* Forget both surfaces and the clip (CTRL_RESET, a new driver). */
+void engine_reset(struct engine *e);
+
+/* The formats the engine supports, in FORMATS register order. */
+extern const uint32_t engine_formats[];
+extern const unsigned int engine_format_count;
+uint32_t engine_format_bpp(uint32_t fourcc);	/* 0 if unsupported */
+
+/* Check a surface against the rules of SET_SURFACE (also used by FLIP). */
+uint32_t engine_check_surface(const struct engine *e, const struct surface_desc *s);
+
+/* Payloads exclude the header word; n counts payload words. */
+uint32_t engine_set_surface(struct engine *e, unsigned int slot, const uint32_t *p, unsigned int n);
+uint32_t engine_set_clip(struct engine *e, const uint32_t *p, unsigned int n);
+uint32_t engine_fill(struct engine *e, unsigned int flags, const uint32_t *p, unsigned int n);
+uint32_t engine_copy(struct engine *e, const uint32_t *p, unsigned int n);
+uint32_t engine_blend(struct engine *e, const uint32_t *p, unsigned int n);
+uint32_t engine_stretch(struct engine *e, unsigned int flags, const uint32_t *p, unsigned int n);
+
+/* Operations at least this many pixels are split into bands across threads. */
+void engine_set_band_threshold(struct engine *e, uint32_t pixels);
+
+#endif /* DEVICE_ENGINE_H */
