@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * input_evdev.c - keyboards and pointers from /dev/input/event* through
+ * libevdev, with hotplug (inotify on the directory). The GPU's own input
+ * FIFO carries the same evdev events and goes through evdev_feed() too.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libevdev/libevdev.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "server.h"
+
+struct evdev_dev {
+	struct input_evdev *in;
+	struct wl_list link;
+	char *path;
+	int fd;
+	struct libevdev *dev;
+	struct wl_event_source *source;
+	struct evdev_accum acc;
+};
+
+struct input_evdev {
+	struct server *server;
+	char *dir;
+	int inotify_fd;
+	struct wl_event_source *inotify_source;
+	struct wl_list devices;
+};
+
+void evdev_feed(struct server *s, struct evdev_accum *acc, uint16_t type, uint16_t code,
+		int32_t value)
+{
+	switch (type) {
+	case EV_KEY:
+		if (value == 2)
+			return;	/* our own repeat is the client's job (repeat_info) */
+		if (code >= BTN_MISC && code < KEY_OK)
+			seat_button(s, code, value != 0);
+		else
+			seat_key(s, code, value != 0);
+		break;
+	case EV_REL:
+		if (code == REL_X) { acc->rel_x += value; acc->rel_moved = true; }
+		else if (code == REL_Y) { acc->rel_y += value; acc->rel_moved = true; }
+		else if (code == REL_WHEEL) seat_axis(s, false, -10.0 * value);
+		else if (code == REL_HWHEEL) seat_axis(s, true, 10.0 * value);
+		break;
+	case EV_ABS: {
+		double v = value;
+		if (code == ABS_X) {
+			if (acc->abs_max_x > acc->abs_min_x)
+				v = (v - acc->abs_min_x) * s->output.width /
+				    (acc->abs_max_x - acc->abs_min_x + 1);
+			acc->abs_x = v;
+			acc->abs_moved = true;
+		} else if (code == ABS_Y) {
+			if (acc->abs_max_y > acc->abs_min_y)
+				v = (v - acc->abs_min_y) * s->output.height /
+				    (acc->abs_max_y - acc->abs_min_y + 1);
+			acc->abs_y = v;
+			acc->abs_moved = true;
+		}
+		break;
+	}
+	case EV_SYN:
+		if (code != SYN_REPORT)
+			break;
+		if (acc->abs_moved)
+			seat_pointer_motion_abs(s, acc->abs_x, acc->abs_y);
+		if (acc->rel_moved)
+			seat_pointer_motion_rel(s, acc->rel_x, acc->rel_y);
+		acc->abs_moved = acc->rel_moved = false;
+		acc->rel_x = acc->rel_y = 0;
+		break;
+	}
+}
+
+static void device_remove(struct evdev_dev *d)
+{
+	log_msg("input: removed %s", d->path);
+	wl_list_remove(&d->link);
+	wl_event_source_remove(d->source);
+	libevdev_free(d->dev);
+	close(d->fd);
+	free(d->path);
+	free(d);
+}
+
+static int on_device(int fd, uint32_t mask, void *data)
+{
+	struct evdev_dev *d = data;
+	struct input_event ev;
+	int rc;
+
+	for (;;) {
+		rc = libevdev_next_event(d->dev, LIBEVDEV_READ_FLAG_NORMAL, &ev);
+		if (rc == LIBEVDEV_READ_STATUS_SYNC) {
+			/* Dropped events: drain the sync state, then go on. */
+			while (rc == LIBEVDEV_READ_STATUS_SYNC)
+				rc = libevdev_next_event(d->dev, LIBEVDEV_READ_FLAG_SYNC, &ev);
+			continue;
+		}
+		if (rc != LIBEVDEV_READ_STATUS_SUCCESS)
+			break;
+		evdev_feed(d->in->server, &d->acc, ev.type, ev.code, ev.value);
+	}
+	if (rc == -ENODEV || (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)))
+		device_remove(d);
+	return 0;
+}
+
+static void device_add(struct input_evdev *in, const char *name)
+{
+	char path[PATH_MAX];
+	struct evdev_dev *d;
+	int fd;
+
+	if (strncmp(name, "event", 5) != 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", in->dir, name);
+	wl_list_for_each(d, &in->devices, link)
+		if (!strcmp(d->path, path))
+			return;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		log_msg("input: cannot open %s: %s", path, strerror(errno));
+		return;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d || libevdev_new_from_fd(fd, &d->dev) < 0) {
+		free(d);
+		close(fd);
+		return;
+	}
+	bool keyboard = libevdev_has_event_code(d->dev, EV_KEY, KEY_A);
+	bool pointer = libevdev_has_event_code(d->dev, EV_REL, REL_X) ||
+		       libevdev_has_event_code(d->dev, EV_ABS, ABS_X);
+	if (!keyboard && !pointer) {
+		libevdev_free(d->dev);
+		free(d);
+		close(fd);
+		return;
+	}
+	if (libevdev_has_event_code(d->dev, EV_ABS, ABS_X)) {
+		d->acc.abs_min_x = libevdev_get_abs_minimum(d->dev, ABS_X);
+		d->acc.abs_max_x = libevdev_get_abs_maximum(d->dev, ABS_X);
+		d->acc.abs_min_y = libevdev_get_abs_minimum(d->dev, ABS_Y);
+		d->acc.abs_max_y = libevdev_get_abs_maximum(d->dev, ABS_Y);
+	}
+	d->in = in;
+	d->fd = fd;
+	d->path = strdup(path);
+	d->source = wl_event_loop_add_fd(in->server->loop, fd, WL_EVENT_READABLE, on_device, d);
+	wl_list_insert(&in->devices, &d->link);
+	log_msg("input: %s (%s)%s%s", path, libevdev_get_name(d->dev),
+		keyboard ? " keyboard" : "", pointer ? " pointer" : "");
+}
+
+static int on_inotify(int fd, uint32_t mask, void *data)
+{
+	struct input_evdev *in = data;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			if (ev->len && (ev->mask & (IN_CREATE | IN_ATTRIB)))
+				device_add(in, ev->name);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return 0;
+}
+
+struct input_evdev *input_evdev_init(struct server *s, const char *dir)
+{
+	struct input_evdev *in = calloc(1, sizeof(*in));
+	DIR *dp;
+	struct dirent *de;
+
+	if (!in)
+		return NULL;
+	in->server = s;
+	in->dir = strdup(dir);
+	wl_list_init(&in->devices);
+	in->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (in->inotify_fd >= 0 &&
+	    inotify_add_watch(in->inotify_fd, dir, IN_CREATE | IN_ATTRIB) < 0) {
+		log_msg("input: no %s (%s): input comes only from the GPU's input path "
+			"(gfx-device window or gfx-ctl)", dir, strerror(errno));
+		close(in->inotify_fd);
+		in->inotify_fd = -1;
+	}
+	if (in->inotify_fd >= 0)
+		in->inotify_source = wl_event_loop_add_fd(s->loop, in->inotify_fd, WL_EVENT_READABLE,
+							  on_inotify, in);
+	dp = opendir(dir);
+	if (dp) {
+		while ((de = readdir(dp)))
+			device_add(in, de->d_name);
+		closedir(dp);
+	}
+	if (dp && wl_list_empty(&in->devices))
+		log_msg("input: no usable keyboard or pointer in %s yet (watching for hotplug)", dir);
+	return in;
+}
+
+void input_evdev_fini(struct input_evdev *in)
+{
+	struct evdev_dev *d, *tmp;
+
+	if (!in)
+		return;
+	wl_list_for_each_safe(d, tmp, &in->devices, link)
+		device_remove(d);
+	if (in->inotify_source)
+		wl_event_source_remove(in->inotify_source);
+	if (in->inotify_fd >= 0)
+		close(in->inotify_fd);
+	free(in->dir);
+	free(in);
+}
