@@ -18,7 +18,6 @@
 #include <linux/uio_driver.h>
 #include <gfx_hw.h>
 
-#define DRV_NAME	GFX_UIO_NAME
 #define MAP_REGS	0
 #define MAP_VRAM	1
 #define MAP_IRQ		2
@@ -41,10 +40,7 @@ static void gfx_kick(struct gfx_uio *g)
 	       g->bar0 + IVSHMEM_REG_DOORBELL);
 }
 
-/*
- * A known state: no interrupt sources, ring stopped, interrupts let through
- * for the next user. The scanout is left alone so the screen keeps its image.
- */
+/* Known state: no interrupt sources, ring stopped; the scanout keeps its image. */
 static void gfx_quiesce(struct gfx_uio *g)
 {
 	writel(0, g->reg + GFX_REG_IRQ_ENABLE);
@@ -59,7 +55,6 @@ static irqreturn_t gfx_irq(int irq, struct uio_info *info)
 	struct gfx_uio_irq_page *p = g->irq;
 	u32 cause = 0;
 	u64 now;
-	int i;
 
 	/* The device sets causes with an atomic OR; take them all at once. */
 	if (readl(g->reg + GFX_REG_IRQ_CAUSE))
@@ -70,7 +65,7 @@ static irqreturn_t gfx_irq(int irq, struct uio_info *info)
 		return IRQ_NONE;
 	}
 	now = ktime_get_ns();
-	for (i = 0; i < GFX_IRQ_NUM_CAUSES; i++) {
+	for (int i = 0; i < GFX_IRQ_NUM_CAUSES; i++) {
 		if (!(cause & BIT(i)))
 			continue;
 		WRITE_ONCE(p->cause_count[i], p->cause_count[i] + 1);
@@ -164,13 +159,11 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	g = devm_kzalloc(dev, sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return -ENOMEM;
-	ret = pcim_iomap_regions(pdev, BIT(0), DRV_NAME);
+	ret = pcim_iomap_regions(pdev, BIT(0), GFX_UIO_NAME) ?:
+	      pci_request_region(pdev, 2, GFX_UIO_NAME);	/* released by pcim */
 	if (ret)
 		return ret;
 	g->bar0 = pcim_iomap_table(pdev)[0];
-	ret = pci_request_region(pdev, 2, DRV_NAME);	/* released by pcim */
-	if (ret)
-		return ret;
 	/* WC like the user mapping of the same BAR: one memory type (PAT). */
 	g->reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_PAGE_SIZE);
 	if (!g->reg)
@@ -191,14 +184,11 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 
 	g->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!g->page)
+	if (!g->page || devm_add_action_or_reset(dev, gfx_put_page, g->page))
 		return -ENOMEM;
-	ret = devm_add_action_or_reset(dev, gfx_put_page, g->page);
-	if (ret)
-		return ret;
 	g->irq = page_address(g->page);
 
-	g->info.name = DRV_NAME;
+	g->info.name = GFX_UIO_NAME;
 	g->info.version = "1.0";
 	g->info.priv = g;
 	g->info.irq = pci_irq_vector(pdev, 0);
@@ -250,12 +240,11 @@ static const struct pci_device_id gfx_ids[] = {
 MODULE_DEVICE_TABLE(pci, gfx_ids);
 
 static struct pci_driver gfx_driver = {
-	.name = DRV_NAME,
+	.name = GFX_UIO_NAME,
 	.id_table = gfx_ids,
 	.probe = gfx_probe,
 	.remove = gfx_remove,
 };
 module_pci_driver(gfx_driver);
-
 MODULE_DESCRIPTION("UIO stub for the reference GPU on ivshmem-doorbell");
 MODULE_LICENSE("GPL");

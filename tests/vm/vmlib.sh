@@ -80,7 +80,7 @@ vm_accel() {
 	if [ ! -f "$probe" ]; then
 		echo tcg >"$probe"
 		if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then
-			timeout -k 2 10 qemu-system-x86_64 -nodefaults -no-user-config -machine q35 \
+			timeout -k 2 6 qemu-system-x86_64 -nodefaults -no-user-config -machine q35 \
 				-accel kvm -m 256M -kernel "/boot/vmlinuz-$VM_KVER" \
 				-initrd "$VM_DIR/initramfs.cpio" -append "console=ttyS0 quiet panic=-1" \
 				-no-reboot -display none -serial "file:$VM_DIR/kvm.log" >/dev/null 2>&1 &&
