@@ -37,3 +37,19 @@ $(LIB)/pkgconfig/gfx.pc: libgfx/build.mk
 		'Cflags: -I$${includedir}' > $@
 
 ALL_TARGETS += $(LIBGFX_SO) $(LIB)/pkgconfig/gfx.pc $(BUILD)/include/gfx.h
+
+# Tests (tests/test_libgfx*.c, with the fixture in tests/common/).
+LIBGFX_TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_libgfx*.c))
+LIBGFX_TESTS := $(addprefix $(TESTBIN)/,$(LIBGFX_TEST_NAMES))
+TEST_COMMON_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard tests/common/*.c))
+TEST_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags pixman-1 libpng 2>/dev/null)
+TEST_PKG_LIBS := $(shell $(PKG_CONFIG) --libs pixman-1 libpng 2>/dev/null)
+
+$(patsubst %,$(OBJ)/tests/%.o,$(LIBGFX_TEST_NAMES)) $(TEST_COMMON_OBJS): CFLAGS += $(TEST_PKG_CFLAGS) -Wno-format-zero-length
+
+$(LIBGFX_TESTS): $(TESTBIN)/%: $(OBJ)/tests/%.o $(TEST_COMMON_OBJS) $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(filter %.o,$^) $(LDFLAGS) $(GFX_LIBS) $(TEST_PKG_LIBS) -lpthread
+
+ALL_TARGETS += $(LIBGFX_TESTS)
+TESTS += $(LIBGFX_TESTS)

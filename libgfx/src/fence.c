@@ -79,9 +79,9 @@ int gfx_check_ring_error(struct gfx_device *dev)
 }
 
 /*
- * Sleep on the backend's fd until an interrupt or the deadline. Returns 1
- * after an interrupt (causes noted for gfx_dispatch), 0 at the deadline,
- * -ENODEV when the device is gone.
+ * Sleep on the backend's fd until an interrupt, the deadline or at most
+ * GFX_POLL_SLICE_NS. Returns 1 after an interrupt (causes noted for
+ * gfx_dispatch), 0 without one, -ENODEV when the device is gone.
  */
 int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
 {
@@ -93,6 +93,9 @@ int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
 
 	if (left < 0)
 		left = 0;
+	/* Re-check the registers now and then: an interrupt may be lost or late. */
+	if (left > GFX_POLL_SLICE_NS)
+		left = GFX_POLL_SLICE_NS;
 	ts.tv_sec = left / 1000000000LL;
 	ts.tv_nsec = left % 1000000000LL;
 	r = ppoll(&pfd, 1, &ts, NULL);

@@ -25,6 +25,7 @@
 #define GFX_BO_ALIGN		4096u
 #define GFX_STRIDE_ALIGN	64u
 #define GFX_SPIN_NS		50000	/* > one device wake-up (~25-30 us) */
+#define GFX_POLL_SLICE_NS	20000000	/* longest sleep without looking */
 #define GFX_RESET_TIMEOUT_NS	2000000000LL
 #define GFX_MAX_PENDING_ERRORS	16
 

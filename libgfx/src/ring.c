@@ -111,7 +111,7 @@ int gfx_ring_wait_space(struct gfx_device *dev, uint32_t words)
 		r = gfx_wait_irq(dev, deadline);
 		if (r < 0)
 			return r;
-		if (r == 0)
+		if (r == 0 && gfx_now_ns() >= deadline)
 			return gfx_set_error(dev, -ETIMEDOUT,
 					     "ring full and the GPU made no progress for %lld ms: GPU hang? "
 					     "(head 0x%x, tail 0x%x)",

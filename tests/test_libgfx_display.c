@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_libgfx_display.c - vblank and flips: the vblank rate matches the
+ * mode, vblank waits and events, flips latch only at vblank (FLIP_LOG and
+ * the screenshot agree), and FLIP_DONE events carry sequence, time and
+ * user data.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/fixture.h"
+#include "gfx.h"
+#include "gfx_hw.h"
+#include "harness.h"
+
+TEST_STATE_DEFINE;
+
+#define SEC 1000000000LL
+#define MS 1000000LL
+
+static struct fixture fx;
+static struct gfx_device *dev;
+static struct gfx_info info;
+
+#define OK(call) do {								\
+	int r_ = (call);							\
+	REQUIRE(r_ >= 0, "%s = %d: %s", #call, r_, gfx_last_error(dev));	\
+} while (0)
+
+static void vblank_rate(void *arg)
+{
+	uint64_t s0, t0, s1, t1;
+	int64_t host0, host1;
+	double hz, want = info.refresh_mhz / 1000.0;
+
+	OK(gfx_wait_vblank(dev, &s0, &t0, SEC));
+	host0 = fixture_now_ns();
+	CHECK(host0 - (int64_t)t0 >= 0 && host0 - (int64_t)t0 < 50 * MS,
+	      "vblank time %llu vs now %lld", (unsigned long long)t0, (long long)host0);
+	do {
+		OK(gfx_wait_vblank(dev, &s1, &t1, SEC));
+	} while (t1 - t0 < (uint64_t)SEC);
+	host1 = fixture_now_ns();
+	hz = (double)(s1 - s0) * 1e9 / (double)(t1 - t0);
+	CHECK(hz > want * 0.99 && hz < want * 1.01, "%.3f Hz, mode %.3f Hz", hz, want);
+	/* And by the host's clock (one vblank of slack for the wake-ups). */
+	hz = (double)(s1 - s0) * 1e9 / (double)(host1 - host0);
+	CHECK(hz > want * 0.97 && hz < want * 1.03, "%.3f Hz by the host clock", hz);
+	/* Every wait returned a new vblank. */
+	uint64_t s2, t2;
+	OK(gfx_wait_vblank(dev, &s2, &t2, SEC));
+	CHECK(s2 > s1 && t2 > t1);
+	OK(gfx_last_vblank(dev, &s1, &t1));
+	CHECK(s1 >= s2);
+}
+
+struct events {
+	uint64_t vblanks, last_vblank, gaps;
+	int flips;
+	struct gfx_event flip[8];
+};
+
+static void on_event(struct gfx_device *d, const struct gfx_event *ev, void *data)
+{
+	struct events *e = data;
+
+	if (ev->type == GFX_EVENT_VBLANK) {
+		if (e->last_vblank && ev->seq != e->last_vblank + 1)
+			e->gaps++;
+		e->last_vblank = ev->seq;
+		e->vblanks++;
+	} else if (ev->type == GFX_EVENT_FLIP_DONE && e->flips < 8) {
+		e->flip[e->flips++] = *ev;
+	}
+}
+
+static void pump(struct events *e, int64_t ns)
+{
+	int64_t end = fixture_now_ns() + ns;
+
+	while (fixture_now_ns() < end) {
+		struct pollfd p = { .fd = gfx_get_fd(dev), .events = POLLIN };
+
+		poll(&p, 1, 5);
+		OK(gfx_dispatch(dev, on_event, e));
+	}
+}
+
+static void vblank_events(void *arg)
+{
+	struct events e = { 0 };
+	double frames = info.refresh_mhz / 1000.0 * 0.3;
+
+	OK(gfx_set_vblank_events(dev, true));
+	pump(&e, 300 * MS);
+	OK(gfx_set_vblank_events(dev, false));
+	CHECK(e.vblanks >= frames - 2 && e.vblanks <= frames + 2, "%llu vblank events in 300 ms",
+	      (unsigned long long)e.vblanks);
+	CHECK(e.gaps == 0, "sequence gaps");
+	e.vblanks = 0;
+	pump(&e, 100 * MS);
+	CHECK(e.vblanks == 0, "vblank events while off");
+}
+
+static uint32_t center(const uint32_t *pixels, uint32_t w, uint32_t h)
+{
+	return pixels[(h / 2) * w + w / 2] & 0xffffff;
+}
+
+static void flip_at_vblank(void *arg)
+{
+	struct gfx_bo *a, *b;
+	struct events e = { 0 };
+	uint64_t seq_submit, t;
+	uint32_t *shot, w, h;
+
+	OK(gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &a));
+	OK(gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &b));
+	OK(gfx_set_dst(dev, a));
+	OK(gfx_fill(dev, GFX_SRC, 0xffff0000, &(struct gfx_rect){ 0, 0, info.width, info.height }, 1));
+	OK(gfx_set_dst(dev, b));
+	OK(gfx_fill(dev, GFX_SRC, 0xff00ff00, &(struct gfx_rect){ 0, 0, info.width, info.height }, 1));
+	OK(gfx_flip(dev, a, 0xa));
+	OK(gfx_submit(dev));
+	for (int i = 0; i < 100 && e.flips == 0; i++)
+		pump(&e, 10 * MS);
+	REQUIRE(e.flips == 1, "no FLIP_DONE for the first flip");
+	CHECK(e.flip[0].user_data == 0xa);
+	CHECK(fixture_reg32(a, GFX_REG_SCANOUT_OFFSET) == a->offset);
+
+	/* Just after a vblank: the flip to b must not show before the next one. */
+	OK(gfx_wait_vblank(dev, &seq_submit, &t, SEC));
+	OK(gfx_flip(dev, b, 0xb0000000bull));
+	OK(gfx_submit(dev));
+	if (!fx.external && info.refresh_mhz <= 30000) {
+		REQUIRE(fixture_screenshot(&fx, &shot, &w, &h) == 0, "screenshot");
+		if (fixture_reg64(a, GFX_REG_VBLANK_SEQ) == seq_submit)	/* still the same frame */
+			CHECK(center(shot, w, h) == 0xff0000, "new buffer shown before vblank: 0x%06x",
+			      center(shot, w, h));
+		free(shot);
+	}
+	for (int i = 0; i < 100 && e.flips == 1; i++)
+		pump(&e, 10 * MS);
+	REQUIRE(e.flips == 2, "no FLIP_DONE for the second flip");
+	CHECK(e.flip[1].user_data == 0xb0000000bull);
+	CHECK(e.flip[1].seq > seq_submit, "latched at vblank %llu, submitted after %llu",
+	      (unsigned long long)e.flip[1].seq, (unsigned long long)seq_submit);
+	CHECK(e.flip[1].time_ns > t);
+	CHECK(fixture_reg32(a, GFX_REG_SCANOUT_OFFSET) == b->offset);
+	/* The event's time is the latching vblank's time. */
+	const struct gfx_vblank_entry *log =
+		(const struct gfx_vblank_entry *)(fixture_regs(a) + GFX_REG_VBLANK_LOG);
+	const struct gfx_vblank_entry *v = &log[e.flip[1].seq % GFX_LOG_ENTRIES];
+	if (v->seq == e.flip[1].seq)
+		CHECK(v->time_ns == e.flip[1].time_ns);
+	if (!fx.external) {
+		REQUIRE(fixture_screenshot(&fx, &shot, &w, &h) == 0, "screenshot");
+		CHECK(w == info.width && h == info.height);
+		CHECK(center(shot, w, h) == 0x00ff00, "screen shows 0x%06x after the flip",
+		      center(shot, w, h));
+		free(shot);
+	}
+	gfx_bo_destroy(dev, a);
+	gfx_bo_destroy(dev, b);
+}
+
+/* Back-to-back flips: one per vblank, each reported once, none lost. */
+static void flip_sequence(void *arg)
+{
+	struct gfx_bo *fb[2];
+	struct events e = { 0 };
+
+	OK(gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &fb[0]));
+	OK(gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &fb[1]));
+	for (int i = 0; i < 6; i++) {
+		OK(gfx_set_dst(dev, fb[i & 1]));
+		OK(gfx_fill(dev, GFX_SRC, 0xff000000u | (uint32_t)i * 40,
+			    &(struct gfx_rect){ 0, 0, info.width, info.height }, 1));
+		OK(gfx_flip(dev, fb[i & 1], (uint64_t)i));
+	}
+	OK(gfx_submit(dev));
+	for (int i = 0; i < 200 && e.flips < 6; i++)
+		pump(&e, 10 * MS);
+	REQUIRE(e.flips == 6, "%d FLIP_DONE events", e.flips);
+	for (int i = 0; i < 6; i++) {
+		CHECK(e.flip[i].user_data == (uint64_t)i);
+		if (i)
+			CHECK(e.flip[i].seq > e.flip[i - 1].seq, "two flips latched at one vblank");
+	}
+	OK(gfx_finish(dev, SEC));
+	gfx_bo_destroy(dev, fb[0]);
+	gfx_bo_destroy(dev, fb[1]);
+}
+
+/* WAIT_VBLANK stalls the ring until the next vblank. */
+static void wait_vblank_command(void *arg)
+{
+	uint64_t s0, t0, s1, t1, seq;
+
+	OK(gfx_finish(dev, SEC));
+	OK(gfx_last_vblank(dev, &s0, &t0));
+	OK(gfx_emit_wait_vblank(dev));
+	OK(gfx_emit_wait_vblank(dev));
+	OK(gfx_fence(dev, true, &seq));
+	OK(gfx_fence_wait(dev, seq, SEC));
+	OK(gfx_last_vblank(dev, &s1, &t1));
+	CHECK(s1 >= s0 + 2, "vblank %llu -> %llu", (unsigned long long)s0, (unsigned long long)s1);
+}
+
+static void run_on(const char *mode, const char *prefix)
+{
+	char name[96];
+
+	if (fixture_start(&fx, mode) < 0 || !(dev = fixture_open(&fx)) ||
+	    gfx_get_info(dev, &info) < 0) {
+		printf("FAIL %s_setup: no device (see stderr)\n", prefix);
+		test_state.total_failed++;
+		fixture_stop(&fx);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s_vblank_rate", prefix);
+	run_test(name, vblank_rate, NULL);
+	snprintf(name, sizeof(name), "%s_vblank_events", prefix);
+	run_test(name, vblank_events, NULL);
+	snprintf(name, sizeof(name), "%s_flip_at_vblank", prefix);
+	run_test(name, flip_at_vblank, NULL);
+	snprintf(name, sizeof(name), "%s_flip_sequence", prefix);
+	run_test(name, flip_sequence, NULL);
+	snprintf(name, sizeof(name), "%s_wait_vblank_command", prefix);
+	run_test(name, wait_vblank_command, NULL);
+	gfx_close(dev);
+	fixture_stop(&fx);
+}
+
+int main(void)
+{
+	run_on("--mode 320x240@60", "display_60hz");
+	if (!getenv("GFX_DEVICE"))
+		run_on("--mode 160x120@20", "display_20hz");
+	return TEST_EXIT();
+}
