@@ -224,13 +224,13 @@ static void copy_convert(void *arg)
 static void copy_overlap(void *arg)
 {
 	static const int shifts[][2] = { { 7, 5 }, { -6, -3 }, { 9, 0 }, { -9, 0 }, { 0, 11 }, { 0, -11 } };
-	struct gfx_bo *bo = new_bo(80, 60, GFX_FMT_XRGB8888);
+	struct gfx_bo *bo = new_bo(80, 64, GFX_FMT_XRGB8888);
 
 	OK(gfx_set_dst(dev, bo));
 	OK(gfx_set_src(dev, bo));
 	for (unsigned int i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
 		int dx = shifts[i][0], dy = shifts[i][1];
-		struct gfx_copy_rect r = { 20, 20, 20 + dx, 20 + dy, 40, 30 };
+		struct gfx_copy_rect r = { 20, 20, 20 + dx, 20 + dy, 36, 28 };
 		pixman_image_t *before = snapshot(bo), *want = snapshot(bo);
 		uint8_t *b = (uint8_t *)pixman_image_get_data(before);
 		uint8_t *w = (uint8_t *)pixman_image_get_data(want);

@@ -82,6 +82,7 @@ struct bad_cmd {
 	unsigned int n;
 	bool set_dst;		/* a valid destination first */
 	bool alone;		/* submit it alone: its length runs past the tail */
+	unsigned int at;	/* index of the failing command's header in words */
 };
 
 static void bad_command(void *arg)
@@ -96,7 +97,9 @@ static void bad_command(void *arg)
 	if (c->set_dst)
 		OK(gfx_set_dst(dev, bo));
 	OK(gfx_submit(dev));
-	off = fixture_reg32(bo, GFX_REG_RING_TAIL);	/* where the bad command lands */
+	/* Where the bad command lands (the ring is at least 4 KiB, so no wrap math here). */
+	off = (fixture_reg32(bo, GFX_REG_RING_TAIL) + 4 * c->at) %
+	      fixture_reg32(bo, GFX_REG_RING_SIZE);
 	errors = fixture_reg32(bo, GFX_REG_ERROR_COUNT);
 	OK(gfx_emit_raw(dev, c->words, c->n));
 	if (c->alone) {
@@ -308,7 +311,7 @@ int main(void)
 		  { GFX_CMD(GFX_OP_FILL_RECTS, 0, 4), 0xffffffff, GFX_PACK(60, 0), GFX_PACK(5, 1) }, 4, true },
 		{ "copy_rect_outside_surface", GFX_ERR_RECT_OOB,
 		  { GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_SRC, 6), 0, 0, 0, 0, 0,
-		    GFX_CMD(GFX_OP_COPY_RECTS, 0, 4), GFX_PACK(0, 0), GFX_PACK(0, 63), GFX_PACK(2, 2) }, 10, true },
+		    GFX_CMD(GFX_OP_COPY_RECTS, 0, 4), GFX_PACK(0, 0), GFX_PACK(0, 63), GFX_PACK(2, 2) }, 10, true, false, 6 },
 		{ "bad_opcode", GFX_ERR_BAD_OPCODE, { GFX_CMD(0x7f, 0, 2), 0 }, 2 },
 		{ "wrong_length_for_opcode", GFX_ERR_BAD_LENGTH,
 		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 3), 4096, 16 }, 3 },
@@ -336,6 +339,9 @@ int main(void)
 		fixture_stop(&fx);
 		return 1;
 	}
+	struct gfx_info info;
+	gfx_get_info(dev, &info);
+	cmds[1].words[1] = (uint32_t)info.vram_size - 512;	/* starts inside, ends outside */
 	/* The copy case needs the valid buffer as its source. */
 	cmds[3].words[1] = bo->offset;
 	cmds[3].words[2] = bo->width;
