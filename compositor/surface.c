@@ -528,7 +528,8 @@ static void surface_free(struct wl_resource *r)
 	struct surface *s = surface_from_resource(r);
 	struct server *srv = s->server;
 
-	wl_signal_emit(&s->destroy_signal, s);
+	/* Listeners may remove other listeners (focus moves on), so the mutable emit. */
+	wl_signal_emit_mutable(&s->destroy_signal, s);
 	seat_surface_gone(srv, s);
 	surface_damage_whole(s);
 	output_schedule_repaint(srv);

@@ -13,7 +13,7 @@
 #include "server.h"
 #include "xdg-shell-server-protocol.h"
 
-#define WM_BASE_VERSION 5
+#define WM_BASE_VERSION 4	/* weston 10 clients bind the advertised version but know only v4 events */
 
 struct positioner {
 	int32_t w, h;

@@ -1,0 +1,96 @@
+# compositor_lib.sh - shared by the compositor's script tests (sourced).
+#
+# Starts gfx-device (headless) and gfx-compositor in a private
+# XDG_RUNTIME_DIR, decodes screenshots, and cleans everything up.
+# Expects BIN (the build's bin folder) to be set by the caller.
+
+TMP=$(mktemp -d /tmp/gfx-comp-test.XXXXXX)
+export XDG_RUNTIME_DIR=$TMP
+export WAYLAND_DISPLAY=wl-test
+unset DISPLAY
+SOCK=$TMP/gpu.sock
+PIDS=()
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; FAILED=1; }
+skip() { echo "SKIP $1: $2"; }
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	PIDS=()
+	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+# start_stack [MODE]: device and compositor; sets DEV_PID, COMP_PID.
+start_stack() {
+	local mode=${1:-1280x720@60}
+	rm -f "$SOCK" "$SOCK.ctl"
+	"$BIN/gfx-device" --socket "$SOCK" --display none --mode "$mode" --vram 64 \
+		>>"$TMP/device.log" 2>&1 &
+	DEV_PID=$!; PIDS+=("$DEV_PID")
+	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" \
+		>>"$TMP/compositor.log" 2>&1 &
+	COMP_PID=$!; PIDS+=("$COMP_PID")
+	for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] && return 0; sleep 0.05; done
+	echo "# compositor did not start:" >&2; cat "$TMP/compositor.log" >&2
+	return 1
+}
+
+stop_stack() {
+	kill "$COMP_PID" "$DEV_PID" 2>/dev/null
+	wait "$COMP_PID" 2>/dev/null; COMP_RC=$?
+	wait "$DEV_PID" 2>/dev/null
+	PIDS=()
+}
+
+alive() { kill -0 "$COMP_PID" 2>/dev/null; }
+
+ctl() { "$BIN/gfx-ctl" --socket "$SOCK" "$@"; }
+
+shot() { ctl screenshot "$1" >/dev/null; }
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# pyimg FILE.png EXPR...: python3 with `img` (get(x, y) -> (r, g, b)) loaded.
+pyimg() {
+	local f=$1; shift
+	python3 - "$f" "$@" <<'EOF'
+import struct, sys, zlib
+def load(p):
+    d = open(p, 'rb').read()
+    i, idat = 8, b''
+    while i < len(d):
+        n, = struct.unpack('>I', d[i:i+4]); t = d[i+4:i+8]; c = d[i+8:i+8+n]; i += 12 + n
+        if t == b'IHDR':
+            w, h, bd, ct = struct.unpack('>IIBB', c[:10])
+        elif t == b'IDAT':
+            idat += c
+    bpp = {2: 3, 6: 4}[ct]
+    raw = zlib.decompress(idat)
+    rows, prev, s = [], bytearray(w * bpp), w * bpp
+    for y in range(h):
+        f = raw[y * (s + 1)]; line = bytearray(raw[y * (s + 1) + 1:(y + 1) * (s + 1)])
+        for x in range(s):
+            a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+            if f == 1: line[x] = (line[x] + a) & 255
+            elif f == 2: line[x] = (line[x] + b) & 255
+            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line); prev = line
+    return w, h, bpp, rows
+class Img:
+    def __init__(s, p): s.w, s.h, s.bpp, s.rows = load(p)
+    def get(s, x, y):
+        r = s.rows[y]; return tuple(r[x * s.bpp:x * s.bpp + 3])
+img = Img(sys.argv[1])
+BG = (0x20, 0x30, 0x40)
+for expr in sys.argv[2:]:
+    exec(expr)
+EOF
+}
