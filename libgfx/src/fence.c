@@ -6,6 +6,7 @@
  * then sleeps on the interrupt fd: most waits for short work end in the spin.
  */
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -128,10 +129,17 @@ GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t ti
 
 	start = gfx_now_ns();
 	deadline = timeout_ns < 0 ? INT64_MAX : start + timeout_ns;
+	/*
+	 * Spin, yielding now and then: on a busy machine the device's thread
+	 * may share our CPU, and a pure spin would keep it from running.
+	 */
 	do {
-		gfx_cpu_relax();
-		if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
-			return 0;
+		for (int i = 0; i < 64; i++) {
+			gfx_cpu_relax();
+			if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
+				return 0;
+		}
+		sched_yield();
 	} while (gfx_now_ns() - start < GFX_SPIN_NS && timeout_ns != 0);
 
 	/* Sleeping needs an interrupt at or after this fence. */

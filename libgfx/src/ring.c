@@ -6,6 +6,8 @@
  * local tail; only gfx_submit() makes them visible to the device, with one
  * release store of RING_TAIL and one doorbell.
  */
+#include <sched.h>
+
 #include "internal.h"
 
 #define GFX_BACKPRESSURE_TIMEOUT_NS 10000000000LL
@@ -98,7 +100,7 @@ int gfx_ring_wait_space(struct gfx_device *dev, uint32_t words)
 		/* A stopped ring would never drain: recover it and go on. */
 		gfx_check_ring_error(dev);
 		if (gfx_now_ns() - start < GFX_SPIN_NS) {
-			gfx_cpu_relax();
+			sched_yield();	/* the device's thread may share our CPU */
 			continue;
 		}
 		if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), dev->last_irq_seqno)) {
