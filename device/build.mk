@@ -25,7 +25,7 @@ $(BIN)/gfx-ctl: $(OBJ)/device/gfx_ctl.o
 ALL_TARGETS += $(BIN)/gfx-device $(BIN)/gfx-ctl
 
 # Engine unit tests, the protocol-level device test and the smoke script.
-$(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: CFLAGS += $(DEVICE_CFLAGS) -Idevice
+$(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: CFLAGS += $(DEVICE_CFLAGS) -Idevice -Itests -Wno-format-zero-length
 
 $(TESTBIN)/test_engine: $(OBJ)/tests/test_engine.o $(ENGINE_OBJS)
 	@mkdir -p $(@D)
@@ -33,7 +33,7 @@ $(TESTBIN)/test_engine: $(OBJ)/tests/test_engine.o $(ENGINE_OBJS)
 
 $(TESTBIN)/test_device_protocol: $(OBJ)/tests/test_device_protocol.o
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEVICE_LIBS)
 
 $(TESTBIN)/test_device_protocol: | $(BIN)/gfx-device $(BIN)/gfx-ctl
 $(TESTBIN)/device_smoke.sh: | $(BIN)/gfx-device $(BIN)/gfx-ctl

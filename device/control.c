@@ -51,6 +51,11 @@ struct control *control_create(struct device *d, int listen_fd)
 
 static void client_close(struct control_client *cl)
 {
+	char sink[4096];
+
+	/* Read what is left so the close does not reset the connection (and lose the reply). */
+	for (int i = 0; cl->fd >= 0 && i < 16 && recv(cl->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
 	if (cl->fd >= 0)
 		close(cl->fd);
 	cl->fd = -1;

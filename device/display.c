@@ -56,10 +56,11 @@ static uint32_t latch_flip(struct device *d, uint64_t seq, uint64_t now)
 	return GFX_IRQ_FLIP_DONE;
 }
 
-static void vblank(struct display *disp, uint64_t now)
+/* `advance` > 1 after missed deadlines: the counter stays locked to the clock. */
+static void vblank(struct display *disp, uint64_t now, uint64_t advance)
 {
 	struct device *d = disp->d;
-	uint64_t seq = reg_read64(d, GFX_REG_VBLANK_SEQ) + 1;
+	uint64_t seq = reg_read64(d, GFX_REG_VBLANK_SEQ) + advance;
 	uint32_t entry = GFX_REG_VBLANK_LOG + (uint32_t)(seq % GFX_LOG_ENTRIES) * sizeof(struct gfx_vblank_entry);
 	uint32_t causes = GFX_IRQ_VBLANK;
 
@@ -97,14 +98,18 @@ static void *display_main(void *data)
 		}
 		if (atomic_load(&d->quit))
 			break;
-		if (now - next >= disp->period_ns) {
-			/* Overran whole periods: count them and do not try to catch up. */
-			uint64_t missed = (now - next) / disp->period_ns;
+		/*
+		 * Overran whole periods (the host was busy): count them, and let
+		 * VBLANK_SEQ jump so that it stays locked to the clock, as a
+		 * hardware counter would. The timestamp is the vblank's deadline.
+		 */
+		uint64_t missed = (now - next) / disp->period_ns;
 
+		if (missed) {
 			atomic_fetch_add(&d->stat_missed_vblanks, missed);
 			next += missed * disp->period_ns;
 		}
-		vblank(disp, now);
+		vblank(disp, next, 1 + missed);
 	}
 	return NULL;
 }

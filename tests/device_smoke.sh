@@ -1,0 +1,131 @@
+#!/bin/bash
+# device_smoke.sh - gfx-device and gfx-ctl from the outside: start, stats,
+# a refused second driver, garbage on the control socket, bad arguments,
+# clean exit. Prints PASS/FAIL/SKIP per case (tests/run.sh counts them).
+set -u
+bin=$(cd "$(dirname "$0")/../bin" && pwd)
+dir=$(mktemp -d /tmp/gfx-smoke-XXXXXX)
+sock=$dir/gpu.sock
+log=$dir/device.log
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+ctl() { "$bin/gfx-ctl" --socket "$sock" "$@"; }
+
+wait_for() {	# wait_for FILE: up to 5 s
+	for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
+
+"$bin/gfx-device" --socket "$sock" --vram 16 --mode 320x240@60 2>"$log" &
+pid=$!
+if wait_for "$sock.ctl"; then pass device_starts; else fail device_starts "no $sock.ctl ($(cat "$log"))"; exit 1; fi
+
+sleep 0.3
+stats=$(ctl stats)
+missing=
+for k in vblanks flips commands errors resets missed_vblanks irqs connected; do
+	grep -q "^$k [0-9]" <<<"$stats" || missing="$missing $k"
+done
+vb=$(awk '$1 == "vblanks" { print $2 }' <<<"$stats")
+if [ -z "$missing" ] && [ "${vb:-0}" -gt 5 ]; then pass ctl_stats; else fail ctl_stats "missing:$missing vblanks=${vb:-?}"; fi
+
+if out=$(ctl screenshot "$dir/none.png" 2>&1); then
+	fail ctl_screenshot_no_scanout "succeeded without a scanout"
+elif grep -q "no scanout" <<<"$out"; then pass ctl_screenshot_no_scanout
+else fail ctl_screenshot_no_scanout "unclear message: $out"; fi
+
+if ctl frobnicate 2>/dev/null; then fail ctl_unknown_command "exit 0"; else pass ctl_unknown_command; fi
+if ctl drop-irqs -3 2>/dev/null; then fail ctl_bad_number "exit 0"; else pass ctl_bad_number; fi
+
+if command -v python3 >/dev/null; then
+	out=$(python3 - "$sock" <<'PY'
+import socket, struct, sys, array
+path = sys.argv[1]
+def msgs(s, n):
+    out = []
+    for _ in range(n):
+        data, anc, _, _ = s.recvmsg(8, socket.CMSG_SPACE(4))
+        if len(data) < 8:
+            break
+        fd = -1
+        for lvl, typ, d in anc:
+            fd = array.array('i', d[:4])[0]
+        out.append((struct.unpack('<q', data)[0], fd >= 0))
+    return out
+a = socket.socket(socket.AF_UNIX); a.connect(path); a.settimeout(5)
+first = msgs(a, 5)
+b = socket.socket(socket.AF_UNIX); b.connect(path); b.settimeout(5)
+second = b.recv(8)
+eof = b.recv(8)
+print("first", first)
+print("second", struct.unpack('<q', second)[0] if len(second) == 8 else None, "eof", eof == b"")
+PY
+)
+	if grep -q "first \[(0, False), (1, False), (-1, True), (0, True), (1, True)\]" <<<"$out"; then
+		pass ivshmem_handshake
+	else fail ivshmem_handshake "$out"; fi
+	if grep -q "second -16 eof True" <<<"$out"; then pass second_driver_refused; else fail second_driver_refused "$out"; fi
+
+	out=$(python3 - "$sock.ctl" <<'PY'
+import socket, sys, os
+path = sys.argv[1]
+def ask(data, shut=True):
+    s = socket.socket(socket.AF_UNIX); s.connect(path); s.settimeout(5)
+    s.sendall(data)
+    if shut:
+        s.shutdown(socket.SHUT_WR)
+    r = b""
+    while True:
+        c = s.recv(4096)
+        if not c:
+            break
+        r += c
+    return r
+print("binary", ask(os.urandom(64).replace(b"\n", b"x") + b"\n")[:6])
+print("nul", ask(b"stats\0junk\n")[:6])
+print("long", ask(b"a" * 5000)[:30])
+print("empty", ask(b"")[:6])
+s = socket.socket(socket.AF_UNIX); s.connect(path); s.close()  # connect and vanish
+print("ok", ask(b"stats\n")[:3])
+PY
+)
+	if grep -q "binary b'error" <<<"$out" && grep -q "nul b'error" <<<"$out" &&
+	   grep -q "long b'error: request too long" <<<"$out" && grep -q "ok b'ok" <<<"$out"; then
+		pass control_socket_garbage
+	else fail control_socket_garbage "$out"; fi
+else
+	echo "SKIP ivshmem_handshake: no python3"
+	echo "SKIP second_driver_refused: no python3"
+	echo "SKIP control_socket_garbage: no python3"
+fi
+
+if kill -0 "$pid" 2>/dev/null && ctl stats >/dev/null; then pass device_survives; else fail device_survives "gone"; fi
+
+# A second device on the same socket: a clear error, and the first keeps its socket.
+if out=$("$bin/gfx-device" --socket "$sock" --vram 16 2>&1); then
+	fail socket_in_use "second device started"
+elif grep -q "in use" <<<"$out" && [ -S "$sock" ]; then pass socket_in_use
+else fail socket_in_use "$out"; fi
+
+bad=0
+"$bin/gfx-device" --socket "$dir/x" --vram 100 2>/dev/null && bad=1
+"$bin/gfx-device" --socket "$dir/x" --mode 12x 2>/dev/null && bad=1
+"$bin/gfx-device" 2>/dev/null && bad=1
+long=$dir/$(printf 'a%.0s' $(seq 120))
+out=$("$bin/gfx-device" --socket "$long" 2>&1) && bad=1
+grep -q "too long" <<<"$out" || bad=1
+touch "$dir/file"
+out=$("$bin/gfx-device" --socket "$dir/file" 2>&1) && bad=1
+grep -q "not a socket" <<<"$out" || bad=1
+[ -f "$dir/file" ] || bad=1
+if [ $bad -eq 0 ]; then pass bad_arguments; else fail bad_arguments "a bad argument was accepted or unclear"; fi
+
+kill -TERM "$pid"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait "$pid"; rc=$?
+pid=
+if [ $rc -eq 0 ] && [ ! -e "$sock" ] && [ ! -e "$sock.ctl" ]; then pass clean_exit
+else fail clean_exit "rc=$rc, sockets left: $(ls "$dir")"; fi
