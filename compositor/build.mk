@@ -55,3 +55,18 @@ $(BIN)/gfx-demo-client: $(OBJ)/examples/gfx_demo_client.o $(COMP_PROTO_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs $(DEMO_CLIENT_PKGS)) -lm
 
 ALL_TARGETS += $(BIN)/gfx-compositor $(BIN)/gfx-demo-client
+
+# Tests: a scriptable client and the scripts that drive it and real clients.
+COMP_TEST_CLIENT := $(TESTBIN)/helpers/compositor-test-client
+$(OBJ)/tests/compositor_test_client.o: CFLAGS += -I$(COMP_GEN) $(shell $(PKG_CONFIG) --cflags wayland-client)
+$(OBJ)/tests/compositor_test_client.o: $(COMP_CLIENT_HDRS)
+$(COMP_TEST_CLIENT): $(OBJ)/tests/compositor_test_client.o $(COMP_PROTO_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs wayland-client)
+
+COMP_TESTS := $(addprefix $(TESTBIN)/,compositor_clients.sh compositor_composition.sh \
+	compositor_input.sh compositor_presentation.sh compositor_abuse.sh)
+$(COMP_TESTS): | $(BIN)/gfx-compositor $(BIN)/gfx-demo-client $(COMP_TEST_CLIENT) \
+	$(BIN)/gfx-device $(BIN)/gfx-ctl
+ALL_TARGETS += $(COMP_TEST_CLIENT) $(COMP_TESTS)
+TESTS += $(COMP_TESTS)

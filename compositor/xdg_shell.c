@@ -13,7 +13,7 @@
 #include "server.h"
 #include "xdg-shell-server-protocol.h"
 
-#define WM_BASE_VERSION 4	/* weston 10 clients bind the advertised version but know only v4 events */
+#define WM_BASE_VERSION 3	/* weston 10 clients bind what is advertised but know only v3 events */
 
 struct positioner {
 	int32_t w, h;
@@ -859,6 +859,9 @@ void xdg_surface_commit(struct surface *s)
 			if (!t->maximized && !t->fullscreen)
 				place_toplevel(t);
 			t->mapped = true;
+			struct gfx_rect g = toplevel_geometry(t);
+			log_msg("map toplevel '%s' at %d,%d size %ux%u%s", t->title ? t->title : "",
+				t->x, t->y, g.w, g.h, t->ssd ? " (server-side title bar)" : "");
 			wl_list_remove(&t->link);
 			wl_list_insert(&s->server->toplevels, &t->link);
 			seat_focus_toplevel(s->server, t);

@@ -33,7 +33,7 @@ start_stack() {
 	DEV_PID=$!; PIDS+=("$DEV_PID")
 	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
 	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" \
-		>>"$TMP/compositor.log" 2>&1 &
+		>"$TMP/compositor.log" 2>&1 &
 	COMP_PID=$!; PIDS+=("$COMP_PID")
 	for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] && return 0; sleep 0.05; done
 	echo "# compositor did not start:" >&2; cat "$TMP/compositor.log" >&2
