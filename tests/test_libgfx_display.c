@@ -36,6 +36,8 @@ struct events {
 	uint64_t vblanks, last_vblank, gaps;
 	int flips;
 	struct gfx_event flip[8];
+	int inputs;
+	struct gfx_event input[16];
 	bool record;
 	unsigned int nrec;
 	uint64_t rec_seq[512], rec_t[512];
@@ -54,6 +56,8 @@ static void on_event(struct gfx_device *d, const struct gfx_event *ev, void *dat
 			e->rec_seq[e->nrec] = ev->seq;
 			e->rec_t[e->nrec++] = ev->time_ns;
 		}
+	} else if (ev->type == GFX_EVENT_INPUT && e->inputs < 16) {
+		e->input[e->inputs++] = *ev;
 	} else if (ev->type == GFX_EVENT_FLIP_DONE && e->flips < 8) {
 		e->flip[e->flips++] = *ev;
 	}
@@ -236,6 +240,37 @@ static void wait_vblank_command(void *arg)
 	CHECK(s1 >= s0 + 2, "vblank %llu -> %llu", (unsigned long long)s0, (unsigned long long)s1);
 }
 
+/* The device's input FIFO arrives as evdev events, each batch ending in SYN_REPORT. */
+static void input_events(void *arg)
+{
+	struct events e = { 0 };
+	static const uint16_t want[][3] = {
+		{ 1, 30, 1 }, { 0, 0, 0 },			/* EV_KEY KEY_A down, SYN */
+		{ 3, 0, 10 }, { 3, 1, 20 }, { 0, 0, 0 },	/* EV_ABS X, Y, SYN */
+	};
+
+	if (fx.external)
+		SKIP("needs gfx-ctl (GFX_DEVICE is set)");
+	/* Off: nothing is reported, and nothing from before comes later. */
+	rc = fixture_ctl(&fx, NULL, 0, "key 30 0");
+	REQUIRE(rc == 0);
+	pump(&e, 50 * MS);
+	CHECK(e.inputs == 0);
+	OK(gfx_set_input_events(dev, true));
+	rc = fixture_ctl(&fx, NULL, 0, "key 30 1");
+	REQUIRE(rc == 0);
+	rc = fixture_ctl(&fx, NULL, 0, "pointer 10 20");
+	REQUIRE(rc == 0);
+	for (int i = 0; i < 50 && e.inputs < 5; i++)
+		pump(&e, 10 * MS);
+	OK(gfx_set_input_events(dev, false));
+	REQUIRE(e.inputs == 5, "%d input events", e.inputs);
+	for (int i = 0; i < 5; i++)
+		CHECK(e.input[i].input_type == want[i][0] && e.input[i].input_code == want[i][1] &&
+		      e.input[i].input_value == want[i][2], "event %d: %u %u %d", i,
+		      e.input[i].input_type, e.input[i].input_code, e.input[i].input_value);
+}
+
 static void run_on(const char *mode, const char *prefix)
 {
 	char name[96];
@@ -257,6 +292,8 @@ static void run_on(const char *mode, const char *prefix)
 	run_test(name, flip_sequence, NULL);
 	snprintf(name, sizeof(name), "%s_wait_vblank_command", prefix);
 	run_test(name, wait_vblank_command, NULL);
+	snprintf(name, sizeof(name), "%s_input_events", prefix);
+	run_test(name, input_events, NULL);
 	gfx_close(dev);
 	fixture_stop(&fx);
 }

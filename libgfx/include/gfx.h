@@ -30,6 +30,7 @@ struct gfx_device;
  */
 int gfx_open(const char *spec, struct gfx_device **out);
 void gfx_close(struct gfx_device *dev);
+/* The message of the last failure on dev; with NULL, why gfx_open() failed (per thread). */
 const char *gfx_last_error(const struct gfx_device *dev);
 
 struct gfx_info {
@@ -85,7 +86,12 @@ struct gfx_copy_rect {
 enum gfx_op { GFX_SRC = 0, GFX_OVER = 1 };
 enum gfx_filter { GFX_NEAREST = 0, GFX_BILINEAR = 1 };
 
-/* Each emitter returns 0 or a negative errno (-EINVAL for bad arguments). */
+/*
+ * Each emitter returns 0 or a negative errno (-EINVAL for bad arguments,
+ * checked before anything reaches the ring). Rectangles must be non-empty
+ * and lie inside their surface, as the device demands: clip them first
+ * (or use gfx_set_clip). Long rectangle lists are split into commands.
+ */
 int gfx_set_dst(struct gfx_device *dev, const struct gfx_bo *bo);
 int gfx_set_src(struct gfx_device *dev, const struct gfx_bo *bo);
 int gfx_set_clip(struct gfx_device *dev, const struct gfx_rect *rects, unsigned int n);
@@ -98,7 +104,10 @@ int gfx_blend(struct gfx_device *dev, uint8_t global_alpha,
 int gfx_stretch(struct gfx_device *dev, int32_t src_x, int32_t src_y,
 		int32_t src_w, int32_t src_h, const struct gfx_rect *dst,
 		enum gfx_filter filter, enum gfx_op op, uint8_t global_alpha);
-/* Emit raw words (for tests and new commands); words[0] is the header. */
+/*
+ * Emit raw words (for tests and new commands); words[0] is the header. Not
+ * checked. After a raw SET_SURFACE, set that slot again with gfx_set_dst/src.
+ */
 int gfx_emit_raw(struct gfx_device *dev, const uint32_t *words, unsigned int n);
 
 /* ---- Submission and fences ---- */
@@ -126,7 +135,10 @@ static inline bool gfx_seqno_passed(uint64_t done, uint64_t seqno)
 	return (int64_t)(done - seqno) >= 0;
 }
 
-/* Reset the engine: drops queued commands, completes all emitted fences. */
+/*
+ * Reset the engine: drops queued commands, completes all emitted fences.
+ * The surfaces set before stay set; clipping is off afterwards.
+ */
 int gfx_reset(struct gfx_device *dev);
 
 /* ---- Display ---- */
