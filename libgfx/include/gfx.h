@@ -6,7 +6,8 @@
  * gfx_submit() publishes them with one doorbell write. No system call is
  * made per command. Functions returning int return 0 (or a count) on
  * success and a negative errno on failure; gfx_last_error() then gives a
- * readable message.
+ * readable message. A gfx_device is not thread-safe: use it from one
+ * thread (or lock around it).
  */
 #ifndef GFX_H
 #define GFX_H
@@ -65,7 +66,10 @@ struct gfx_bo {
 /* A surface; stride is aligned to 64 bytes, the offset to 4 KiB. */
 int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t height,
 		  uint32_t format, struct gfx_bo **out);
-/* Freed once every command already emitted that may use it is done. */
+/*
+ * Freed once every command already emitted that may use it is done. Do not
+ * destroy the buffer on screen: flip away from it first.
+ */
 void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
 /* Bytes per pixel of a supported format, 0 if unknown. */
 uint32_t gfx_format_bpp(uint32_t format);

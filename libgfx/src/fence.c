@@ -142,6 +142,11 @@ GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t ti
 		sched_yield();
 	} while (gfx_now_ns() - start < GFX_SPIN_NS && timeout_ns != 0);
 
+	if (timeout_ns == 0) {	/* a poll: report, do not emit anything */
+		r = gfx_check_ring_error(dev);
+		return r < 0 ? r : gfx_set_error(dev, -ETIMEDOUT, "fence %llu has not signalled yet",
+						 (unsigned long long)seqno);
+	}
 	/* Sleeping needs an interrupt at or after this fence. */
 	if (!gfx_seqno_passed(dev->last_irq_seqno, seqno)) {
 		r = gfx_ring_reserve(dev, GFX_FENCE_WORDS);
