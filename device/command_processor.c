@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,12 @@
 #include "command_processor.h"
 #include "engine.h"
 
+/*
+ * How long the CP polls RING_TAIL after it ran dry before it sleeps. It
+ * yields while polling: on a loaded 2-CPU machine a pure spin kept the
+ * driver it had just interrupted off the CPU (58 us fence round trips
+ * instead of 6.5 us).
+ */
 #define CP_SPIN_NS 50000
 
 enum stall { STALL_NONE, STALL_VBLANK, STALL_FLIP };
@@ -379,10 +386,13 @@ static void wait_for_work(struct command_processor *cp)
 		uint64_t start = device_now_ns();
 
 		while (device_now_ns() - start < CP_SPIN_NS) {
-			if (reg_read(d, GFX_REG_RING_TAIL) != cp->tail ||
-			    reg_read(d, GFX_REG_CONTROL) != ctrl || connection_changed(cp))
-				return;
-			cpu_relax();
+			for (int i = 0; i < 32; i++) {
+				if (reg_read(d, GFX_REG_RING_TAIL) != cp->tail ||
+				    reg_read(d, GFX_REG_CONTROL) != ctrl || connection_changed(cp))
+					return;
+				cpu_relax();
+			}
+			sched_yield();	/* the driver we just interrupted may need this CPU */
 		}
 	}
 	if (poll(pfd, cp->kick_fd >= 0 ? 2 : 1, -1) < 0)
