@@ -1,0 +1,93 @@
+#!/bin/bash
+# compositor_input.sh - input through the GPU's input FIFO (gfx-ctl key /
+# pointer / button, evdev codes) reaches the focused client; Alt+drag moves
+# windows, title bars move windows, Alt+Tab raises the bottom window.
+HERE=$(dirname "$0"); BIN=$HERE/../bin
+. "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
+CLIENT=$HERE/helpers/compositor-test-client
+
+client() {
+	local name=$1; shift
+	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	PIDS+=($!); eval "${name}_PID=$!"
+	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" && return 0; sleep 0.05; done
+	return 1
+}
+# expect NAME LINE: wait for an exact output line of client NAME.
+expect() {
+	for _ in $(seq 40); do grep -qx -- "$2" "$TMP/$1.out" && return 0; sleep 0.05; done
+	return 1
+}
+NEAR='def near(p, q, t=2): return all(abs(a - b) <= t for a, b in zip(p, q))'
+KEY_A=30 KEY_TAB=15 KEY_LEFTALT=56 BTN_LEFT=272
+
+start_stack
+if client a --input --size 300x200 --color ff336699; then
+	# keyboard: keymap and repeat info on bind, then a key press and release
+	if ! expect a "key-enter"; then fail keyboard_focus "no wl_keyboard.enter"
+	elif ! grep -qE '^keymap 1 [0-9]+' "$TMP/a.out"; then fail keyboard_focus "no xkb keymap"
+	elif ! expect a "repeat 25 600"; then fail keyboard_focus "no repeat info"
+	else pass keyboard_focus; fi
+	ctl key $KEY_A 1 >/dev/null; ctl key $KEY_A 0 >/dev/null
+	if expect a "key $KEY_A 1" && expect a "key $KEY_A 0"; then pass key_events
+	else fail key_events "client saw: $(grep '^key ' "$TMP/a.out" | tr '\n' ' ')"; fi
+	# pointer: (100, 100) is (68, 44) in the window at (32, 56)
+	ctl pointer 100 100 >/dev/null
+	ctl pointer 110 105 >/dev/null
+	ctl button $BTN_LEFT 1 >/dev/null; ctl button $BTN_LEFT 0 >/dev/null
+	if ! expect a "pointer-enter 68 44"; then fail pointer_events "no enter at 68,44: $(grep pointer "$TMP/a.out")"
+	elif ! expect a "motion 78 49"; then fail pointer_events "no motion to 78,49"
+	elif ! expect a "button $BTN_LEFT 1" || ! expect a "button $BTN_LEFT 0"; then fail pointer_events "no button"
+	else pass pointer_events; fi
+	ctl pointer 900 600 >/dev/null
+	expect a "pointer-leave" && pass pointer_leave || fail pointer_leave "no leave outside the window"
+
+	# Alt+drag from (100,100) to (300,300) moves the window by (200,200)
+	ctl key $KEY_LEFTALT 1 >/dev/null
+	ctl pointer 100 100 >/dev/null
+	ctl button $BTN_LEFT 1 >/dev/null
+	ctl pointer 200 200 >/dev/null
+	ctl pointer 300 300 >/dev/null
+	ctl button $BTN_LEFT 0 >/dev/null
+	ctl key $KEY_LEFTALT 0 >/dev/null
+	ctl pointer 1200 700 >/dev/null
+	sleep 0.2; shot "$TMP/moved.png"
+	r=$(pyimg "$TMP/moved.png" "$NEAR" "
+bad=[]
+if not near(img.get(232+2, 256+2), (0x33, 0x66, 0x99)): bad.append(('new place', img.get(234, 258)))
+if not near(img.get(40, 60), BG): bad.append(('old place', img.get(40, 60)))
+print(bad or 'ok')")
+	[ "$r" = ok ] && pass alt_drag_moves_window || fail alt_drag_moves_window "$r"
+	# the Alt+click was the compositor's, not the client's
+	[ "$(grep -c "^button $BTN_LEFT 1" "$TMP/a.out")" = 1 ] && pass alt_click_not_forwarded \
+		|| fail alt_click_not_forwarded "client got the Alt+click"
+else
+	fail keyboard_focus "client did not start"
+fi
+stop_stack
+
+# Title bar drag and Alt+Tab with two windows
+start_stack
+if client a --size 200x150 --color ffff0000 --ssd && client b --size 200x150 --color ff0000ff --ssd; then
+	# b (80,104) is on top of a (32,56); overlap at (100,120)
+	ctl key $KEY_LEFTALT 1 >/dev/null; ctl key $KEY_TAB 1 >/dev/null
+	ctl key $KEY_TAB 0 >/dev/null; ctl key $KEY_LEFTALT 0 >/dev/null
+	sleep 0.2; shot "$TMP/alttab.png"
+	r=$(pyimg "$TMP/alttab.png" "$NEAR" "print('ok' if near(img.get(100, 120), (255, 0, 0)) else ('overlap is', img.get(100, 120)))")
+	[ "$r" = ok ] && pass alt_tab_raises || fail alt_tab_raises "$r"
+	# drag a's title bar (y = 56 - 12) by (400, 300)
+	ctl pointer 60 44 >/dev/null; ctl button $BTN_LEFT 1 >/dev/null
+	ctl pointer 260 194 >/dev/null; ctl pointer 460 344 >/dev/null
+	ctl button $BTN_LEFT 0 >/dev/null; ctl pointer 1200 700 >/dev/null
+	sleep 0.2; shot "$TMP/titledrag.png"
+	r=$(pyimg "$TMP/titledrag.png" "$NEAR" "
+bad=[]
+if not near(img.get(432+5, 356+5), (255, 0, 0)): bad.append(('new place', img.get(437, 361)))
+if not near(img.get(40, 60), BG): bad.append(('old place', img.get(40, 60)))
+print(bad or 'ok')")
+	[ "$r" = ok ] && pass title_bar_drag || fail title_bar_drag "$r"
+else
+	fail alt_tab_raises "clients did not start"
+fi
+stop_stack
+exit 0
