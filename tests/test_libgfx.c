@@ -594,7 +594,8 @@ static void fences(void *arg)
 	memset(seen, 0, sizeof(seen));
 	OK(gfx_fence(dev, true, &c));
 	OK(gfx_submit(dev));
-	for (int i = 0; i < 200 && seen[GFX_EVENT_FENCE].type == 0; i++) {
+	for (int i = 0; i < 200 && (seen[GFX_EVENT_FENCE].type == 0 ||
+				    !gfx_seqno_passed(seen[GFX_EVENT_FENCE].seq, c)); i++) {
 		struct pollfd p = { .fd = gfx_get_fd(dev), .events = POLLIN };
 
 		poll(&p, 1, 10);
