@@ -136,6 +136,9 @@ int main(int argc, char **argv)
 	}
 	printf("gfx-anim: %llu frames, %llu vblanks missed\n", (unsigned long long)st.frames,
 	       (unsigned long long)st.missed);
+	gfx_bo_destroy(dev, sprite);
+	gfx_bo_destroy(dev, fb[0]);
+	gfx_bo_destroy(dev, fb[1]);
 	gfx_close(dev);
 	return 0;
 }

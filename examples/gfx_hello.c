@@ -145,7 +145,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)wait.seq, (unsigned long long)wait.time_ns);
 	gfx_bo_destroy(dev, tile);
 	gfx_bo_destroy(dev, sprite);
-	/* fb stays: it is on screen. */
+	/* The device keeps scanning out fb after we leave; only our bookkeeping goes. */
+	gfx_bo_destroy(dev, fb);
 	gfx_close(dev);
 	return 0;
 }
