@@ -535,7 +535,8 @@ static void allocator(void *arg)
 	      (unsigned long long)info.vram_free, (unsigned long long)free0);
 	/* Everything coalesced: one buffer of all free VRAM fits. */
 	struct gfx_bo *big;
-	OK(gfx_bo_create(dev, 4096, (uint32_t)(free0 / 16384), GFX_FMT_XRGB8888, &big));
+	OK(gfx_bo_create(dev, 4096, free0 / 16384 > 65535 ? 65535 : (uint32_t)(free0 / 16384),
+			  GFX_FMT_XRGB8888, &big));
 	gfx_bo_destroy(dev, big);
 }
 
