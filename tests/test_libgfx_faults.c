@@ -204,6 +204,25 @@ static void hang_and_reset(void *arg)
 	check_renders(0xff00ffff);
 }
 
+/* A reset with work queued (no hang needed, so it runs on any device). */
+static void reset_with_work_queued(void *arg)
+{
+	uint64_t seq;
+
+	OK(gfx_set_dst(dev, bo));
+	for (int i = 0; i < 200; i++)
+		OK(gfx_fill(dev, GFX_SRC, 0xff000000u | (uint32_t)i, &(struct gfx_rect){ 0, 0, 64, 64 }, 1));
+	OK(gfx_fence(dev, true, &seq));
+	OK(gfx_submit(dev));
+	OK(gfx_reset(dev));
+	OK(gfx_fence_wait(dev, seq, 2 * SEC));
+	/* The destination survives the reset: fill without setting it again. */
+	OK(gfx_fill(dev, GFX_SRC, 0xff0a0b0c, &(struct gfx_rect){ 0, 0, 64, 64 }, 1));
+	OK(gfx_finish(dev, 2 * SEC));
+	CHECK(px(bo, 10, 10) == 0x0a0b0c, "pixel 0x%x", px(bo, 10, 10));
+	check_renders(0xff123456);
+}
+
 /* ---- the device killed under a client ---- */
 
 struct killer {
@@ -364,6 +383,7 @@ int main(void)
 	run_test("bad_command_rest_of_batch_runs", rest_of_batch_runs, NULL);
 	run_test("dropped_interrupts", dropped_interrupts, NULL);
 	run_test("hang_detected_then_reset", hang_and_reset, NULL);
+	run_test("reset_with_work_queued", reset_with_work_queued, NULL);
 	run_test("second_driver_refused", second_driver_refused, NULL);
 	run_test("reopen", reopen, NULL);
 	run_test("device_killed_between_calls", device_killed, NULL);
