@@ -77,9 +77,13 @@ static void *worker_main(void *data)
 
 		if ((uint32_t)(t >> 32) == seen_gen) {
 			start = now_ns();
-			while ((uint32_t)((t = atomic_load(&pool->ticket)) >> 32) == seen_gen &&
-			       !atomic_load(&pool->quit) && now_ns() - start < WORKER_SPIN_NS)
+			for (unsigned int spins = 0;
+			     (uint32_t)((t = atomic_load(&pool->ticket)) >> 32) == seen_gen &&
+			     !atomic_load(&pool->quit) && now_ns() - start < WORKER_SPIN_NS; spins++) {
 				cpu_relax();
+				if (spins % 64 == 63)
+					sched_yield();	/* polite: others may need this CPU */
+			}
 			if ((uint32_t)(t >> 32) == seen_gen) {
 				pthread_mutex_lock(&pool->lock);
 				atomic_fetch_add(&pool->sleepers, 1);
@@ -172,7 +176,7 @@ void engine_pool_run(struct engine_pool *pool, engine_chunk_fn fn, void *ctx, un
 	run_chunks(pool, atomic_load(&pool->ticket));
 	/* A worker may still be inside its last chunk. */
 	while (atomic_load(&pool->done) < chunks) {
-		if (++spins > 20000)
+		if (++spins % 64 == 0)
 			sched_yield();
 		else
 			cpu_relax();

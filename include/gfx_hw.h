@@ -171,7 +171,7 @@ struct gfx_input_entry {
 #define GFX_OP_FILL_RECTS	0x03	/* color, n x (xy, wh) */
 #define GFX_OP_COPY_RECTS	0x04	/* n x (src xy, dst xy, wh) */
 #define GFX_OP_BLEND_RECTS	0x05	/* alpha, n x (src xy, dst xy, wh) */
-#define GFX_OP_STRETCH_BLIT	0x06	/* sx, sy, sw, sh (16.16), dst xy, dst wh, alpha */
+#define GFX_OP_STRETCH_BLIT	0x06	/* sx, sy, sw, sh (16.16), dst xy, dst wh, alpha, reserved (0) */
 #define GFX_OP_FENCE		0x07	/* seqno lo, seqno hi */
 #define GFX_OP_WAIT_VBLANK	0x08	/* no payload */
 #define GFX_OP_FLIP		0x09	/* offset, width, height, stride, fourcc, user lo, user hi */
