@@ -17,6 +17,7 @@ skip() { echo "SKIP $1: $2"; }
 
 cleanup() {
 	local p
+	report_exits
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	PIDS=()
@@ -32,6 +33,8 @@ start_stack() {
 		>>"$TMP/device.log" 2>&1 &
 	DEV_PID=$!; PIDS+=("$DEV_PID")
 	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+	# A small ASan quarantine keeps RSS meaningful in the sanitizer build.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4 \
 	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" \
 		>"$TMP/compositor.log" 2>&1 &
 	COMP_PID=$!; PIDS+=("$COMP_PID")
@@ -40,11 +43,28 @@ start_stack() {
 	return 1
 }
 
+# Every compositor must exit cleanly on SIGTERM (and, under ASan, report
+# nothing); the script's last line says so.
+STACKS=0 UNCLEAN=""
 stop_stack() {
-	kill "$COMP_PID" "$DEV_PID" 2>/dev/null
+	kill "$COMP_PID" 2>/dev/null
 	wait "$COMP_PID" 2>/dev/null; COMP_RC=$?
+	kill "$DEV_PID" 2>/dev/null
 	wait "$DEV_PID" 2>/dev/null
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	PIDS=()
+	STACKS=$((STACKS + 1))
+	if [ "$COMP_RC" != 0 ] || grep -qE "Sanitizer|runtime error" "$TMP/compositor.log"; then
+		UNCLEAN="$UNCLEAN #$STACKS(rc $COMP_RC)"
+		echo "# compositor #$STACKS exit $COMP_RC:" >&2; tail -40 "$TMP/compositor.log" >&2
+	fi
+}
+
+report_exits() {
+	local name=compositor_clean_exit_$(basename "$0" .sh)
+	[ "$STACKS" -gt 0 ] || return 0
+	[ -z "$UNCLEAN" ] && pass "$name" || fail "$name" "unclean:$UNCLEAN"
 }
 
 alive() { kill -0 "$COMP_PID" 2>/dev/null; }
