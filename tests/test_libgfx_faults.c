@@ -128,6 +128,9 @@ static void bad_command(void *arg)
 	      c->code, gfx_error_name(c->code));
 	CHECK(s.offset == off, "offset 0x%x, expected 0x%x", s.offset, off);
 	CHECK(fixture_reg32(bo, GFX_REG_ERROR_COUNT) == errors + 1);
+	/* STATUS is refreshed after the commands run: give it a moment. */
+	for (int i = 0; i < 100 && (fixture_reg32(bo, GFX_REG_STATUS) & GFX_STATUS_RING_ERROR); i++)
+		usleep(1000);
 	CHECK(!(fixture_reg32(bo, GFX_REG_STATUS) & GFX_STATUS_RING_ERROR));
 	check_renders(0xff000000 | (uint32_t)rand());
 }
@@ -202,6 +205,26 @@ static void hang_and_reset(void *arg)
 	OK(gfx_fence_wait(dev, seq, 2 * SEC));
 	check_renders(0xffff00ff);
 	check_renders(0xff00ffff);
+}
+
+/* A scribbled RING_TAIL stops the ring with BAD_RING; libgfx restores it. */
+static void bad_ring_tail(void *arg)
+{
+	struct seen s = { 0 };
+	uint64_t seq;
+	int r;
+
+	OK(gfx_finish(dev, 2 * SEC));
+	__atomic_store_n((uint32_t *)(fixture_regs(bo) + GFX_REG_RING_TAIL), 2, __ATOMIC_RELEASE);
+	/* The device notices at its next vblank at the latest. */
+	wait_error_event(&s);
+	CHECK(s.errors >= 1 && s.code == GFX_ERR_BAD_RING, "%d errors, code %u", s.errors, s.code);
+	OK(gfx_fence(dev, true, &seq));
+	r = gfx_fence_wait(dev, seq, 2 * SEC);
+	if (r == -EIO)
+		r = gfx_fence_wait(dev, seq, 2 * SEC);
+	CHECK(r == 0, "%d: %s", r, gfx_last_error(dev));
+	check_renders(0xff5a5a5a);
 }
 
 /* A reset with work queued (no hang needed, so it runs on any device). */
@@ -384,6 +407,7 @@ int main(void)
 	run_test("dropped_interrupts", dropped_interrupts, NULL);
 	run_test("hang_detected_then_reset", hang_and_reset, NULL);
 	run_test("reset_with_work_queued", reset_with_work_queued, NULL);
+	run_test("bad_ring_tail_recovers", bad_ring_tail, NULL);
 	run_test("second_driver_refused", second_driver_refused, NULL);
 	run_test("reopen", reopen, NULL);
 	run_test("device_killed_between_calls", device_killed, NULL);
