@@ -69,17 +69,19 @@ int gfx_check_ring_error(struct gfx_device *dev)
 		dev->errors[dev->errors_n].offset = offset;
 		dev->errors_n++;
 	}
-	if (gfx_rd32(dev, GFX_REG_STATUS) & GFX_STATUS_RING_ERROR) {
-		if (code == GFX_ERR_BAD_RING) {
-			/* Someone scribbled on the ring registers: restore ours, then skip. */
-			gfx_wr32(dev, GFX_REG_RING_BASE, dev->ring_offset);
-			gfx_wr32(dev, GFX_REG_RING_SIZE, dev->ring_words * 4);
-			gfx_wr32(dev, GFX_REG_RING_TAIL, dev->published * 4);
-		}
-		__atomic_fetch_or((uint32_t *)(dev->regs + GFX_REG_CONTROL), GFX_CTRL_SKIP,
-				  __ATOMIC_SEQ_CST);
-		dev->be->kick(dev->be);
+	/*
+	 * One new error is one stopped command: skip it. (Not gated on
+	 * STATUS.RING_ERROR, which the device may raise just after the count;
+	 * a SKIP without an error is a no-op.)
+	 */
+	if (code == GFX_ERR_BAD_RING) {
+		/* Someone scribbled on the ring registers: restore ours, then skip. */
+		gfx_wr32(dev, GFX_REG_RING_BASE, dev->ring_offset);
+		gfx_wr32(dev, GFX_REG_RING_SIZE, dev->ring_words * 4);
+		gfx_wr32(dev, GFX_REG_RING_TAIL, dev->published * 4);
 	}
+	__atomic_fetch_or((uint32_t *)(dev->regs + GFX_REG_CONTROL), GFX_CTRL_SKIP, __ATOMIC_SEQ_CST);
+	dev->be->kick(dev->be);
 	gfx_note_causes(dev, GFX_IRQ_ERROR);
 	return gfx_set_error(dev, -EIO, "bad command at ring offset 0x%x: %s", offset,
 			     gfx_error_name(code));
