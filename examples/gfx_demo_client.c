@@ -107,9 +107,11 @@ static void draw(struct app *a, uint32_t *px, uint64_t t_ns)
 
 	for (int y = 0; y < a->h; y++) {
 		uint32_t *row = px + (size_t)y * a->w;
-		uint32_t g = ((y * 255 / a->h) + shift) & 0xff;
+		uint32_t g = ((y * 255 / a->h) + shift) & 0x1ff;
+		g = g > 255 ? 511 - g : g;	/* a triangle wave: no seam */
 		for (int x = 0; x < a->w; x++) {
-			uint32_t r = ((x * 255 / a->w) + a->hue) & 0xff;
+			uint32_t r = ((x * 255 / a->w) + a->hue) & 0x1ff;
+			r = r > 255 ? 511 - r : r;
 			row[x] = 0xff000000u | r << 16 | g << 8 | 0x60;
 		}
 		if (y >= sy && y < sy + sq)
