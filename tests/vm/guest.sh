@@ -14,17 +14,21 @@ bin=$(cd "$(dirname "$kmod")/../../bin" 2>/dev/null && pwd)	# BUILD/vm/kmod -> B
 tests=$bin/../tests
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export GFX_DEVICE=uio
-cut -d' ' -f1 /proc/uptime >"$out/started"
+read -r up _ </proc/uptime; echo "$up" >"$out/started"
 cd /tmp || exit 1
 
+# Uptime in centiseconds, and seconds since such a time, without a process.
+uptime_cs() { local u _; read -r u _ </proc/uptime; u=${u/./}; echo $((10#$u)); }
+since() { local d=$(( $(uptime_cs) - $1 )); printf '%d.%02d' $((d / 100)) $((d % 100)); }
 result() { echo "$*" >>"$out/results"; echo "guest: $*"; }
 bad_dmesg='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|UBSAN|refcount_t:|list_(add|del) corruption|Bad page|slab.*corrupt|leaked'
 
 # Case NAME: the command's status and a clean kernel log decide.
 case_() {
-	local name=$1 log bad rc; shift
+	local name=$1 log bad rc t0; shift
+	t0=$(uptime_cs)
 	log=$("$@" 2>&1); rc=$?
-	echo "$log" >>"$out/guest.log"
+	printf '== %s (%s s)\n%s\n' "$name" "$(since "$t0")" "$log" >>"$out/guest.log"
 	bad=$(dmesg -c 2>/dev/null | tee -a "$out/dmesg.log" | grep -E "$bad_dmesg" | head -1)
 	if [ -n "$bad" ]; then
 		result "FAIL $name: kernel log: $bad"
@@ -39,31 +43,39 @@ case_() {
 host_ctl() {
 	local n=$RANDOM rep rc i
 	rep=$out/ctl/rep.$n
-	echo "$*" >"$out/ctl/req.$n.tmp" && mv "$out/ctl/req.$n.tmp" "$out/ctl/req.$n"
+	echo "$*" >"$out/ctl/tmp.$n" && mv "$out/ctl/tmp.$n" "$out/ctl/req.$n"
 	for i in $(seq 300); do [ -f "$rep" ] && break; sleep 0.1; done
 	[ -f "$rep" ] || { echo "no answer from the host to gfx-ctl $*"; return 1; }
 	rc=$(head -1 "$rep"); tail -n +2 "$rep"; rm -f "$rep"
 	return "$rc"
 }
 
-uio_dev() { for d in /sys/class/uio/uio*; do [ "$(cat "$d/name" 2>/dev/null)" = uio_gfx ] && { echo "$d"; return 0; }; done; return 1; }
+uio_dev() {
+	local d n
+	for d in /sys/class/uio/uio*; do
+		read -r n <"$d/name" 2>/dev/null && [ "$n" = uio_gfx ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
 
 load() {
 	modprobe uio || return 1
 	insmod "$kmod" || return 1
 	local d; d=$(uio_dev) || { echo "no uio_gfx device after insmod"; return 1; }
-	local names; names=$(cat "$d"/maps/map*/name | tr '\n' ' ')
+	local names= m n
+	for m in "$d"/maps/map*; do read -r n <"$m/name"; names+="$n "; done
 	[ "$names" = "regs vram irq " ] || { echo "maps are '$names'"; return 1; }
 	echo "ok $(basename "$d"): maps $names"
 }
 
 foreign() {
-	local n=0 bound=0 free=0 d drv
+	local n=0 bound=0 free=0 d v id drv
 	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] || continue
+		read -r v <"$d/vendor"; read -r id <"$d/device"
+		[ "$v" = 0x1af4 ] && [ "$id" = 0x1110 ] || continue
 		n=$((n + 1))
-		drv=$(basename "$(readlink "$d/driver" 2>/dev/null)")
-		if [ "$drv" = uio_gfx ]; then bound=$((bound + 1))
+		drv=$(cd "$d/driver" 2>/dev/null && pwd -P)
+		if [ "${drv##*/}" = uio_gfx ]; then bound=$((bound + 1))
 		elif [ -z "$drv" ]; then free=$((free + 1)); fi
 	done
 	[ $n -ge 2 ] || { echo "only $n ivshmem devices; the foreign one is missing"; return 1; }
@@ -106,31 +118,30 @@ rmmod_open() {
 	insmod "$kmod" && uio_dev >/dev/null || { echo "insmod after rmmod failed"; return 1; }
 }
 
-slab() { awk '/^SUnreclaim:/ {print $2}' /proc/meminfo; }
+slab() { local k v u; while read -r k v u; do [ "$k" = SUnreclaim: ] && echo "$v"; done </proc/meminfo; }
 reload() {
-	local i before after
-	for i in 1 2; do rmmod uio_gfx && insmod "$kmod" || return 1; done
+	local before after
+	"$bin/gfx-vm-test" reload "$kmod" 2 || return 1	# warm-up: first-use allocations
 	sync; echo 3 >/proc/sys/vm/drop_caches; before=$(slab)
-	for i in $(seq 20); do
-		rmmod uio_gfx || { echo "rmmod $i failed"; return 1; }
-		insmod "$kmod" || { echo "insmod $i failed"; return 1; }
-		uio_dev >/dev/null || { echo "not bound after reload $i"; return 1; }
-	done
+	"$bin/gfx-vm-test" reload "$kmod" 20 || return 1
 	sync; echo 3 >/proc/sys/vm/drop_caches; after=$(slab)
 	[ $((after - before)) -le 64 ] || { echo "SUnreclaim grew by $((after - before)) kB over 20 reloads"; return 1; }
 	echo "ok 20 reloads, unreclaimable slab $before -> $after kB"
 }
 
+# A libgfx test program on the uio backend; its cases are prefixed vm-uio:.
 libgfx_suite() {
-	local t=$tests/test_libgfx
-	[ -x "$t" ] || { result "SKIP vm-libgfx-suite: $t not built"; return; }
-	timeout 240 "$t" >"$out/libgfx.out" 2>"$out/libgfx.err"
-	local rc=$? bad
-	sed -E 's/^(PASS|FAIL|SKIP) /\1 vm-uio:/' "$out/libgfx.out" | grep -E '^(PASS|FAIL|SKIP) ' |
+	local t=$tests/$1 name=${1#test_} rc bad t0
+	[ -x "$t" ] || { result "SKIP vm-uio:$name: $t not built"; return; }
+	t0=$(uptime_cs)
+	timeout 240 "$t" >"$out/$1.out" 2>"$out/$1.err"
+	rc=$?
+	echo "== $1 ($(since "$t0") s)" >>"$out/guest.log"
+	sed -E 's/^(PASS|FAIL|SKIP) /\1 vm-uio:/' "$out/$1.out" | grep -E '^(PASS|FAIL|SKIP) ' |
 		while read -r l; do result "$l"; done
 	bad=$(dmesg -c 2>/dev/null | tee -a "$out/dmesg.log" | grep -E "$bad_dmesg" | head -1)
-	[ -n "$bad" ] && result "FAIL vm-libgfx-suite: kernel log: $bad"
-	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/libgfx.out" && result "FAIL vm-libgfx-suite: exit status $rc"
+	[ -n "$bad" ] && result "FAIL vm-uio:$name: kernel log: $bad"
+	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$1.out" && result "FAIL vm-uio:$name: exit status $rc"
 }
 
 dmesg -c >"$out/dmesg.log" 2>&1
@@ -145,7 +156,7 @@ case_ vm-insmod load
 uio_dev >/dev/null || { result "FAIL vm-guest: uio_gfx did not bind, the other cases are skipped"; exit 0; }
 case_ vm-foreign-ivshmem-not-bound foreign
 case_ vm-irq-map-read-only "$bin/gfx-vm-test" irqro
-libgfx_suite
+for t in test_libgfx test_libgfx_display test_libgfx_faults; do libgfx_suite $t; done
 case_ vm-gfx-hello hello
 case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
 case_ vm-kill9-quiesce kill9

@@ -8,12 +8,16 @@
  *   gfx-vm-test quiet [MS]        the device is quiet: ring stopped, IRQ_ENABLE 0
  *   gfx-vm-test render            open, draw, wait for the fence, check pixels
  *   gfx-vm-test hold READYFILE    hold the device open until it is taken away
+ *   gfx-vm-test reload KO N       rmmod + insmod KO N times (system calls, no
+ *                                 process per step: exec is slow under TCG)
  *
  * Each prints one "ok ..." line and exits 0, or prints why and exits 1;
  * tests/vm/guest.sh turns that into PASS/FAIL lines.
  */
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "gfx.h"
 #include "vmutil.h"
@@ -188,10 +192,13 @@ static int cmd_spin(const char *ready)
 static int cmd_quiet(int ms)
 {
 	char bdf[300];
-	const volatile uint8_t *regs = vm_map_regpage(bdf, sizeof(bdf));
+	int fd = -1;
+	const volatile uint8_t *regs = vm_map_regpage_uio(&fd, bdf, sizeof(bdf));
 	int64_t deadline = vm_now_ns() + (int64_t)ms * 1000000;
 	uint32_t st, en, ctl;
 
+	if (!regs)
+		regs = vm_map_regpage(bdf, sizeof(bdf));
 	if (!regs) {
 		printf("no ivshmem device with the GPU's magic in BAR2\n");
 		return 1;
@@ -254,6 +261,45 @@ static int cmd_hold(const char *ready)
 	return r == -ENODEV ? 0 : 1;
 }
 
+static int cmd_reload(const char *ko, int n)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *image;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		printf("%s: %s\n", ko, strerror(errno));
+		return 1;
+	}
+	image = malloc((size_t)st.st_size);
+	if (!image || read(fd, image, (size_t)st.st_size) != st.st_size) {
+		printf("cannot read %s\n", ko);
+		return 1;
+	}
+	close(fd);
+	for (int i = 1; i <= n; i++) {
+		if (syscall(SYS_delete_module, GFX_UIO_NAME, O_NONBLOCK) < 0) {
+			printf("rmmod %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		if (vm_uio_index() >= 0) {
+			printf("reload %d: uio_gfx still registered after rmmod\n", i);
+			return 1;
+		}
+		if (syscall(SYS_init_module, image, (unsigned long)st.st_size, "") < 0) {
+			printf("insmod %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		if (vm_uio_index() < 0) {
+			printf("reload %d: no uio_gfx device after insmod\n", i);
+			return 1;
+		}
+	}
+	free(image);
+	printf("ok %d reloads\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -271,6 +317,9 @@ int main(int argc, char **argv)
 		return cmd_render();
 	if (!strcmp(cmd, "hold") && argc > 2)
 		return cmd_hold(argv[2]);
-	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE\n");
+	if (!strcmp(cmd, "reload") && argc > 3)
+		return cmd_reload(argv[2], atoi(argv[3]));
+	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE|"
+		"reload KO N\n");
 	return 2;
 }

@@ -15,14 +15,15 @@ say start
 for m in $(cat /lib/modules/order); do
 	insmod /lib/modules/$m.ko || fail "insmod $m"
 done
-out= run=
+out= run= cache=loose
 for a in $(cat /proc/cmdline); do
 	case $a in
 	gfx.out=*) out=${a#gfx.out=} ;;
+	gfx.cache=*) cache=${a#gfx.cache=} ;;
 	gfx.run=*) run=$(echo "${a#gfx.run=}" | base64 -d) ;;
 	esac
 done
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=none hostroot /host || fail "mount hostroot"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=$cache hostroot /host || fail "mount hostroot"
 mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev

@@ -16,8 +16,8 @@ VM_BUILD=$(cd "$VM_REPO" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" &
 VM_DIR=$VM_BUILD/vm
 VM_OUT=$VM_DIR/out
 VM_SOCK=$VM_DIR/gpu.sock
-VM_MODE=${VM_MODE:-1024x768@60}
-VM_VRAM_MIB=${VM_VRAM_MIB:-64}		# a power of two: QEMU's BAR2 must be
+VM_MODE=${VM_MODE:-1920x1080@60}		# gfx-device's default, which the libgfx suite expects
+VM_VRAM_MIB=${VM_VRAM_MIB:-128}		# a power of two (QEMU's BAR2 must be)
 VM_TIMEOUT=${VM_TIMEOUT:-420}
 VM_BOOT_S=		# seconds from QEMU start to the guest's first command
 VM_PIDS=()
@@ -128,7 +128,7 @@ vm_boot() {
 			started=$(date +%s.%N)
 			VM_BOOT_S=$(echo "$started - $t0" | bc -l 2>/dev/null || awk "BEGIN{print $started - $t0}")
 		fi
-		for req in "$VM_OUT"/ctl/req.*; do
+		for req in "$VM_OUT"/ctl/req.[0-9]*; do
 			[ -f "$req" ] && vm_serve_ctl "$req"
 		done
 		if [ "$(awk "BEGIN{print ($(date +%s.%N) - $t0 > $VM_TIMEOUT)}")" = 1 ]; then

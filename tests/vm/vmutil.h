@@ -78,8 +78,33 @@ static inline int vm_uio_map_index(int uio, const char *name)
 }
 
 /*
+ * The register page through uio_gfx's "vram" map (read-only); *fd keeps the
+ * node open while it is used. NULL when no uio_gfx device is there.
+ */
+static inline const volatile uint8_t *vm_map_regpage_uio(int *fd, char *name, size_t len)
+{
+	int uio = vm_uio_index(), mi;
+	long page = sysconf(_SC_PAGESIZE);
+	void *m;
+
+	if (uio < 0 || (mi = vm_uio_map_index(uio, GFX_UIO_MAP_VRAM)) < 0)
+		return NULL;
+	snprintf(name, len, "/dev/uio%d", uio);
+	*fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	m = mmap(NULL, GFX_REG_PAGE_SIZE, PROT_READ, MAP_SHARED, *fd, mi * page);
+	if (m == MAP_FAILED) {
+		close(*fd);
+		return NULL;
+	}
+	return m;
+}
+
+/*
  * The register page of the first ivshmem device whose BAR2 holds GFX_MAGIC,
  * mapped read-only from /sys/bus/pci/devices/X/resource2. *bdf gets X.
+ * Only while no driver holds the BAR (the kernel refuses it otherwise).
  */
 static inline const volatile uint8_t *vm_map_regpage(char *bdf, size_t bdf_len)
 {
