@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "window.h"
 
@@ -163,6 +164,16 @@ static void *window_main(void *data)
 		snprintf(w->err, sizeof(w->err), "no display for the window (SDL: %s)", SDL_GetError());
 		goto fail;
 	}
+	const char *driver = SDL_GetCurrentVideoDriver();
+
+	/* SDL may pick a headless driver; that is no display for us. */
+	if (!driver || !strcmp(driver, "offscreen") || !strcmp(driver, "dummy") ||
+	    !strcmp(driver, "evdev")) {
+		snprintf(w->err, sizeof(w->err), "no display for the window (SDL video driver: %s)",
+			 driver ? driver : "none");
+		goto fail;
+	}
+	fprintf(stderr, "gfx-device: window on SDL's %s video driver\n", driver);
 	window = SDL_CreateWindow("gfx-device", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
 				  (int)d->cfg.width, (int)d->cfg.height, SDL_WINDOW_RESIZABLE);
 	if (window)
