@@ -62,10 +62,11 @@ load() {
 	modprobe uio || return 1
 	insmod "$kmod" || return 1
 	local d; d=$(uio_dev) || { echo "no uio_gfx device after insmod"; return 1; }
-	local names= m n
+	local names= m n off
 	for m in "$d"/maps/map*; do read -r n <"$m/name"; names+="$n "; done
 	[ "$names" = "regs vram irq " ] || { echo "maps are '$names'"; return 1; }
-	echo "ok $(basename "$d"): maps $names"
+	read -r off <"$d/maps/map0/offset"
+	echo "ok ${d##*/}: maps $names(regs at offset $off in its page)"
 }
 
 foreign() {

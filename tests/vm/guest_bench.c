@@ -199,7 +199,7 @@ static int frame_loop(int frames)
 /* Count the child's system calls between the two getppid() markers. */
 static double syscalls_per_frame(int frames)
 {
-	long count = 0, markers = 0;
+	long count = 0, markers = 0, per[512] = { 0 };
 	int status, inside = 0;
 	pid_t pid = fork();
 
@@ -234,6 +234,7 @@ static double syscalls_per_frame(int frames)
 					inside = markers == 1;
 				} else if (inside) {
 					count++;
+					per[regs.orig_rax & 511]++;
 				}
 			}
 		} else if (WIFSTOPPED(status) && WSTOPSIG(status) != SIGTRAP &&
@@ -246,6 +247,11 @@ static double syscalls_per_frame(int frames)
 		fprintf(stderr, "gfx-vm-bench: traced frame loop failed (markers %ld)\n", markers);
 		return -1;
 	}
+	fprintf(stderr, "gfx-vm-bench: %ld system calls in %d frames, by number:", count, frames);
+	for (int i = 0; i < 512; i++)
+		if (per[i])
+			fprintf(stderr, " %d:%ld", i, per[i]);
+	fprintf(stderr, "\n");
 	return (double)count / frames;
 }
 

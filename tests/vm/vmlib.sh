@@ -105,7 +105,7 @@ vm_boot() {
 	local cmd=$1 accel t0 qpid req started= ok=0
 	accel=$(vm_accel)
 	local extra=()
-	if [ -n "${VM_FOREIGN:-1}" ]; then
+	if [ -n "${VM_FOREIGN-1}" ]; then
 		# A second ivshmem device that is not the GPU: no magic in its BAR2.
 		truncate -s 0 "$VM_DIR/foreign.shm" && truncate -s 1M "$VM_DIR/foreign.shm"
 		extra+=(-object "memory-backend-file,id=foreign,mem-path=$VM_DIR/foreign.shm,size=1M,share=on"
