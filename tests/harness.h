@@ -28,31 +28,43 @@ extern struct test_state test_state;
 
 #define TEST_STATE_DEFINE struct test_state test_state
 
+/* Give the reason a case failed, unless one is already recorded. */
 static inline void test_note(const char *fmt, ...)
 {
 	va_list ap;
 
 	if (test_state.why[0])
-		return;	/* keep the first reason */
+		return;
 	va_start(ap, fmt);
 	vsnprintf(test_state.why, sizeof(test_state.why), fmt, ap);
 	va_end(ap);
 }
 
+static inline int test_check_passed(int ok, const char *expr, const char *file, int line)
+{
+	if (ok)
+		return 1;
+	test_state.failed = 1;
+	if (!test_state.why[0])
+		snprintf(test_state.why, sizeof(test_state.why), "%s:%d: %s", file, line, expr);
+	fprintf(stderr, "  %s:%d: check failed: %s: ", file, line, expr);
+	return 0;
+}
+
 #define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		test_state.failed = 1;					\
-		test_note("%s:%d: %s", __FILE__, __LINE__, #cond);	\
-		fprintf(stderr, "  %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+	if (!test_check_passed(!!(cond), #cond, __FILE__, __LINE__)) {	\
 		fprintf(stderr, "" __VA_ARGS__);			\
 		fprintf(stderr, "\n");					\
 	}								\
 } while (0)
 
+/* Evaluates cond once: a condition may start a process or consume data. */
 #define REQUIRE(cond, ...) do {						\
-	CHECK(cond, __VA_ARGS__);					\
-	if (!(cond))							\
+	if (!test_check_passed(!!(cond), #cond, __FILE__, __LINE__)) {	\
+		fprintf(stderr, "" __VA_ARGS__);			\
+		fprintf(stderr, "\n");					\
 		longjmp(test_state.out, 1);				\
+	}								\
 } while (0)
 
 #define SKIP(...) do {							\
