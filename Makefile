@@ -37,7 +37,7 @@ include tests/build.mk
 -include kernel/build.mk
 include tools/build.mk
 
-all: $(ALL_TARGETS)
+all: $(ALL_TARGETS) $(TESTS)
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
