@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <pixman.h>
 
 #include "gfx_hw.h"
@@ -19,6 +20,7 @@
 #define MAX_SURFACE_DIM		16384u
 #define MAX_STRIDE		(1u << 20)
 #define DEFAULT_BAND_THRESHOLD	(128u * 1024u)	/* pixels */
+#define BANDS_BACKOFF_NS	(100u * 1000000u)
 
 struct format_info {
 	uint32_t fourcc;
@@ -51,6 +53,7 @@ struct engine {
 	uint64_t vram_size;
 	struct engine_pool *pool;
 	uint32_t band_threshold;
+	uint64_t bands_off_until;	/* CLOCK_MONOTONIC ns: workers are not keeping up */
 
 	struct surface surf[2];	/* GFX_SURFACE_DST, GFX_SURFACE_SRC */
 	bool clip_on;
@@ -76,6 +79,14 @@ struct op {
 	int32_t src_x, src_y;	/* COPY, BLEND: its source origin */
 	pixman_transform_t transform;	/* STRETCH: destination -> source */
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static const struct format_info *format_lookup(uint32_t fourcc)
 {
@@ -465,14 +476,21 @@ static void exec_box(struct engine *e, const struct op *op, int x0, int y0, int 
 		copy_overlapping(e, op, x0, y0, x1, y1);
 		return;
 	}
-	if (engine_pool_threads(e->pool) > 1 && area >= e->band_threshold) {
+	if (engine_pool_threads(e->pool) > 1 && area >= e->band_threshold &&
+	    (!e->bands_off_until || now_ns() >= e->bands_off_until)) {
 		struct band_job job = { e, op, x0, y0, x1, y1, 0 };
 		unsigned int rows = (unsigned int)(y1 - y0);
 
 		job.chunks = engine_pool_threads(e->pool) * 4;
 		if (job.chunks > rows / 4)
 			job.chunks = rows / 4 ? rows / 4 : 1;
-		engine_pool_run(e->pool, band_run, &job, job.chunks);
+		/*
+		 * On a host whose other CPUs are busy, a worker can lose its CPU in
+		 * the middle of a band and we wait for it longer than the band
+		 * would have taken here: then work alone for a while.
+		 */
+		e->bands_off_until = engine_pool_run(e->pool, band_run, &job, job.chunks) ?
+				     now_ns() + BANDS_BACKOFF_NS : 0;
 		return;
 	}
 	img.dst = e->surf[0].image;

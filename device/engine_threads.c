@@ -148,8 +148,9 @@ unsigned int engine_pool_threads(const struct engine_pool *pool)
 	return pool->threads;
 }
 
-void engine_pool_run(struct engine_pool *pool, engine_chunk_fn fn, void *ctx, unsigned int chunks)
+uint64_t engine_pool_run(struct engine_pool *pool, engine_chunk_fn fn, void *ctx, unsigned int chunks)
 {
+	uint64_t start, mine, wait_start;
 	unsigned int spins = 0;
 	uint64_t t;
 
@@ -158,7 +159,7 @@ void engine_pool_run(struct engine_pool *pool, engine_chunk_fn fn, void *ctx, un
 	if (pool->threads == 1 || chunks <= 1) {
 		for (unsigned int i = 0; i < chunks; i++)
 			fn(ctx, i);
-		return;
+		return 0;
 	}
 	pool->fn = fn;
 	pool->ctx = ctx;
@@ -173,7 +174,10 @@ void engine_pool_run(struct engine_pool *pool, engine_chunk_fn fn, void *ctx, un
 		pthread_cond_broadcast(&pool->wake);
 		pthread_mutex_unlock(&pool->lock);
 	}
+	start = now_ns();
 	run_chunks(pool, atomic_load(&pool->ticket));
+	wait_start = now_ns();
+	mine = wait_start - start;
 	/* A worker may still be inside its last chunk. */
 	while (atomic_load(&pool->done) < chunks) {
 		if (++spins % 64 == 0)
@@ -181,4 +185,6 @@ void engine_pool_run(struct engine_pool *pool, engine_chunk_fn fn, void *ctx, un
 		else
 			cpu_relax();
 	}
+	/* Waiting longer than our own share took means a worker lost its CPU mid-chunk. */
+	return now_ns() - wait_start > mine / 2 + 20000 ? now_ns() - wait_start : 0;
 }
