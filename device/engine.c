@@ -53,6 +53,7 @@ struct engine {
 	uint64_t vram_size;
 	struct engine_pool *pool;
 	uint32_t band_threshold;
+	bool bands_adaptive;
 	uint64_t bands_off_until;	/* CLOCK_MONOTONIC ns: workers are not keeping up */
 
 	struct surface surf[2];	/* GFX_SURFACE_DST, GFX_SURFACE_SRC */
@@ -112,6 +113,7 @@ struct engine *engine_create(uint8_t *vram, uint64_t vram_size, unsigned int thr
 	e->vram = vram;
 	e->vram_size = vram_size;
 	e->band_threshold = DEFAULT_BAND_THRESHOLD;
+	e->bands_adaptive = true;
 	pixman_region32_init(&e->clip);
 	e->pool = engine_pool_create(threads);
 	if (!e->pool) {
@@ -151,9 +153,11 @@ void engine_destroy(struct engine *e)
 	free(e);
 }
 
-void engine_set_band_threshold(struct engine *e, uint32_t pixels)
+void engine_set_band_policy(struct engine *e, uint32_t pixels, bool adaptive)
 {
 	e->band_threshold = pixels;
+	e->bands_adaptive = adaptive;
+	e->bands_off_until = 0;
 }
 
 uint32_t engine_check_surface(const struct engine *e, const struct surface_desc *s)
@@ -489,8 +493,10 @@ static void exec_box(struct engine *e, const struct op *op, int x0, int y0, int 
 		 * the middle of a band and we wait for it longer than the band
 		 * would have taken here: then work alone for a while.
 		 */
-		e->bands_off_until = engine_pool_run(e->pool, band_run, &job, job.chunks) ?
-				     now_ns() + BANDS_BACKOFF_NS : 0;
+		if (engine_pool_run(e->pool, band_run, &job, job.chunks) && e->bands_adaptive)
+			e->bands_off_until = now_ns() + BANDS_BACKOFF_NS;
+		else
+			e->bands_off_until = 0;
 		return;
 	}
 	img.dst = e->surf[0].image;

@@ -45,7 +45,11 @@ uint32_t engine_copy(struct engine *e, const uint32_t *p, unsigned int n);
 uint32_t engine_blend(struct engine *e, const uint32_t *p, unsigned int n);
 uint32_t engine_stretch(struct engine *e, unsigned int flags, const uint32_t *p, unsigned int n);
 
-/* Operations at least this many pixels are split into bands across threads. */
-void engine_set_band_threshold(struct engine *e, uint32_t pixels);
+/*
+ * Operations of at least `pixels` pixels are split into bands across the
+ * threads. With `adaptive`, banding pauses while workers do not keep up
+ * (a busy host); tests turn that off to exercise bands deterministically.
+ */
+void engine_set_band_policy(struct engine *e, uint32_t pixels, bool adaptive);
 
 #endif /* DEVICE_ENGINE_H */

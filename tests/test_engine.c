@@ -446,7 +446,7 @@ static void test_bands_match(void *arg)
 	REQUIRE(single);
 	out1 = malloc(surf_bytes(&d));
 	out2 = malloc(surf_bytes(&d));
-	engine_set_band_threshold(eng, 1000);
+	engine_set_band_policy(eng, 1000, false);
 	for (int pass = 0; pass < 2; pass++) {
 		struct engine *e = engines[pass];
 		uint32_t ps[5] = { s.off, s.w, s.h, s.stride, s.fmt }, pd[5] = { d.off, d.w, d.h, d.stride, d.fmt };
@@ -469,7 +469,7 @@ static void test_bands_match(void *arg)
 	free(out1);
 	free(out2);
 	engine_destroy(single);
-	engine_set_band_threshold(eng, 128 * 1024);
+	engine_set_band_policy(eng, 128 * 1024, true);
 }
 
 static void test_validation(void *arg)
