@@ -56,9 +56,18 @@ struct app {
 	unsigned max_frames;
 	double seconds;
 	unsigned hue;
+	clockid_t clock;		/* wp_presentation's clock */
 };
 
 static volatile sig_atomic_t stop;
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 static uint64_t now_ns(void)
 {
@@ -198,7 +207,7 @@ static void redraw(struct app *a)
 		struct wp_presentation_feedback *f = wp_presentation_feedback(a->presentation,
 									      a->surface);
 		wp_presentation_feedback_add_listener(f, &fb_listener, fd);
-		fd->commit_ns = now_ns();
+		fd->commit_ns = clock_ns(a->clock);	/* the clock presented times use */
 	}
 	b->busy = true;
 	wl_surface_commit(a->surface);
@@ -238,7 +247,10 @@ static void wm_ping(void *d, struct xdg_wm_base *wm, uint32_t serial)
 
 static const struct xdg_wm_base_listener wm_listener = { wm_ping };
 
-static void pres_clock(void *d, struct wp_presentation *p, uint32_t clk) {}
+static void pres_clock(void *d, struct wp_presentation *p, uint32_t clk)
+{
+	((struct app *)d)->clock = clk;
+}
 static const struct wp_presentation_listener pres_listener = { pres_clock };
 
 static void registry_global(void *data, struct wl_registry *reg, uint32_t name,
@@ -286,7 +298,7 @@ int main(int argc, char **argv)
 		{ "stats", no_argument, NULL, 'S' },
 		{ 0 }
 	};
-	struct app a = { .w = 320, .h = 240 };
+	struct app a = { .w = 320, .h = 240, .clock = CLOCK_MONOTONIC };
 	const char *title = "gfx-demo-client";
 	bool stats = false;
 	int c;
