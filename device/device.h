@@ -42,6 +42,7 @@ struct device {
 	uint8_t *bar2;			/* register page + VRAM */
 
 	atomic_bool quit;
+	bool socket_lost;		/* PATH vanished: leave whatever is there now alone */
 	int wake_fd;			/* eventfd: wakes the command processor (vblank, attach) */
 
 	/*

@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -192,9 +193,23 @@ static int create_vram(struct device *d)
 	return 0;
 }
 
+/*
+ * Our socket was removed or replaced (a test cleaned up its folder, another
+ * device took the path): nobody can reach us any more.
+ */
+static bool socket_lost(const char *path, const struct stat *own)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 || st.st_ino != own->st_ino || st.st_dev != own->st_dev;
+}
+
 /* Serve sockets and signals until asked to stop. */
 static void main_loop(struct device *d, int listen_fd, struct control *ctl, int sig_fd)
 {
+	struct stat own;
+	bool check_socket = stat(d->cfg.socket_path, &own) == 0;
+
 	while (!atomic_load(&d->quit)) {
 		struct pollfd pfd[4 + CONTROL_MAX_CLIENTS + 1];
 		int n = 0, client_idx = -1, ctl_first, ctl_n;
@@ -215,6 +230,12 @@ static void main_loop(struct device *d, int listen_fd, struct control *ctl, int 
 			if (errno == EINTR)
 				continue;
 			perror("gfx-device: poll");
+			break;
+		}
+		if (check_socket && client_idx < 0 && socket_lost(d->cfg.socket_path, &own)) {
+			fprintf(stderr, "gfx-device: %s was removed or replaced; nobody can connect, exiting\n",
+				d->cfg.socket_path);
+			d->socket_lost = true;
 			break;
 		}
 		if (pfd[0].revents & POLLIN) {
@@ -329,11 +350,12 @@ out:
 	control_destroy(ctl);
 	if (listen_fd >= 0) {
 		close(listen_fd);
-		unlink(d->cfg.socket_path);
+		if (!d->socket_lost)
+			unlink(d->cfg.socket_path);
 	}
 	if (ctl_fd >= 0)
 		close(ctl_fd);
-	if (ctl || ctl_fd >= 0 || status == 0)
+	if ((ctl || ctl_fd >= 0 || status == 0) && !d->socket_lost)
 		unlink(d->ctl_path);
 	if (d->bar2)
 		munmap(d->bar2, d->cfg.vram_size);
