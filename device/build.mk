@@ -6,7 +6,7 @@ DEVICE_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEVICE_PKGS)) $(if $(DEVICE_SD
 DEVICE_LIBS := $(shell $(PKG_CONFIG) --libs $(DEVICE_PKGS)) -lpthread -lm
 
 # The 2D engine alone, also linked into its unit tests.
-ENGINE_OBJS := $(OBJ)/device/engine.o $(OBJ)/device/engine_threads.o
+ENGINE_OBJS := $(OBJ)/device/engine.o $(OBJ)/device/engine_threads.o $(OBJ)/device/engine_blend_avx2.o
 
 DEVICE_OBJS := $(ENGINE_OBJS) $(addprefix $(OBJ)/device/, \
 	main.o registers.o irq.o ivshmem_server.o unix_socket.o command_processor.o \

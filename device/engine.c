@@ -16,6 +16,7 @@
 #include "gfx_hw.h"
 #include "engine.h"
 #include "engine_threads.h"
+#include "engine_blend_avx2.h"
 
 #define MAX_SURFACE_DIM		16384u
 #define MAX_STRIDE		(1u << 20)
@@ -54,6 +55,7 @@ struct engine {
 	struct engine_pool *pool;
 	uint32_t band_threshold;
 	bool bands_adaptive;
+	bool avx2;			/* blend 8888 rows with engine_blend_avx2.c */
 	uint64_t bands_off_until;	/* CLOCK_MONOTONIC ns: workers are not keeping up */
 
 	struct surface surf[2];	/* GFX_SURFACE_DST, GFX_SURFACE_SRC */
@@ -114,6 +116,7 @@ struct engine *engine_create(uint8_t *vram, uint64_t vram_size, unsigned int thr
 	e->vram_size = vram_size;
 	e->band_threshold = DEFAULT_BAND_THRESHOLD;
 	e->bands_adaptive = true;
+	e->avx2 = blend_avx2_available();
 	pixman_region32_init(&e->clip);
 	e->pool = engine_pool_create(threads);
 	if (!e->pool) {
@@ -277,6 +280,31 @@ static void copy_rows(const struct engine *e, const struct op *op, int x0, int y
 	}
 }
 
+/* Same channel order, alpha on top in both: the AVX2 OVER rows apply. */
+static bool blend_fast_ok(const struct engine *e)
+{
+	uint32_t s = e->surf[1].desc.format, d = e->surf[0].desc.format;
+
+	return e->avx2 &&
+	       ((s == GFX_FMT_ARGB8888 && (d == GFX_FMT_ARGB8888 || d == GFX_FMT_XRGB8888)) ||
+		(s == GFX_FMT_ABGR8888 && (d == GFX_FMT_ABGR8888 || d == GFX_FMT_XBGR8888)));
+}
+
+static void blend_rows(const struct engine *e, const struct op *op, int x0, int y0, int x1, int y1)
+{
+	const struct surface *d = &e->surf[0], *s = &e->surf[1];
+	uint8_t *dst = e->vram + d->desc.offset + (size_t)y0 * d->desc.stride + (size_t)x0 * 4;
+	const uint8_t *src = e->vram + s->desc.offset +
+			     (size_t)(op->src_y + y0 - op->dst_y) * s->desc.stride +
+			     (size_t)(op->src_x + x0 - op->dst_x) * 4;
+
+	for (int y = y0; y < y1; y++) {
+		blend_over_row_avx2((uint32_t *)dst, (const uint32_t *)src, (uint32_t)(x1 - x0), op->alpha);
+		dst += d->desc.stride;
+		src += s->desc.stride;
+	}
+}
+
 static void draw_box(const struct engine *e, const struct op *op, const struct images *img,
 		     int x0, int y0, int x1, int y1)
 {
@@ -302,6 +330,10 @@ static void draw_box(const struct engine *e, const struct op *op, const struct i
 					 0, 0, x0, y0, w, h);
 		break;
 	case OP_BLEND:
+		if (blend_fast_ok(e)) {
+			blend_rows(e, op, x0, y0, x1, y1);
+			break;
+		}
 		pixman_image_composite32(PIXMAN_OP_OVER, img->src, img->mask, img->dst,
 					 op->src_x + x0 - op->dst_x, op->src_y + y0 - op->dst_y,
 					 0, 0, x0, y0, w, h);
@@ -379,7 +411,7 @@ static void band_run(void *data, unsigned int chunk)
 
 	if (y0 >= y1)
 		return;
-	if (op->kind == OP_FILL_SRC ||
+	if (op->kind == OP_FILL_SRC || (op->kind == OP_BLEND && blend_fast_ok(e)) ||
 	    (op->kind == OP_COPY && e->surf[0].fmt == e->surf[1].fmt)) {
 		draw_box(e, op, &img, job->x0, y0, job->x1, y1);	/* no images needed */
 		return;
