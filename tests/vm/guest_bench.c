@@ -54,25 +54,6 @@ static struct gfx_device *open_dev(void)
 	return dev;
 }
 
-/* The stub's irq page, read-only, through a second open of the node. */
-static const volatile struct gfx_uio_irq_page *map_irq_page(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	int uio = vm_uio_index(), mi, fd;
-	char node[64];
-	void *p;
-
-	if (uio < 0 || (mi = vm_uio_map_index(uio, GFX_UIO_MAP_IRQ)) < 0)
-		return NULL;
-	snprintf(node, sizeof(node), "/dev/uio%d", uio);
-	fd = open(node, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, mi * page);
-	/* fd stays open with the mapping (the stub counts users by open files). */
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* Eventfd ping-pong between two processes: one-way wake-ups (ns) in v. */
 static int eventfd_wakes(int64_t *oneway, int64_t *rtt, int n)
 {
@@ -273,15 +254,15 @@ int main(int argc, char **argv)
 	a = calloc((size_t)n, sizeof(*a));
 	b = calloc((size_t)n, sizeof(*b));
 	c = calloc((size_t)n, sizeof(*c));
-	ip = map_irq_page();
+	ip = vm_map_irq_page();
 	if (!ip) {
 		fprintf(stderr, "gfx-vm-bench: no uio_gfx irq page\n");
 		return 1;
 	}
-	eventfd_wakes(a, b, n / 2);
-	double ef_p50 = (double)vm_percentile(a, n / 2, 50) / 1000;
-	double ef_p99 = (double)vm_percentile(a, n / 2, 99) / 1000;
-	double ef_rtt = (double)vm_percentile(b, n / 2, 50) / 1000;
+	eventfd_wakes(a, b, n);
+	double ef_p50 = (double)vm_percentile(a, n, 50) / 1000;
+	double ef_p99 = (double)vm_percentile(a, n, 99) / 1000;
+	double ef_rtt = (double)vm_percentile(b, n, 50) / 1000;
 
 	dev = open_dev();
 	got = irq_to_user(dev, ip, c, n);

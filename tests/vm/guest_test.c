@@ -89,10 +89,19 @@ static int cmd_irqro(void)
  */
 static int cmd_storm(int n)
 {
+	const volatile struct gfx_uio_irq_page *ip = vm_map_irq_page();
 	struct gfx_device *dev = open_dev();
 	int fd = gfx_get_fd(dev), wakes = 0, i, r;
-	uint64_t v0, v1, t0, seq = 0;
+	uint64_t v0, v1, t0, seq = 0, irqs0, fences0, spur0;
 	struct gfx_info info;
+
+	if (!ip) {
+		printf("no irq page\n");
+		return 1;
+	}
+	irqs0 = ip->count;
+	fences0 = ip->cause_count[__builtin_ctz(GFX_IRQ_FENCE)];
+	spur0 = ip->spurious;
 
 	gfx_set_vblank_events(dev, true);
 	gfx_get_info(dev, &info);
@@ -142,8 +151,11 @@ static int cmd_storm(int n)
 		gfx_dispatch(dev, NULL, NULL);
 	}
 	v1 = info.vblank_seq;
-	printf("ok %d fences (bursts of 1 and 8) and %llu vblanks in %.1f s, %d wake-ups\n", n,
-	       (unsigned long long)(v1 - v0), (double)((uint64_t)vm_now_ns() - t0) / SEC, wakes);
+	printf("ok %d fences (bursts of 1 and 8) and %llu vblanks in %.1f s: %llu interrupts "
+	       "(%llu with FENCE, %llu spurious), %d wake-ups\n", n, (unsigned long long)(v1 - v0),
+	       (double)((uint64_t)vm_now_ns() - t0) / SEC, (unsigned long long)(ip->count - irqs0),
+	       (unsigned long long)(ip->cause_count[__builtin_ctz(GFX_IRQ_FENCE)] - fences0),
+	       (unsigned long long)(ip->spurious - spur0), wakes);
 	gfx_close(dev);
 	return 0;
 }

@@ -77,6 +77,25 @@ static inline int vm_uio_map_index(int uio, const char *name)
 	return -1;
 }
 
+/* The stub's irq page, read-only, through a second open of the node. */
+static inline const volatile struct gfx_uio_irq_page *vm_map_irq_page(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int uio = vm_uio_index(), mi, fd;
+	char node[64];
+	void *p;
+
+	if (uio < 0 || (mi = vm_uio_map_index(uio, GFX_UIO_MAP_IRQ)) < 0)
+		return NULL;
+	snprintf(node, sizeof(node), "/dev/uio%d", uio);
+	fd = open(node, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, mi * page);
+	/* fd stays open with the mapping (the stub counts users by open files). */
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /*
  * The register page through uio_gfx's "vram" map (read-only); *fd keeps the
  * node open while it is used. NULL when no uio_gfx device is there.
