@@ -23,6 +23,7 @@ enum display_kind { DISPLAY_NONE, DISPLAY_PNG, DISPLAY_WINDOW };
 struct png_output;
 struct window_output;
 struct command_processor;
+struct irq_delay;
 
 struct device_config {
 	const char *socket_path;
@@ -71,6 +72,7 @@ struct device {
 	atomic_bool hang;
 	atomic_uint drop_irqs;
 	atomic_uint delay_irq_us;
+	struct irq_delay *irq_delay;
 
 	/* Statistics (gfx-ctl stats). */
 	atomic_uint_fast64_t stat_commands;
@@ -141,6 +143,9 @@ void irq_raise(struct device *d, uint32_t causes);
  * (IRQ_ENABLE or IRQ_MASTER turned on since the last check).
  */
 void irq_recheck(struct device *d);
+/* The thread that sends delayed interrupts (fault injection). */
+int irq_delay_start(struct device *d);
+void irq_delay_stop(struct device *d);
 
 /* ---- Units ---- */
 

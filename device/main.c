@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 				err);
 	}
 
-	if (cp_start(d->cp) < 0 || !(display = display_start(d))) {
+	if (irq_delay_start(d) < 0 || cp_start(d->cp) < 0 || !(display = display_start(d))) {
 		fprintf(stderr, "gfx-device: cannot start threads\n");
 		atomic_store(&d->quit, true);
 		goto out;
@@ -343,6 +343,7 @@ out:
 		device_wake_cp(d);
 	display_stop(display);
 	cp_destroy(d->cp);	/* joins the thread if it was started */
+	irq_delay_stop(d);
 	ivshmem_disconnect(d);
 	window_output_destroy(d->window);
 	png_output_destroy(d->png);

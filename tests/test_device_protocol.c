@@ -573,6 +573,34 @@ static void test_drop_irqs(void *arg)
 	CHECK(poll(&pfd, 1, 2000) == 1, "the next interrupt did not arrive");
 }
 
+static void test_delay_irqs(void *arg)
+{
+	struct pollfd pfd = { cl.irq_fd, POLLIN, 0 };
+	uint64_t v, s, t0, vb0;
+
+	REQUIRE1(run_ctl("delay-irqs 80000") == 0);
+	/* Delayed vblank interrupts must not slow the vblank timer down. */
+	wr(GFX_REG_IRQ_ENABLE, GFX_IRQ_VBLANK);
+	kick();
+	vb0 = rd64(GFX_REG_VBLANK_SEQ);
+	usleep(200000);
+	CHECK(rd64(GFX_REG_VBLANK_SEQ) - vb0 >= 10, "vblank slowed to %llu in 200 ms",
+	      (unsigned long long)(rd64(GFX_REG_VBLANK_SEQ) - vb0));
+	wr(GFX_REG_IRQ_ENABLE, GFX_IRQ_FENCE);
+	usleep(150000);		/* let the queued vblank interrupts drain */
+	while (read(cl.irq_fd, &v, 8) == 8)
+		;
+	t0 = now_ns();
+	s = emit_fence(true);
+	REQUIRE1(wait_until(fence_passed, &s, 2000));
+	CHECK(poll(&pfd, 1, 40) == 0, "interrupt arrived before its delay");
+	CHECK(poll(&pfd, 1, 1000) == 1, "delayed interrupt never arrived");
+	CHECK(now_ns() - t0 >= 75000000ull, "only %llu us late", (unsigned long long)(now_ns() - t0) / 1000);
+	REQUIRE1(run_ctl("delay-irqs 0") == 0);
+	while (read(cl.irq_fd, &v, 8) == 8)
+		;
+}
+
 static void test_irq_master(void *arg)
 {
 	struct pollfd pfd = { cl.irq_fd, POLLIN, 0 };
@@ -728,6 +756,7 @@ int main(int argc, char **argv)
 	run_test("device_second_client_refused", test_second_client_refused, NULL);
 	run_test("device_hang_and_reset", test_hang_and_reset, NULL);
 	run_test("device_drop_irqs", test_drop_irqs, NULL);
+	run_test("device_delay_irqs", test_delay_irqs, NULL);
 	run_test("device_irq_master", test_irq_master, NULL);
 	run_test("device_input_fifo", test_input, NULL);
 	run_test("device_scribbled_ring", test_scribbler, NULL);
