@@ -229,6 +229,11 @@ static void repaint(struct server *s)
 			t->frame_drawn = false;
 		}
 	}
+	/* Occlusion, then the parts of surfaces that just came into view. */
+	scene_compute_visibility(s, &sc);
+	for (i = 0; i < sc.n; i++)
+		if (sc.items[i].kind == ITEM_SURFACE)
+			surface_upload_newly_visible(sc.items[i].surface);
 	/* The cursor, old and new place. */
 	struct gfx_rect cr = cursor_rect(s);
 	if (s->cursor_was_drawn && memcmp(&cr, &s->cursor_drawn, sizeof(cr)))
@@ -261,6 +266,9 @@ static void repaint(struct server *s)
 		pixman_region32_union(&paint, &frame_damage, &o->prev_damage);
 	track_damage_history(o, &frame_damage);
 
+	uint64_t vseq = 0, vts = 0;
+	gfx_last_vblank(s->gfx, &vseq, &vts);
+	o->target_seq = vseq + 1;
 	int r = render_frame(s, o->fb[o->back], &sc, &paint);
 	if (r == 0) {
 		s->cursor_drawn = cr;
@@ -317,6 +325,12 @@ void output_flip_done(struct server *s, uint64_t seq, uint64_t time_ns, uint64_t
 	if (o->last_vblank_seq && seq > o->last_vblank_seq + 1 && o->frames)
 		o->missed += seq - o->last_vblank_seq - 1;
 	o->flip_pending = false;
+	if (o->target_seq && seq > o->target_seq) {
+		o->late++;
+		log_debug(s, "frame %llu late: latched at vblank %llu, aimed at %llu",
+			  (unsigned long long)o->frame_no, (unsigned long long)seq,
+			  (unsigned long long)o->target_seq);
+	}
 	o->last_vblank_seq = seq;
 	o->last_vblank_ns = time_ns;
 	o->frames++;
@@ -402,6 +416,8 @@ void output_fini(struct server *s)
 {
 	struct output *o = &s->output;
 
+	log_msg("%llu frames, %llu latched later than aimed", (unsigned long long)o->frames,
+		(unsigned long long)o->late);
 	/* Let the GPU finish before its buffers go. */
 	gfx_finish(s->gfx, 500000000);
 	wl_event_source_remove(o->timer_source);

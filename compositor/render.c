@@ -87,9 +87,69 @@ void scene_build(struct server *s, struct scene *sc)
 
 void scene_fini(struct scene *sc)
 {
+	if (sc->vis) {
+		for (size_t i = 0; i < sc->n; i++)
+			pixman_region32_fini(&sc->vis[i]);
+		free(sc->vis);
+	}
 	free(sc->items);
 	sc->items = NULL;
+	sc->vis = NULL;
 	sc->n = sc->cap = 0;
+}
+
+static bool surface_scaled(struct surface *surf)
+{
+	return surf->src_w >= 0 || (uint32_t)surf->width != surf->buf_w ||
+	       (uint32_t)surf->height != surf->buf_h;
+}
+
+void scene_compute_visibility(struct server *s, struct scene *sc)
+{
+	pixman_region32_t covered;
+
+	sc->vis = calloc(sc->n ? sc->n : 1, sizeof(*sc->vis));
+	if (!sc->vis)
+		return;
+	pixman_region32_init(&covered);
+	for (size_t i = sc->n; i-- > 0;) {
+		struct frame_item *it = &sc->items[i];
+		pixman_region32_t *v = &sc->vis[i];
+
+		pixman_region32_init_rect(v, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
+		pixman_region32_subtract(v, v, &covered);
+		if (it->kind == ITEM_SURFACE) {
+			struct surface *surf = it->surface;
+			pixman_region32_copy(&surf->visible, v);
+			pixman_region32_translate(&surf->visible, -it->rect.x, -it->rect.y);
+			surf->visible_valid = !surface_scaled(surf);
+			if (!surf->has_alpha) {
+				pixman_region32_union_rect(&covered, &covered, it->rect.x, it->rect.y,
+							   it->rect.w, it->rect.h);
+			} else if (!surface_scaled(surf)) {
+				pixman_region32_t o;
+				pixman_region32_init(&o);
+				pixman_region32_copy(&o, &surf->opaque);
+				pixman_region32_translate(&o, it->rect.x, it->rect.y);
+				pixman_region32_intersect_rect(&o, &o, it->rect.x, it->rect.y,
+							       it->rect.w, it->rect.h);
+				pixman_region32_union(&covered, &covered, &o);
+				pixman_region32_fini(&o);
+			}
+		} else if (it->kind == ITEM_FRAME) {
+			/* The bar and border are opaque fills; the window inside may not be. */
+			struct gfx_rect g = toplevel_geometry(it->toplevel);
+			pixman_region32_t f;
+			pixman_region32_init_rect(&f, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
+			pixman_region32_t inner;
+			pixman_region32_init_rect(&inner, it->toplevel->x, it->toplevel->y, g.w, g.h);
+			pixman_region32_subtract(&f, &f, &inner);
+			pixman_region32_union(&covered, &covered, &f);
+			pixman_region32_fini(&inner);
+			pixman_region32_fini(&f);
+		}
+	}
+	pixman_region32_fini(&covered);
 }
 
 enum draw_op { DRAW_FILL_SRC, DRAW_COPY, DRAW_BLEND };
@@ -143,7 +203,8 @@ static int set_clip_region(struct server *s, pixman_region32_t *r)
 	return gfx_set_clip(s->gfx, cr, n);
 }
 
-static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t *damage)
+static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t *damage,
+		      pixman_region32_t *vis)
 {
 	struct toplevel *t = it->toplevel;
 	pixman_region32_t r, inner;
@@ -152,6 +213,8 @@ static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t
 
 	pixman_region32_init_rect(&r, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
 	pixman_region32_intersect(&r, &r, damage);
+	if (vis)
+		pixman_region32_intersect(&r, &r, vis);
 	/* Only the bar and border: the window itself may be translucent. */
 	pixman_region32_init_rect(&inner, t->x, t->y, g.w, g.h);
 	pixman_region32_subtract(&r, &r, &inner);
@@ -170,7 +233,8 @@ static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t
 	return ret;
 }
 
-static int draw_surface(struct server *s, struct frame_item *it, pixman_region32_t *damage)
+static int draw_surface(struct server *s, struct frame_item *it, pixman_region32_t *damage,
+			pixman_region32_t *vis)
 {
 	struct surface *surf = it->surface;
 	pixman_region32_t r, opaque;
@@ -180,14 +244,15 @@ static int draw_surface(struct server *s, struct frame_item *it, pixman_region32
 		return 0;
 	pixman_region32_init_rect(&r, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
 	pixman_region32_intersect(&r, &r, damage);
+	if (vis)	/* what opaque windows above cover is not drawn */
+		pixman_region32_intersect(&r, &r, vis);
 	if (!pixman_region32_not_empty(&r)) {
 		pixman_region32_fini(&r);
 		return 0;
 	}
 	ret = gfx_set_src(s->gfx, surf->bo);
 
-	bool scaled = surf->src_w >= 0 || (uint32_t)surf->width != surf->buf_w ||
-		      (uint32_t)surf->height != surf->buf_h;
+	bool scaled = surface_scaled(surf);
 	if (scaled && ret == 0) {
 		wl_fixed_t sx = 0, sy = 0, sw = wl_fixed_from_int(surf->buf_w),
 			   sh = wl_fixed_from_int(surf->buf_h);
@@ -248,10 +313,12 @@ int render_frame(struct server *s, struct gfx_bo *fb, struct scene *sc,
 	for (i = 0; i < sc->n && ret == 0; i++) {
 		struct frame_item *it = &sc->items[i];
 
+		pixman_region32_t *vis = sc->vis ? &sc->vis[i] : NULL;
+
 		if (it->kind == ITEM_FRAME)
-			ret = draw_frame(s, it, damage);
+			ret = draw_frame(s, it, damage, vis);
 		else if (it->kind == ITEM_SURFACE)
-			ret = draw_surface(s, it, damage);
+			ret = draw_surface(s, it, damage, vis);
 	}
 	if (ret == 0)
 		ret = cursor_draw(s);

@@ -75,6 +75,17 @@ struct surface {
 	int32_t dst_w, dst_h;
 	uint64_t bo_fence;		/* last GPU use of bo */
 
+	/*
+	 * Occlusion: only the visible part of a commit is uploaded. The rest
+	 * is "stale" and the buffer is held (not released) until it is
+	 * uploaded, when the surface shows more of itself, or replaced.
+	 */
+	pixman_region32_t visible;	/* surface coordinates, last frame */
+	bool visible_valid;
+	pixman_region32_t stale;	/* buffer coordinates */
+	struct wl_resource *held;
+	struct wl_listener held_destroy;
+
 	struct wl_list frame_callbacks;	/* committed, waiting for a repaint */
 	struct wl_list feedbacks;
 
@@ -234,6 +245,8 @@ struct output {
 	uint64_t frame_fence;
 	/* statistics */
 	uint64_t frames, missed;
+	uint64_t target_seq;		/* the vblank the frame in flight aims at */
+	uint64_t late;			/* flips latched after their target vblank */
 };
 
 int output_init(struct server *s);
@@ -256,8 +269,14 @@ struct frame_item {
 
 struct scene {
 	struct frame_item *items;
+	pixman_region32_t *vis;		/* per item: not covered by opaque items above */
 	size_t n, cap;
 };
+
+/* Fill sc->vis and each surface's visible region. */
+void scene_compute_visibility(struct server *s, struct scene *sc);
+/* Upload the stale parts of surfaces that became visible; damages them. */
+void surface_upload_newly_visible(struct surface *s);
 
 /* Build the draw list bottom to top (windows, popups; not the cursor). */
 void scene_build(struct server *s, struct scene *sc);

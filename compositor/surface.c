@@ -375,8 +375,67 @@ static void upload(struct surface *s, struct wl_shm_buffer *shm, pixman_region32
 	wl_shm_buffer_end_access(shm);
 }
 
+/* ---- held buffers (see "Occlusion" in server.h) ---- */
+
+static void release_held(struct surface *s)
+{
+	if (!s->held)
+		return;
+	wl_buffer_send_release(s->held);
+	wl_list_remove(&s->held_destroy.link);
+	wl_list_init(&s->held_destroy.link);
+	s->held = NULL;
+}
+
+static void held_destroyed(struct wl_listener *l, void *data)
+{
+	struct surface *s = container_of(l, struct surface, held_destroy);
+
+	/* Gone while in use: what was not uploaded stays as it was. */
+	wl_list_remove(&l->link);
+	wl_list_init(&l->link);
+	s->held = NULL;
+	pixman_region32_clear(&s->stale);
+}
+
+static void hold(struct surface *s, struct wl_resource *buffer)
+{
+	if (s->held == buffer)
+		return;
+	release_held(s);
+	s->held = buffer;
+	s->held_destroy.notify = held_destroyed;
+	wl_resource_add_destroy_listener(buffer, &s->held_destroy);
+}
+
+void surface_upload_newly_visible(struct surface *s)
+{
+	pixman_region32_t up;
+	struct wl_shm_buffer *shm;
+
+	if (!s->held || !s->bo || !pixman_region32_not_empty(&s->stale))
+		return;
+	shm = wl_shm_buffer_get(s->held);
+	pixman_region32_init(&up);
+	if (s->visible_valid)
+		pixman_region32_intersect(&up, &s->stale, &s->visible);
+	else
+		pixman_region32_copy(&up, &s->stale);
+	if (shm && pixman_region32_not_empty(&up)) {
+		upload(s, shm, &up);
+		pixman_region32_subtract(&s->stale, &s->stale, &up);
+		if (s->was_drawn)
+			output_damage_region(s->server, &up, s->drawn.x, s->drawn.y);
+	}
+	pixman_region32_fini(&up);
+	if (!pixman_region32_not_empty(&s->stale))
+		release_held(s);
+}
+
 static void surface_unmap_content(struct surface *s)
 {
+	release_held(s);
+	pixman_region32_clear(&s->stale);
 	surface_damage_whole(s);
 	if (s->bo)
 		gfx_bo_destroy(s->server->gfx, s->bo);
@@ -450,9 +509,27 @@ void surface_commit_state(struct surface *s, struct surface_state *st)
 			}
 		}
 		pixman_region32_intersect_rect(&bdamage, &bdamage, 0, 0, w, h);
-		if (pixman_region32_not_empty(&bdamage))
-			upload(s, shm, &bdamage);
-		wl_buffer_send_release(st->buffer);
+		/* Upload what shows; keep the rest stale and the buffer held. The
+		 * buffer's content is complete, so older stale parts come from it too. */
+		pixman_region32_t up;
+		pixman_region32_init(&up);
+		pixman_region32_union(&s->stale, &s->stale, &bdamage);
+		if (!resized && s->was_drawn && s->visible_valid && st->scale == 1 &&
+		    st->src_w < 0 && st->dst_w < 0)
+			pixman_region32_intersect(&up, &s->stale, &s->visible);
+		else
+			pixman_region32_copy(&up, &s->stale);
+		if (pixman_region32_not_empty(&up))
+			upload(s, shm, &up);
+		pixman_region32_subtract(&s->stale, &s->stale, &up);
+		pixman_region32_fini(&up);
+		if (pixman_region32_not_empty(&s->stale)) {
+			hold(s, st->buffer);
+		} else {
+			if (s->held != st->buffer)
+				wl_buffer_send_release(st->buffer);
+			release_held(s);
+		}
 	} else if (s->bo) {
 		/* Damage without a new buffer still matters for size/scale changes. */
 	}
@@ -542,6 +619,9 @@ static void surface_free(struct wl_resource *r)
 	presentation_discard_list(&s->feedbacks);
 	pixman_region32_fini(&s->opaque);
 	pixman_region32_fini(&s->input);
+	release_held(s);
+	pixman_region32_fini(&s->visible);
+	pixman_region32_fini(&s->stale);
 	if (s->bo)
 		gfx_bo_destroy(srv->gfx, s->bo);
 	free(s);
@@ -570,6 +650,9 @@ static void compositor_create_surface(struct wl_client *c, struct wl_resource *r
 	wl_list_init(&s->feedbacks);
 	pixman_region32_init(&s->opaque);
 	pixman_region32_init(&s->input);
+	pixman_region32_init(&s->visible);
+	pixman_region32_init(&s->stale);
+	wl_list_init(&s->held_destroy.link);
 	s->input_infinite = true;
 	s->scale = 1;
 	s->src_w = -1;

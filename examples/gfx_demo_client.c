@@ -6,7 +6,8 @@
  * Every frame callback it redraws the whole buffer (a moving gradient and
  * a bouncing square), commits with a wp_presentation feedback, and records
  * commit -> presented latency and missed vblanks (presented sequence steps
- * larger than one). With --stats it prints one line at exit:
+ * larger than one), after a warm-up of 30 frames. With --stats it prints one
+ * line at exit:
  *   frames=N presented=N discarded=N missed=N p50_us=N p99_us=N
  */
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include "xdg-shell-client-protocol.h"
 
 #define NBUF 3
+#define WARMUP_FRAMES 30	/* half a second at 60 Hz */
 
 struct buffer {
 	struct wl_buffer *wl;
@@ -146,9 +148,16 @@ static void fb_presented(void *d, struct wp_presentation_feedback *f, uint32_t s
 	uint64_t seq = (uint64_t)seq_hi << 32 | seq_lo;
 
 	a->presented++;
-	if (a->last_seq && seq > a->last_seq + 1)
+	/* Statistics start after a warm-up: windows mapping, first full repaints. */
+	bool warm = a->presented > WARMUP_FRAMES;
+	if (warm && a->last_seq && seq > a->last_seq + 1)
 		a->missed += seq - a->last_seq - 1;
 	a->last_seq = seq;
+	if (!warm) {
+		wp_presentation_feedback_destroy(f);
+		free(fd);
+		return;
+	}
 	if (a->nlat == a->caplat) {
 		a->caplat = a->caplat ? a->caplat * 2 : 1024;
 		a->lat = realloc(a->lat, a->caplat * sizeof(*a->lat));
