@@ -8,6 +8,7 @@
  * written before its counter is raised (release), as gfx_hw.h promises.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
@@ -82,7 +83,14 @@ static void *display_main(void *data)
 {
 	struct display *disp = data;
 	struct device *d = disp->d;
+	struct sched_param param = { .sched_priority = 10 };
 	uint64_t next = device_now_ns();
+
+	/*
+	 * Best effort: a real-time priority keeps vblanks on time on a busy
+	 * host. This thread only sleeps and does a few stores per vblank.
+	 */
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
 
 	while (!atomic_load(&d->quit)) {
 		uint64_t now = device_now_ns();
