@@ -83,6 +83,23 @@ else: print('ok')")
 else fail damage_only_damaged_area "client did not start"; fi
 stop_stack
 
+# 4b. occlusion: a part updated while covered shows once uncovered
+start_stack
+if client a --size 300x200 --color ff404040 --damage 100,100,40x40,ffffffff &&
+   client b --size 300x200 --color ff0000ff; then
+	kill -USR1 "$a_PID"
+	for _ in $(seq 60); do grep -q '^damaged' "$TMP/a.out" && break; sleep 0.05; done
+	settle; shot "$TMP/covered.png"
+	ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null
+	settle; shot "$TMP/uncovered.png"
+	r=$(pyimg "$TMP/covered.png" "
+c = img.get(150, 170)
+u = Img('$TMP/uncovered.png').get(150, 170)
+print('ok' if c == (0, 0, 255) and u == (255, 255, 255) else ('covered', c, 'uncovered', u))")
+	[ "$r" = ok ] && pass occluded_update_shown_when_raised || fail occluded_update_shown_when_raised "$r"
+else fail occluded_update_shown_when_raised "clients did not start"; fi
+stop_stack
+
 # 5. server-side title bar and 6. cursor
 start_stack
 if client a --size 200x150 --color ff808080 --ssd; then
