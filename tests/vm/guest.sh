@@ -154,6 +154,7 @@ case_ vm-irq-map-read-only "$bin/gfx-vm-test" irqro
 for t in test_libgfx test_libgfx_display test_libgfx_faults; do libgfx_suite $t; done
 case_ vm-gfx-hello hello
 case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
+case_ vm-irqcontrol-and-open-count timeout 60 "$bin/gfx-vm-test" irqctl
 case_ vm-kill9-quiesce kill9
 case_ vm-rmmod-while-open rmmod_open
 case_ vm-reload-20 reload

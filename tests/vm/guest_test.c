@@ -8,6 +8,8 @@
  *   gfx-vm-test quiet [MS]        the device is quiet: ring stopped, IRQ_ENABLE 0
  *   gfx-vm-test render            open, draw, wait for the fence, check pixels
  *   gfx-vm-test hold READYFILE    hold the device open until it is taken away
+ *   gfx-vm-test irqctl            irqcontrol 0/1 through the fd; a second open
+ *                                 file closing does not quiesce the first
  *   gfx-vm-test reload KO N       rmmod + insmod KO N times (system calls, no
  *                                 process per step: exec is slow under TCG)
  *
@@ -273,6 +275,62 @@ static int cmd_hold(const char *ready)
 	return r == -ENODEV ? 0 : 1;
 }
 
+static int cmd_irqctl(void)
+{
+	const volatile struct gfx_uio_irq_page *ip = vm_map_irq_page();
+	struct gfx_device *dev = open_dev();
+	int uio = vm_uio_index(), fd;
+	int32_t off = 0, on = 1;
+	struct gfx_info info;
+	struct gfx_bo *bo;
+	uint64_t c0, c1;
+	char node[64];
+
+	snprintf(node, sizeof(node), "/dev/uio%d", uio);
+	fd = open(node, O_RDWR);
+	if (!ip || fd < 0 || gfx_bo_create(dev, 128, 128, GFX_FMT_XRGB8888, &bo) < 0 ||
+	    draw_and_check(dev, bo, 0xff102030u) < 0) {
+		printf("setup failed: %s\n", gfx_last_error(dev));
+		return 1;
+	}
+	gfx_set_vblank_events(dev, true);	/* an interrupt at every vblank */
+	usleep(100000);
+	if (write(fd, &off, sizeof(off)) != sizeof(off)) {
+		printf("irqcontrol write: %s\n", strerror(errno));
+		return 1;
+	}
+	usleep(100000);
+	c0 = ip->count;
+	usleep(300000);
+	c1 = ip->count;
+	if (c1 != c0) {
+		printf("%llu interrupts in 300 ms with IRQ_MASTER 0\n", (unsigned long long)(c1 - c0));
+		return 1;
+	}
+	if (write(fd, &on, sizeof(on)) != sizeof(on)) {
+		printf("irqcontrol write: %s\n", strerror(errno));
+		return 1;
+	}
+	usleep(300000);
+	if (ip->count - c1 < 5) {
+		printf("only %llu interrupts in 300 ms after irqcontrol 1\n",
+		       (unsigned long long)(ip->count - c1));
+		return 1;
+	}
+	c1 = ip->count - c1;
+	close(fd);	/* not the last open file: must not quiesce */
+	gfx_get_info(dev, &info);
+	if (draw_and_check(dev, bo, 0xff405060u) < 0 || !(info.status & GFX_STATUS_RING_RUNNING)) {
+		printf("the device stopped when a second open file closed: %s (STATUS %#x)\n",
+		       gfx_last_error(dev), info.status);
+		return 1;
+	}
+	printf("ok none with IRQ_MASTER 0, %llu in 300 ms with 1; second close left the ring "
+	       "running\n", (unsigned long long)c1);
+	gfx_close(dev);
+	return 0;
+}
+
 static int cmd_reload(const char *ko, int n)
 {
 	int fd = open(ko, O_RDONLY | O_CLOEXEC);
@@ -329,9 +387,11 @@ int main(int argc, char **argv)
 		return cmd_render();
 	if (!strcmp(cmd, "hold") && argc > 2)
 		return cmd_hold(argv[2]);
+	if (!strcmp(cmd, "irqctl"))
+		return cmd_irqctl();
 	if (!strcmp(cmd, "reload") && argc > 3)
 		return cmd_reload(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE|"
+	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE|irqctl|"
 		"reload KO N\n");
 	return 2;
 }
