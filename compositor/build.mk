@@ -65,7 +65,8 @@ $(COMP_TEST_CLIENT): $(OBJ)/tests/compositor_test_client.o $(COMP_PROTO_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs wayland-client)
 
 COMP_TESTS := $(addprefix $(TESTBIN)/,compositor_clients.sh compositor_composition.sh \
-	compositor_input.sh compositor_presentation.sh compositor_abuse.sh)
+	compositor_input.sh compositor_presentation.sh compositor_abuse.sh \
+	compositor_protocols.sh)
 $(COMP_TESTS): | $(BIN)/gfx-compositor $(BIN)/gfx-demo-client $(COMP_TEST_CLIENT) \
 	$(BIN)/gfx-device $(BIN)/gfx-ctl
 ALL_TARGETS += $(COMP_TEST_CLIENT) $(COMP_TESTS)

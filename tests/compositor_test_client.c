@@ -11,6 +11,9 @@
  *   --damage X,Y,WxH,AARRGGBB        on SIGUSR1: paint that rectangle, damage only it
  *   --input                          print keyboard/pointer events
  *   --feedback N                     animate N frames with presentation feedback
+ *   --viewport WxH                   scale the toplevel to WxH with wp_viewport
+ *   --copy TEXT                      offer TEXT as the selection on keyboard focus
+ *   --paste                          print "pasted TEXT" for each selection offered
  *   --abuse MODE                     garbage | bad-object | outside-pool | sigbus |
  *                                    half-message | bad-role | many-surfaces
  * Prints "ready" once its windows are committed and a frame callback came back.
@@ -32,6 +35,7 @@
 #include <wayland-client.h>
 
 #include "presentation-time-client-protocol.h"
+#include "viewporter-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
 
@@ -49,6 +53,10 @@ static struct xdg_wm_base *wm;
 static struct wl_seat *seat;
 static struct wp_presentation *presentation;
 static struct zxdg_decoration_manager_v1 *deco_mgr;
+static struct wp_viewporter *viewporter;
+static struct wl_data_device_manager *ddm;
+static const char *copy_text;
+static bool paste;
 static struct wl_surface *surface;
 static struct xdg_surface *xsurf;
 static bool configured, frame_seen, input;
@@ -141,6 +149,73 @@ static void frame_done(void *d, struct wl_callback *cb, uint32_t t)
 }
 static const struct wl_callback_listener frame_listener = { frame_done };
 
+/* ---- clipboard ---- */
+
+static void source_target(void *d, struct wl_data_source *s, const char *mime) {}
+static void source_send(void *d, struct wl_data_source *s, const char *mime, int32_t fd)
+{
+	(void)!write(fd, copy_text, strlen(copy_text));
+	close(fd);
+}
+static void source_cancelled(void *d, struct wl_data_source *s)
+{
+	printf("copy-cancelled\n");
+	wl_data_source_destroy(s);
+}
+static void source_dnd_drop(void *d, struct wl_data_source *s) {}
+static void source_dnd_finished(void *d, struct wl_data_source *s) {}
+static void source_action(void *d, struct wl_data_source *s, uint32_t a) {}
+static const struct wl_data_source_listener source_listener = {
+	source_target, source_send, source_cancelled, source_dnd_drop, source_dnd_finished,
+	source_action,
+};
+
+static struct wl_data_device *data_device;
+static bool offer_has_text;
+
+static void offer_offer(void *d, struct wl_data_offer *o, const char *mime)
+{
+	if (!strcmp(mime, "text/plain;charset=utf-8"))
+		offer_has_text = true;
+}
+static void offer_source_actions(void *d, struct wl_data_offer *o, uint32_t a) {}
+static void offer_action(void *d, struct wl_data_offer *o, uint32_t a) {}
+static const struct wl_data_offer_listener offer_listener = { offer_offer, offer_source_actions,
+							       offer_action };
+
+static void dd_data_offer(void *d, struct wl_data_device *dd, struct wl_data_offer *o)
+{
+	offer_has_text = false;
+	wl_data_offer_add_listener(o, &offer_listener, NULL);
+}
+static void dd_enter(void *d, struct wl_data_device *dd, uint32_t serial, struct wl_surface *s,
+		     wl_fixed_t x, wl_fixed_t y, struct wl_data_offer *o) {}
+static void dd_leave(void *d, struct wl_data_device *dd) {}
+static void dd_motion(void *d, struct wl_data_device *dd, uint32_t t, wl_fixed_t x, wl_fixed_t y) {}
+static void dd_drop(void *d, struct wl_data_device *dd) {}
+static void dd_selection(void *d, struct wl_data_device *dd, struct wl_data_offer *o)
+{
+	int p[2];
+	char buf[256];
+	ssize_t n, len = 0;
+
+	if (!o || !paste || !offer_has_text)
+		return;
+	if (pipe(p) < 0)
+		return;
+	wl_data_offer_receive(o, "text/plain;charset=utf-8", p[1]);
+	close(p[1]);
+	wl_display_flush(dpy);
+	while (len < (ssize_t)sizeof(buf) - 1 && (n = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(p[0]);
+	buf[len] = 0;
+	printf("pasted %s\n", buf);
+	wl_data_offer_destroy(o);
+}
+static const struct wl_data_device_listener dd_listener = { dd_data_offer, dd_enter, dd_leave,
+							    dd_motion, dd_drop, dd_selection };
+
 static void kb_keymap(void *d, struct wl_keyboard *k, uint32_t fmt, int32_t fd, uint32_t size)
 {
 	printf("keymap %u %u\n", fmt, size);
@@ -150,6 +225,13 @@ static void kb_enter(void *d, struct wl_keyboard *k, uint32_t serial, struct wl_
 		     struct wl_array *keys)
 {
 	printf("key-enter\n");
+	if (copy_text && ddm && data_device) {
+		struct wl_data_source *src = wl_data_device_manager_create_data_source(ddm);
+		wl_data_source_add_listener(src, &source_listener, NULL);
+		wl_data_source_offer(src, "text/plain;charset=utf-8");
+		wl_data_device_set_selection(data_device, src, serial);
+		printf("copied\n");
+	}
 }
 static void kb_leave(void *d, struct wl_keyboard *k, uint32_t serial, struct wl_surface *s)
 {
@@ -232,6 +314,10 @@ static void global(void *d, struct wl_registry *r, uint32_t name, const char *if
 		presentation = wl_registry_bind(r, name, &wp_presentation_interface, 1);
 	else if (!strcmp(iface, "zxdg_decoration_manager_v1"))
 		deco_mgr = wl_registry_bind(r, name, &zxdg_decoration_manager_v1_interface, 1);
+	else if (!strcmp(iface, "wp_viewporter"))
+		viewporter = wl_registry_bind(r, name, &wp_viewporter_interface, 1);
+	else if (!strcmp(iface, "wl_data_device_manager"))
+		ddm = wl_registry_bind(r, name, &wl_data_device_manager_interface, 3);
 }
 static void global_remove(void *d, struct wl_registry *r, uint32_t name) {}
 static const struct wl_registry_listener reg_listener = { global, global_remove };
@@ -401,6 +487,9 @@ int main(int argc, char **argv)
 		{ "input", no_argument, NULL, 'i' },
 		{ "feedback", required_argument, NULL, 'f' },
 		{ "abuse", required_argument, NULL, 'a' },
+		{ "viewport", required_argument, NULL, 'v' },
+		{ "copy", required_argument, NULL, 'C' },
+		{ "paste", no_argument, NULL, 'P' },
 		{ 0 }
 	};
 	int w = 200, h = 150, feedback = 0, c;
@@ -408,6 +497,7 @@ int main(int argc, char **argv)
 	struct spec sub = { 0 }, pop = { 0 }, dmg = { 0 };
 	bool ssd = false;
 	const char *abuse_mode = NULL;
+	int vp_w = 0, vp_h = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -421,6 +511,9 @@ int main(int argc, char **argv)
 		case 'i': input = true; break;
 		case 'f': feedback = atoi(optarg); break;
 		case 'a': abuse_mode = optarg; break;
+		case 'v': sscanf(optarg, "%dx%d", &vp_w, &vp_h); break;
+		case 'C': copy_text = optarg; input = true; break;
+		case 'P': paste = true; input = true; break;
 		default: return 2;
 		}
 	}
@@ -441,7 +534,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (ddm && seat && (copy_text || paste)) {
+		data_device = wl_data_device_manager_get_data_device(ddm, seat);
+		wl_data_device_add_listener(data_device, &dd_listener, NULL);
+	}
 	surface = wl_compositor_create_surface(compositor);
+	if (vp_w > 0 && viewporter) {
+		struct wp_viewport *vp = wp_viewporter_get_viewport(viewporter, surface);
+		wp_viewport_set_destination(vp, vp_w, vp_h);
+	}
 	xsurf = xdg_wm_base_get_xdg_surface(wm, surface);
 	xdg_surface_add_listener(xsurf, &xs_listener, &configured);
 	struct xdg_toplevel *tl = xdg_surface_get_toplevel(xsurf);
