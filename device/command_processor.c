@@ -119,7 +119,7 @@ static void ring_error(struct command_processor *cp, uint32_t code, uint32_t ski
 	cp->stall = STALL_NONE;
 	reg_write(d, GFX_REG_ERROR_CODE, code);
 	reg_write(d, GFX_REG_ERROR_OFFSET, cp->head);
-	atomic_fetch_add(reg32(d, GFX_REG_ERROR_COUNT), 1);
+	reg_write(d, GFX_REG_ERROR_COUNT, atomic_fetch_add(&d->error_count, 1) + 1);
 	set_status(cp);
 	irq_raise(d, GFX_IRQ_ERROR);
 }
@@ -141,7 +141,7 @@ static void reset_ring(struct command_processor *cp)
 	atomic_store(&d->hang, false);
 	engine_reset(cp->engine);
 	set_status(cp);
-	atomic_fetch_add(reg32(d, GFX_REG_RESET_COUNT), 1);
+	reg_write(d, GFX_REG_RESET_COUNT, atomic_fetch_add(&d->reset_count, 1) + 1);
 }
 
 /* A doorbell (or the vblank backstop): CONTROL requests and RING_ENABLE. */
@@ -181,7 +181,10 @@ static uint32_t exec_fence(struct command_processor *cp, uint32_t flags, const u
 	if (n != GFX_FENCE_WORDS - 1)
 		return GFX_ERR_BAD_LENGTH;
 	/* Everything before it is done: the engine works synchronously. */
-	reg_write64(cp->d, GFX_REG_FENCE_DONE, (uint64_t)p[0] | (uint64_t)p[1] << 32);
+	uint64_t seqno = (uint64_t)p[0] | (uint64_t)p[1] << 32;
+
+	atomic_store(&cp->d->fence_done, seqno);
+	reg_write64(cp->d, GFX_REG_FENCE_DONE, seqno);
 	if (flags & GFX_FENCE_IRQ)
 		irq_raise(cp->d, GFX_IRQ_FENCE);
 	return GFX_ERR_NONE;
@@ -189,7 +192,7 @@ static uint32_t exec_fence(struct command_processor *cp, uint32_t flags, const u
 
 static uint32_t exec_wait_vblank(struct command_processor *cp, unsigned int n, bool *stalled)
 {
-	uint64_t seq = reg_read64(cp->d, GFX_REG_VBLANK_SEQ);
+	uint64_t seq = atomic_load(&cp->d->vblank_seq);
 
 	if (n != GFX_WAIT_VBLANK_WORDS - 1)
 		return GFX_ERR_BAD_LENGTH;
@@ -343,6 +346,7 @@ static void apply_connection(struct command_processor *cp)
 		for (unsigned int i = 0; i < sizeof(zeroed) / sizeof(zeroed[0]); i++)
 			reg_write(d, zeroed[i], 0);
 		reg_write(d, GFX_REG_IRQ_MASTER, 1);
+		registers_publish(d);
 		cp->kick_fd = d->kick_fd;
 		cp->ring_enabled = false;
 		cp->ring_valid = false;

@@ -137,11 +137,11 @@ static void cmd_stats(struct device *d, struct control_client *cl)
 	      "refused %" PRIu64 "\n"
 	      "hang %d\n"
 	      "mode %ux%u@%u.%03u\n",
-	      reg_read64(d, GFX_REG_VBLANK_SEQ), reg_read64(d, GFX_REG_FLIP_COUNT),
-	      (uint64_t)atomic_load(&d->stat_commands), reg_read(d, GFX_REG_ERROR_COUNT),
-	      reg_read(d, GFX_REG_RESET_COUNT), (uint64_t)atomic_load(&d->stat_missed_vblanks),
+	      (uint64_t)atomic_load(&d->vblank_seq), (uint64_t)atomic_load(&d->flip_count),
+	      (uint64_t)atomic_load(&d->stat_commands), atomic_load(&d->error_count),
+	      atomic_load(&d->reset_count), (uint64_t)atomic_load(&d->stat_missed_vblanks),
 	      (uint64_t)atomic_load(&d->stat_irqs), (uint64_t)atomic_load(&d->stat_irqs_dropped),
-	      (uint64_t)atomic_load(&d->stat_kicks), reg_read64(d, GFX_REG_FENCE_DONE),
+	      (uint64_t)atomic_load(&d->stat_kicks), (uint64_t)atomic_load(&d->fence_done),
 	      connected, (uint64_t)atomic_load(&d->stat_connections),
 	      (uint64_t)atomic_load(&d->stat_refused), atomic_load(&d->hang),
 	      d->cfg.width, d->cfg.height, d->cfg.refresh_mhz / 1000, d->cfg.refresh_mhz % 1000);

@@ -74,6 +74,18 @@ struct device {
 	atomic_uint delay_irq_us;
 	struct irq_delay *irq_delay;
 
+	/*
+	 * The device's own copies of its counters: the register page is
+	 * driver-writable memory, so the device never reads a counter back
+	 * from it (a scribbling driver cannot make one go backwards).
+	 */
+	atomic_uint_fast64_t vblank_seq;
+	atomic_uint_fast64_t flip_count;
+	atomic_uint error_count;
+	atomic_uint reset_count;
+	atomic_uint_fast64_t fence_done;
+	uint64_t input_count;		/* under input_lock */
+
 	/* Statistics (gfx-ctl stats). */
 	atomic_uint_fast64_t stat_commands;
 	atomic_uint_fast64_t stat_irqs;
@@ -154,5 +166,7 @@ void device_wake_cp(struct device *d);
 
 /* Initial register values: identity and the reset state. */
 void registers_init(struct device *d);
+/* Write identity and counters again (a new driver may follow a scribbling one). */
+void registers_publish(struct device *d);
 
 #endif /* DEVICE_DEVICE_H */

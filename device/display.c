@@ -44,13 +44,14 @@ static uint32_t latch_flip(struct device *d, uint64_t seq, uint64_t now)
 	reg_write(d, GFX_REG_SCANOUT_STRIDE, d->pending_flip.stride);
 	reg_write(d, GFX_REG_SCANOUT_FORMAT, d->pending_flip.format);
 	reg_write(d, GFX_REG_SCANOUT_OFFSET, d->pending_flip.offset);
-	count = reg_read64(d, GFX_REG_FLIP_COUNT) + 1;
+	count = atomic_load(&d->flip_count) + 1;
 	entry = GFX_REG_FLIP_LOG + (uint32_t)(count % GFX_LOG_ENTRIES) * sizeof(struct gfx_flip_entry);
 	store64(d, entry + offsetof(struct gfx_flip_entry, count), count);
 	store64(d, entry + offsetof(struct gfx_flip_entry, vblank_seq), seq);
 	store64(d, entry + offsetof(struct gfx_flip_entry, time_ns), now);
 	store64(d, entry + offsetof(struct gfx_flip_entry, user_data), d->pending_flip.user_data);
 	reg_write64(d, GFX_REG_FLIP_COUNT, count);
+	atomic_store(&d->flip_count, count);
 	d->flip_pending = false;
 	reg_clear_bits(d, GFX_REG_STATUS, GFX_STATUS_FLIP_PENDING);
 	pthread_mutex_unlock(&d->flip_lock);
@@ -61,7 +62,7 @@ static uint32_t latch_flip(struct device *d, uint64_t seq, uint64_t now)
 static void vblank(struct display *disp, uint64_t now, uint64_t advance)
 {
 	struct device *d = disp->d;
-	uint64_t seq = reg_read64(d, GFX_REG_VBLANK_SEQ) + advance;
+	uint64_t seq = atomic_load(&d->vblank_seq) + advance;
 	uint32_t entry = GFX_REG_VBLANK_LOG + (uint32_t)(seq % GFX_LOG_ENTRIES) * sizeof(struct gfx_vblank_entry);
 	uint32_t causes = GFX_IRQ_VBLANK;
 
@@ -69,6 +70,7 @@ static void vblank(struct display *disp, uint64_t now, uint64_t advance)
 	store64(d, entry + offsetof(struct gfx_vblank_entry, seq), seq);
 	store64(d, entry + offsetof(struct gfx_vblank_entry, time_ns), now);
 	reg_write64(d, GFX_REG_VBLANK_SEQ, seq);
+	atomic_store(&d->vblank_seq, seq);
 
 	irq_raise(d, causes);
 	irq_recheck(d);		/* backstop for a driver that enabled interrupts without ringing */

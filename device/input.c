@@ -19,7 +19,7 @@ struct event {
 static void push_batch(struct device *d, const struct event *ev, unsigned int n)
 {
 	pthread_mutex_lock(&d->input_lock);
-	uint64_t count = reg_read64(d, GFX_REG_INPUT_COUNT);
+	uint64_t count = d->input_count;
 
 	for (unsigned int i = 0; i <= n; i++) {
 		struct event e = i < n ? ev[i] : (struct event){ EV_SYN, SYN_REPORT, 0 };
@@ -34,6 +34,7 @@ static void push_batch(struct device *d, const struct event *ev, unsigned int n)
 		entry->value = e.value;
 		reg_write64(d, GFX_REG_INPUT_COUNT, count);
 	}
+	d->input_count = count;
 	pthread_mutex_unlock(&d->input_lock);
 	irq_raise(d, GFX_IRQ_INPUT);
 }

@@ -17,9 +17,9 @@ uint64_t device_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void registers_init(struct device *d)
+/* Identity and the device's counters, as the device knows them. */
+void registers_publish(struct device *d)
 {
-	memset(d->bar2, 0, GFX_REG_PAGE_SIZE);
 	reg_write(d, GFX_REG_MAGIC, GFX_MAGIC);
 	reg_write(d, GFX_REG_VERSION, GFX_VERSION);
 	reg_write64(d, GFX_REG_VRAM_SIZE, d->cfg.vram_size);
@@ -32,6 +32,20 @@ void registers_init(struct device *d)
 	reg_write(d, GFX_REG_MODE_WIDTH, d->cfg.width);
 	reg_write(d, GFX_REG_MODE_HEIGHT, d->cfg.height);
 	reg_write(d, GFX_REG_MODE_REFRESH, d->cfg.refresh_mhz);
+	reg_write(d, GFX_REG_ERROR_COUNT, atomic_load(&d->error_count));
+	reg_write(d, GFX_REG_RESET_COUNT, atomic_load(&d->reset_count));
+	reg_write64(d, GFX_REG_FENCE_DONE, atomic_load(&d->fence_done));
+	reg_write64(d, GFX_REG_VBLANK_SEQ, atomic_load(&d->vblank_seq));
+	reg_write64(d, GFX_REG_FLIP_COUNT, atomic_load(&d->flip_count));
+	pthread_mutex_lock(&d->input_lock);
+	reg_write64(d, GFX_REG_INPUT_COUNT, d->input_count);
+	pthread_mutex_unlock(&d->input_lock);
+}
+
+void registers_init(struct device *d)
+{
+	memset(d->bar2, 0, GFX_REG_PAGE_SIZE);
+	registers_publish(d);
 	reg_write(d, GFX_REG_IRQ_MASTER, 1);
 	reg_write(d, GFX_REG_STATUS, GFX_STATUS_IDLE);
 }
