@@ -67,6 +67,9 @@ struct device {
 		uint32_t offset, stride, format;
 		uint64_t user_data;
 	} pending_flip;
+	struct scanout {
+		uint32_t offset, stride, format;	/* offset 0: nothing on screen */
+	} scanout;				/* the device's copy of SCANOUT_* */
 
 	/* Fault injection (gfx-ctl). */
 	atomic_bool hang;
@@ -145,6 +148,9 @@ static inline void reg_clear_bits(struct device *d, uint32_t off, uint32_t bits)
 }
 
 uint64_t device_now_ns(void);
+
+/* What is on screen now (from the display controller, not the register page). */
+struct scanout device_scanout(struct device *d);
 
 /* ---- Interrupts (irq.c) ---- */
 

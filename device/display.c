@@ -44,6 +44,8 @@ static uint32_t latch_flip(struct device *d, uint64_t seq, uint64_t now)
 	reg_write(d, GFX_REG_SCANOUT_STRIDE, d->pending_flip.stride);
 	reg_write(d, GFX_REG_SCANOUT_FORMAT, d->pending_flip.format);
 	reg_write(d, GFX_REG_SCANOUT_OFFSET, d->pending_flip.offset);
+	d->scanout = (struct scanout){ d->pending_flip.offset, d->pending_flip.stride,
+				       d->pending_flip.format };
 	count = atomic_load(&d->flip_count) + 1;
 	entry = GFX_REG_FLIP_LOG + (uint32_t)(count % GFX_LOG_ENTRIES) * sizeof(struct gfx_flip_entry);
 	store64(d, entry + offsetof(struct gfx_flip_entry, count), count);

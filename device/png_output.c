@@ -94,9 +94,8 @@ static void convert_row(uint8_t *out, const uint8_t *in, uint32_t width, uint32_
 
 int png_write_scanout(struct device *d, const char *path, char *err, size_t err_len)
 {
-	uint32_t offset = reg_read(d, GFX_REG_SCANOUT_OFFSET);
-	uint32_t stride = reg_read(d, GFX_REG_SCANOUT_STRIDE);
-	uint32_t format = reg_read(d, GFX_REG_SCANOUT_FORMAT);
+	struct scanout so = device_scanout(d);
+	uint32_t offset = so.offset, stride = so.stride, format = so.format;
 	uint32_t width = d->cfg.width, height = d->cfg.height;
 	uint32_t bpp = engine_format_bpp(format), channels;
 	png_image image;
@@ -109,7 +108,7 @@ int png_write_scanout(struct device *d, const char *path, char *err, size_t err_
 	}
 	if (!bpp || offset < GFX_VRAM_START || stride < width * bpp ||
 	    (uint64_t)offset + (uint64_t)(height - 1) * stride + (uint64_t)width * bpp > d->cfg.vram_size) {
-		snprintf(err, err_len, "scanout registers are inconsistent (offset %u stride %u format 0x%08x)",
+		snprintf(err, err_len, "scanout is inconsistent (offset %u stride %u format 0x%08x)",
 			 offset, stride, format);
 		return -1;
 	}
@@ -156,7 +155,7 @@ static void *png_main(void *data)
 		png->busy = true;
 		pthread_mutex_unlock(&png->lock);
 		snprintf(path, sizeof(path), "%s/frame-%06llu.png", png->dir, (unsigned long long)seq);
-		if (reg_read(png->d, GFX_REG_SCANOUT_OFFSET) &&
+		if (device_scanout(png->d).offset &&
 		    png_write_scanout(png->d, path, err, sizeof(err)) < 0)
 			fprintf(stderr, "gfx-device: png: %s\n", err);
 		pthread_mutex_lock(&png->lock);

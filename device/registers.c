@@ -17,6 +17,16 @@ uint64_t device_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+struct scanout device_scanout(struct device *d)
+{
+	struct scanout s;
+
+	pthread_mutex_lock(&d->flip_lock);
+	s = d->scanout;
+	pthread_mutex_unlock(&d->flip_lock);
+	return s;
+}
+
 /* Identity and the device's counters, as the device knows them. */
 void registers_publish(struct device *d)
 {
@@ -40,6 +50,10 @@ void registers_publish(struct device *d)
 	pthread_mutex_lock(&d->input_lock);
 	reg_write64(d, GFX_REG_INPUT_COUNT, d->input_count);
 	pthread_mutex_unlock(&d->input_lock);
+	struct scanout so = device_scanout(d);
+	reg_write(d, GFX_REG_SCANOUT_STRIDE, so.stride);
+	reg_write(d, GFX_REG_SCANOUT_FORMAT, so.format);
+	reg_write(d, GFX_REG_SCANOUT_OFFSET, so.offset);
 }
 
 void registers_init(struct device *d)

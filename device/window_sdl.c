@@ -125,9 +125,8 @@ static void present(struct window_output *w, SDL_Renderer *renderer, SDL_Texture
 		    uint32_t *texture_format)
 {
 	struct device *d = w->d;
-	uint32_t offset = reg_read(d, GFX_REG_SCANOUT_OFFSET);
-	uint32_t stride = reg_read(d, GFX_REG_SCANOUT_STRIDE);
-	uint32_t format = reg_read(d, GFX_REG_SCANOUT_FORMAT);
+	struct scanout so = device_scanout(d);
+	uint32_t offset = so.offset, stride = so.stride, format = so.format;
 	uint32_t bpp = engine_format_bpp(format);
 
 	SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255);
