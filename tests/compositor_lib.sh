@@ -32,13 +32,17 @@ start_stack() {
 	"$BIN/gfx-device" --socket "$SOCK" --display none --mode "$mode" --vram 64 \
 		>>"$TMP/device.log" 2>&1 &
 	DEV_PID=$!; PIDS+=("$DEV_PID")
-	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+	for _ in $(seq 400); do [ -S "$SOCK" ] && break; sleep 0.05; done
+	if [ ! -S "$SOCK" ]; then
+		echo "# gfx-device did not start:" >&2; cat "$TMP/device.log" >&2
+		return 1
+	fi
 	# A small ASan quarantine keeps RSS meaningful in the sanitizer build.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4 \
 	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" \
 		>"$TMP/compositor.log" 2>&1 &
 	COMP_PID=$!; PIDS+=("$COMP_PID")
-	for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] && return 0; sleep 0.05; done
+	for _ in $(seq 400); do [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] && return 0; sleep 0.05; done
 	echo "# compositor did not start:" >&2; cat "$TMP/compositor.log" >&2
 	return 1
 }
