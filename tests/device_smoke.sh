@@ -123,6 +123,33 @@ grep -q "not a socket" <<<"$out" || bad=1
 [ -f "$dir/file" ] || bad=1
 if [ $bad -eq 0 ]; then pass bad_arguments; else fail bad_arguments "a bad argument was accepted or unclear"; fi
 
+# png:DIR writes frames once something is on screen (gfx-hello flips a test pattern).
+if [ -x "$bin/gfx-hello" ]; then
+	"$bin/gfx-device" --socket "$dir/png.sock" --vram 16 --mode 320x240@60 \
+		--display "png:$dir/frames" --png-every 3 2>"$dir/png.log" &
+	png_pid=$!
+	wait_for "$dir/png.sock.ctl"
+	GFX_DEVICE="direct:$dir/png.sock" timeout 20 "$bin/gfx-hello" >/dev/null 2>&1
+	hello=$?
+	sleep 0.3
+	frames=$(ls "$dir/frames" 2>/dev/null | grep -c '^frame-[0-9]*\.png$')
+	kill -TERM "$png_pid"; wait "$png_pid"
+	if [ $hello -eq 0 ] && [ "$frames" -ge 1 ]; then pass png_display_frames
+	else fail png_display_frames "gfx-hello rc=$hello, $frames frames"; fi
+else
+	echo "SKIP png_display_frames: no gfx-hello"
+fi
+
+# A window without any display falls back to no display, with a message, and keeps running.
+env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER= "$bin/gfx-device" --socket "$dir/win.sock" \
+	--vram 16 --mode 160x120@60 --display window 2>"$dir/win.log" &
+win_pid=$!
+wait_for "$dir/win.sock.ctl"
+if kill -0 "$win_pid" 2>/dev/null && grep -qiE "no display|without SDL2" "$dir/win.log"; then
+	pass window_fallback
+else fail window_fallback "$(cat "$dir/win.log")"; fi
+kill -TERM "$win_pid" 2>/dev/null; wait "$win_pid" 2>/dev/null
+
 kill -TERM "$pid"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 wait "$pid"; rc=$?
