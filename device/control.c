@@ -181,6 +181,16 @@ static void handle_request(struct control *c, struct control_client *cl, char *l
 			reply(cl, "error: %s\n", err);
 		else
 			reply(cl, "ok %s %ux%u\n", argv[1], d->cfg.width, d->cfg.height);
+	} else if (!strcmp(argv[0], "frame") && argc == 1) {
+		char path[4200], err[512];
+
+		if (!d->png)
+			reply(cl, "error: frame needs --display png:DIR (use screenshot FILE.png otherwise)\n");
+		else if (png_output_frame_now(d->png, atomic_load(&d->vblank_seq), path, sizeof(path),
+					      err, sizeof(err)) < 0)
+			reply(cl, "error: %s\n", err);
+		else
+			reply(cl, "ok %s\n", path);
 	} else if (!strcmp(argv[0], "hang") && argc == 1) {
 		atomic_store(&d->hang, true);
 		reply(cl, "ok command processor hung until CTRL_RESET\n");
@@ -199,7 +209,7 @@ static void handle_request(struct control *c, struct control_client *cl, char *l
 		input_pointer(d, (int32_t)a, (int32_t)b);
 		reply(cl, "ok\n");
 	} else {
-		reply(cl, "error: unknown or malformed request '%.64s' (try: stats, screenshot FILE.png, "
+		reply(cl, "error: unknown or malformed request '%.64s' (try: stats, screenshot FILE.png, frame, "
 			  "hang, drop-irqs N, delay-irqs USEC, key CODE 0|1|2, button CODE 0|1, pointer X Y)\n",
 		      argv[0]);
 	}

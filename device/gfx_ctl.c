@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"Usage: gfx-ctl --socket PATH CMD [ARGS...]\n"
 		"  stats                  counters, one 'key value' per line\n"
 		"  screenshot FILE.png    the current scanout, exact pixels\n"
+		"  frame                  with --display png:DIR, write DIR/frame-<vblank>.png now\n"
 		"  hang                   the command processor stops until CTRL_RESET\n"
 		"  drop-irqs N            drop the next N interrupts\n"
 		"  delay-irqs USEC        delay every interrupt (0 = off)\n"

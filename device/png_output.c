@@ -191,6 +191,13 @@ struct png_output *png_output_create(struct device *d, const char *dir, char *er
 	return png;
 }
 
+int png_output_frame_now(struct png_output *png, uint64_t seq, char *path, size_t path_len,
+			 char *err, size_t err_len)
+{
+	snprintf(path, path_len, "%s/frame-%06llu.png", png->dir, (unsigned long long)seq);
+	return png_write_scanout(png->d, path, err, err_len);
+}
+
 void png_output_frame(struct png_output *png, uint64_t seq)
 {
 	pthread_mutex_lock(&png->lock);

@@ -17,5 +17,8 @@ struct png_output *png_output_create(struct device *d, const char *dir, char *er
 /* Ask for frame DIR/frame-<seq>.png; skipped if the writer is still busy. */
 void png_output_frame(struct png_output *png, uint64_t seq);
 void png_output_destroy(struct png_output *png);
+/* Write DIR/frame-<seq>.png now (gfx-ctl frame); the path goes to path. */
+int png_output_frame_now(struct png_output *png, uint64_t seq, char *path, size_t path_len,
+			 char *err, size_t err_len);
 
 #endif /* DEVICE_PNG_OUTPUT_H */

@@ -132,6 +132,8 @@ if [ -x "$bin/gfx-hello" ]; then
 	GFX_DEVICE="direct:$dir/png.sock" timeout 20 "$bin/gfx-hello" >/dev/null 2>&1
 	hello=$?
 	sleep 0.3
+	frame=$("$bin/gfx-ctl" --socket "$dir/png.sock" frame)
+	[ -f "$frame" ] || hello="frame: $frame"
 	frames=$(ls "$dir/frames" 2>/dev/null | grep -c '^frame-[0-9]*\.png$')
 	kill -TERM "$png_pid"; wait "$png_pid"
 	if [ $hello -eq 0 ] && [ "$frames" -ge 1 ]; then pass png_display_frames
