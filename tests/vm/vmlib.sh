@@ -115,7 +115,7 @@ vm_boot() {
 	t0=$(date +%s.%N)
 	qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -accel "$accel" -cpu max \
 		-smp 2 -m 1G -kernel "/boot/vmlinuz-$VM_KVER" -initrd "$VM_DIR/initramfs.cpio" \
-		-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic gfx.out=$VM_OUT gfx.run=$(printf '%s' "$cmd" | base64 -w0)" \
+		-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic ${VM_APPEND:-} gfx.out=$VM_OUT gfx.run=$(printf '%s' "$cmd" | base64 -w0)" \
 		-no-reboot -display none -serial "file:$VM_DIR/serial.log" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$VM_OUT,mount_tag=out,security_model=none" \
