@@ -113,7 +113,7 @@ void ivshmem_accept(struct device *d, int listen_fd)
 	d->client_sock = sock;
 	d->kick_fd = kick_fd;
 	d->irq_fd = irq_fd;
-	d->conn_gen++;
+	__atomic_add_fetch(&d->conn_gen, 1, __ATOMIC_RELEASE);	/* the CP peeks at it unlocked */
 	pthread_mutex_unlock(&d->conn_lock);
 	cp_sync_with_connection(d);
 
@@ -142,7 +142,7 @@ void ivshmem_disconnect(struct device *d)
 	kick_fd = d->kick_fd;
 	d->client_sock = -1;
 	d->kick_fd = -1;
-	d->conn_gen++;
+	__atomic_add_fetch(&d->conn_gen, 1, __ATOMIC_RELEASE);	/* the CP peeks at it unlocked */
 	pthread_mutex_unlock(&d->conn_lock);
 	/* The CP stops the ring and stops polling kick_fd before we close it. */
 	cp_sync_with_connection(d);
