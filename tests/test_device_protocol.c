@@ -499,6 +499,73 @@ static void test_screenshot(void *arg)
 	free(px);
 }
 
+#define FB2 0x400000u
+
+/* Flip a buffer the CPU filled, take a screenshot, return its pixels (RGB or RGBA). */
+static uint8_t *flip_and_shoot(uint32_t fmt, uint32_t stride, bool alpha)
+{
+	uint64_t want = rd64(GFX_REG_FLIP_COUNT) + 1;
+	uint32_t flip[8] = { GFX_CMD(GFX_OP_FLIP, 0, 8), FB2, MODE_W, MODE_H, stride, fmt, 0, 0 };
+	char path[256], cmd[300];
+	png_image img = { .version = PNG_IMAGE_VERSION };
+	uint8_t *px;
+
+	emit(flip, 8);
+	if (!wait_until(flip_latched, &want, 2000))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/shot.png", tmp_dir);
+	snprintf(cmd, sizeof(cmd), "screenshot %s", path);
+	if (run_ctl(cmd) != 0 || !png_image_begin_read_from_file(&img, path))
+		return NULL;
+	if (img.width != MODE_W || img.height != MODE_H ||
+	    !!(img.format & PNG_FORMAT_FLAG_ALPHA) != alpha) {
+		png_image_free(&img);
+		return NULL;
+	}
+	img.format = alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+	px = malloc(PNG_IMAGE_SIZE(img));
+	if (px && !png_image_finish_read(&img, NULL, px, 0, NULL)) {
+		free(px);
+		return NULL;
+	}
+	return px;
+}
+
+static void test_screenshot_formats(void *arg)
+{
+	uint16_t *p16 = (uint16_t *)(cl.bar2 + FB2);
+	uint32_t *p32 = (uint32_t *)(cl.bar2 + FB2);
+	uint8_t *px;
+
+	/* RGB565, widened by bit replication. */
+	p16[0] = 0xf81f;
+	p16[1] = 0x07e0;
+	p16[2] = 0x8410;
+	px = flip_and_shoot(GFX_FMT_RGB565, MODE_W * 2, false);
+	REQUIRE1(px, "RGB565 screenshot failed");
+	CHECK(px[0] == 255 && px[1] == 0 && px[2] == 255);
+	CHECK(px[3] == 0 && px[4] == 255 && px[5] == 0);
+	CHECK(px[6] == 132 && px[7] == 130 && px[8] == 132, "%u %u %u", px[6], px[7], px[8]);
+	free(px);
+
+	/* ABGR8888: RGBA with the stored (premultiplied) values as they are. */
+	p32[0] = 0x80112233;
+	p32[1] = 0xff0000ff;
+	px = flip_and_shoot(GFX_FMT_ABGR8888, MODE_W * 4, true);
+	REQUIRE1(px, "ABGR8888 screenshot failed");
+	CHECK(px[0] == 0x33 && px[1] == 0x22 && px[2] == 0x11 && px[3] == 0x80,
+	      "%02x %02x %02x %02x", px[0], px[1], px[2], px[3]);
+	CHECK(px[4] == 0xff && px[5] == 0 && px[6] == 0 && px[7] == 0xff);
+	free(px);
+
+	/* XBGR8888: RGB. */
+	p32[0] = 0x00445566;
+	px = flip_and_shoot(GFX_FMT_XBGR8888, MODE_W * 4, false);
+	REQUIRE1(px, "XBGR8888 screenshot failed");
+	CHECK(px[0] == 0x66 && px[1] == 0x55 && px[2] == 0x44);
+	free(px);
+}
+
 static void test_vblank_rate(void *arg)
 {
 	uint64_t s0 = rd64(GFX_REG_VBLANK_SEQ), s1;
@@ -760,6 +827,7 @@ int main(int argc, char **argv)
 	run_test("device_reset_counts", test_reset_counts, NULL);
 	run_test("device_flip_at_vblank", test_flip, NULL);
 	run_test("device_screenshot_exact", test_screenshot, NULL);
+	run_test("device_screenshot_formats", test_screenshot_formats, NULL);
 	run_test("device_vblank_rate", test_vblank_rate, NULL);
 	run_test("device_wait_vblank", test_wait_vblank, NULL);
 	run_test("device_second_client_refused", test_second_client_refused, NULL);
