@@ -13,6 +13,7 @@ set -u
 out=${1:-$VM_BUILD/bench/results.jsonl}
 mkdir -p "$(dirname "$out")"
 trap 'vm_cleanup' EXIT
+trap 'exit 1' INT TERM
 
 vm_setup || { echo "bench-vm: cannot set up the VM (see above)" >&2; exit 1; }
 vm_build_module || { echo "bench-vm: module build failed: $VM_DIR/kmod/build.log" >&2; exit 1; }

@@ -23,6 +23,7 @@ finish() {
 	exit
 }
 trap 'vm_cleanup' EXIT
+trap 'exit 1' INT TERM
 
 if ! vm_setup; then
 	line "SKIP vm: the VM test needs qemu-system-x86, a Debian kernel image, modules and headers, busybox-static and cpio"
