@@ -52,6 +52,7 @@ rm -f "$ref" "$VM_DIR/ref.sock"
 "$VM_BUILD/bin/gfx-device" --socket "$VM_DIR/ref.sock" --vram "$VM_VRAM_MIB" --mode "$VM_MODE" \
 	--display none >"$VM_DIR/ref-device.log" 2>&1 &
 refdev=$!
+VM_PIDS+=($refdev)
 if vm_wait_socket "$VM_DIR/ref.sock" && timeout 60 "$VM_BUILD/bin/gfx-hello" "direct:$VM_DIR/ref.sock" >/dev/null 2>&1; then
 	"$VM_BUILD/bin/gfx-ctl" --socket "$VM_DIR/ref.sock" screenshot "$ref" >/dev/null 2>&1
 fi
