@@ -57,6 +57,7 @@ if vm_wait_socket "$VM_DIR/ref.sock" && timeout 60 "$VM_BUILD/bin/gfx-hello" "di
 	"$VM_BUILD/bin/gfx-ctl" --socket "$VM_DIR/ref.sock" screenshot "$ref" >/dev/null 2>&1
 fi
 kill $refdev 2>/dev/null; wait $refdev 2>/dev/null
+VM_PIDS=()
 
 vm_start_device || { line "FAIL vm: gfx-device did not start"; finish; }
 guest="cd $VM_REPO && exec /bin/bash tests/vm/guest.sh test $VM_OUT $VM_DIR/kmod/uio_gfx.ko"

@@ -146,7 +146,7 @@ vm_boot() {
 
 vm_cleanup() {
 	local p
-	for p in "${VM_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${VM_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	VM_PIDS=()
 }
