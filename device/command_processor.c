@@ -379,12 +379,13 @@ static void drain_eventfd(int fd)
 		perror("gfx-device: eventfd read");
 }
 
-static void wait_for_work(struct command_processor *cp)
+/* spin: we just ran commands, so more are likely to follow soon. */
+static void wait_for_work(struct command_processor *cp, bool spin)
 {
 	struct device *d = cp->d;
 	struct pollfd pfd[2] = { { .fd = d->wake_fd, .events = POLLIN }, { .fd = cp->kick_fd, .events = POLLIN } };
 
-	if (cp->kick_fd >= 0 && cp->ring_enabled && !cp->error && !atomic_load(&d->hang) &&
+	if (spin && cp->kick_fd >= 0 && cp->ring_enabled && !cp->error && !atomic_load(&d->hang) &&
 	    cp->stall == STALL_NONE) {
 		uint32_t ctrl = reg_read(d, GFX_REG_CONTROL);
 		uint64_t start = device_now_ns();
@@ -415,6 +416,8 @@ static void *cp_main(void *data)
 	struct command_processor *cp = data;
 	struct device *d = cp->d;
 
+	bool worked = false;
+
 	while (!atomic_load(&d->quit)) {
 		if (connection_changed(cp))
 			apply_connection(cp);
@@ -422,8 +425,13 @@ static void *cp_main(void *data)
 		bool progress = run_ring(cp);
 
 		set_status(cp);
-		if (!progress)
-			wait_for_work(cp);
+		if (progress) {
+			worked = true;
+			continue;
+		}
+		/* Idle wake-ups (the vblank backstop) do not spin. */
+		wait_for_work(cp, worked);
+		worked = false;
 	}
 	return NULL;
 }
