@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <pixman.h>
+#include <sys/mman.h>
 
 #include "gfx_hw.h"
 #include "harness.h"
@@ -534,10 +535,52 @@ static void test_validation(void *arg)
 	free(before);
 }
 
+/*
+ * Surfaces flush against the end of VRAM, followed by an inaccessible
+ * guard page: any read or write past the surface (pixman's filters, the
+ * AVX2 rows, our own loops) would crash this test.
+ */
+static void test_edge_of_vram(void *arg)
+{
+	for (int f = 0; f < NFMTS; f++) {
+		struct surf s = make_surf(0, 37, 29, f), d;
+		uint32_t stretch[8] = { 0, 0, 37 << 16, 29 << 16, 0, GFX_PACK(80, 70), 200, 0 };
+		uint32_t down[8] = { 1 << 15, 1 << 15, 36 << 16, 28 << 16, GFX_PACK(1, 1), GFX_PACK(9, 7), 255, 0 };
+		uint32_t copy[3] = { 0, GFX_PACK(5, 5), GFX_PACK(37, 29) };
+		uint32_t blend[4] = { 128, 0, GFX_PACK(3, 3), GFX_PACK(37, 29) };
+		uint32_t fill[3] = { 0x80808080, 0, GFX_PACK(37, 29) };
+
+		/* Tight stride, the last pixel is the last byte of VRAM. */
+		s.stride = (s.w * s.bpp + 3) & ~3u;
+		s.off = VRAM_SIZE - (s.h - 1) * s.stride - s.w * s.bpp;
+		s.off &= ~3u;
+		d = make_surf(DST_OFF, 100, 90, (f + 1) % NFMTS);
+		randomize(vram + s.off, VRAM_SIZE - s.off, 31 + f);
+		REQUIRE(bind(GFX_SURFACE_SRC, &s) == 0, "%s at %u", fmts[f].name, s.off);
+		REQUIRE(bind(GFX_SURFACE_DST, &d) == 0);
+		for (uint32_t flags = 0; flags < 4; flags++) {
+			CHECK(engine_stretch(eng, flags, stretch, 8) == 0);
+			CHECK(engine_stretch(eng, flags, down, 8) == 0);
+		}
+		CHECK(engine_copy(eng, copy, 3) == 0);
+		CHECK(engine_blend(eng, blend, 4) == 0);
+		/* And as the destination. */
+		REQUIRE(bind(GFX_SURFACE_DST, &s) == 0);
+		REQUIRE(bind(GFX_SURFACE_SRC, &d) == 0);
+		CHECK(engine_fill(eng, GFX_FLAG_OVER, fill, 3) == 0);
+		CHECK(engine_fill(eng, 0, fill, 3) == 0);
+		CHECK(engine_copy(eng, (uint32_t[]){ 0, 0, GFX_PACK(37, 29) }, 3) == 0);
+		CHECK(engine_blend(eng, (uint32_t[]){ 255, 0, 0, GFX_PACK(37, 29) }, 4) == 0);
+		uint32_t up[8] = { 0, 0, 10 << 16, 10 << 16, 0, GFX_PACK(37, 29), 255, 0 };
+		CHECK(engine_stretch(eng, GFX_FLAG_BILINEAR | GFX_FLAG_OVER, up, 8) == 0);
+	}
+}
+
 int main(void)
 {
-	vram = aligned_alloc(4096, VRAM_SIZE);
-	if (!vram)
+	/* VRAM followed by a guard page. */
+	vram = mmap(NULL, VRAM_SIZE + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vram == MAP_FAILED || mprotect(vram + VRAM_SIZE, 4096, PROT_NONE) < 0)
 		return 1;
 	memset(vram, 0, VRAM_SIZE);
 	eng = engine_create(vram, VRAM_SIZE, 2);
@@ -556,8 +599,9 @@ int main(void)
 	run_test("engine_overlap_copy", test_overlap_copy, NULL);
 	run_test("engine_bands_match_single_thread", test_bands_match, NULL);
 	run_test("engine_validation", test_validation, NULL);
+	run_test("engine_edge_of_vram", test_edge_of_vram, NULL);
 
 	engine_destroy(eng);
-	free(vram);
+	munmap(vram, VRAM_SIZE + 4096);
 	return TEST_EXIT();
 }
