@@ -8,6 +8,7 @@
  * signals on this thread until SIGINT/SIGTERM.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -174,7 +175,7 @@ static int parse_args(int argc, char **argv, struct device_config *cfg)
 
 static int create_vram(struct device *d)
 {
-	d->shm_fd = memfd_create("gfx-device-vram", MFD_CLOEXEC);
+	d->shm_fd = memfd_create("gfx-device-vram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (d->shm_fd < 0) {
 		fprintf(stderr, "gfx-device: memfd_create: %s\n", strerror(errno));
 		return -1;
@@ -182,6 +183,11 @@ static int create_vram(struct device *d)
 	if (ftruncate(d->shm_fd, (off_t)d->cfg.vram_size) < 0) {
 		fprintf(stderr, "gfx-device: cannot size VRAM to %llu bytes: %s\n",
 			(unsigned long long)d->cfg.vram_size, strerror(errno));
+		return -1;
+	}
+	/* A driver holds this fd too: it must not shrink VRAM under us (SIGBUS). */
+	if (fcntl(d->shm_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		fprintf(stderr, "gfx-device: cannot seal VRAM: %s\n", strerror(errno));
 		return -1;
 	}
 	d->bar2 = mmap(NULL, d->cfg.vram_size, PROT_READ | PROT_WRITE, MAP_SHARED, d->shm_fd, 0);
