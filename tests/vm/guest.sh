@@ -113,6 +113,24 @@ rmmod_open() {
 	insmod "$kmod" && uio_dev >/dev/null || { echo "insmod after rmmod failed"; return 1; }
 }
 
+# Fault injection on the host's device (gfx-ctl), seen through the uio path.
+dropped() {
+	host_ctl drop-irqs 3 >/dev/null || { echo "gfx-ctl drop-irqs failed"; return 1; }
+	timeout 30 "$bin/gfx-vm-test" dropped 3; local rc=$?
+	host_ctl drop-irqs 0 >/dev/null
+	return $rc
+}
+delayed() {
+	host_ctl delay-irqs 3000 >/dev/null || { echo "gfx-ctl delay-irqs failed"; return 1; }
+	timeout 60 "$bin/gfx-vm-test" storm 100; local rc=$?
+	host_ctl delay-irqs 0 >/dev/null
+	return $rc
+}
+hang() {
+	host_ctl hang >/dev/null || { echo "gfx-ctl hang failed"; return 1; }
+	timeout 30 "$bin/gfx-vm-test" hang
+}
+
 slab() { local k v u; while read -r k v u; do [ "$k" = SUnreclaim: ] && echo "$v"; done </proc/meminfo; }
 reload() {
 	local before after
@@ -155,6 +173,9 @@ for t in test_libgfx test_libgfx_display test_libgfx_faults; do libgfx_suite $t;
 case_ vm-gfx-hello hello
 case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
 case_ vm-irqcontrol-and-open-count timeout 60 "$bin/gfx-vm-test" irqctl
+case_ vm-uio-dropped-irqs dropped
+case_ vm-uio-delayed-irqs-storm delayed
+case_ vm-uio-hang-reset hang
 case_ vm-kill9-quiesce kill9
 case_ vm-rmmod-while-open rmmod_open
 case_ vm-reload-20 reload

@@ -10,6 +10,10 @@
  *   gfx-vm-test hold READYFILE    hold the device open until it is taken away
  *   gfx-vm-test irqctl            irqcontrol 0/1 through the fd; a second open
  *                                 file closing does not quiesce the first
+ *   gfx-vm-test dropped N         N fence waits whose interrupts the device drops
+ *                                 (gfx-ctl drop-irqs N first): each < 500 ms
+ *   gfx-vm-test hang              the engine hangs (gfx-ctl hang first): the
+ *                                 wait times out, gfx_reset() recovers
  *   gfx-vm-test reload KO N       rmmod + insmod KO N times (system calls, no
  *                                 process per step: exec is slow under TCG)
  *
@@ -331,6 +335,63 @@ static int cmd_irqctl(void)
 	return 0;
 }
 
+static int cmd_dropped(int n)
+{
+	struct gfx_device *dev = open_dev();
+	struct gfx_bo *bo;
+	uint64_t seq;
+
+	if (gfx_bo_create(dev, 64, 64, GFX_FMT_XRGB8888, &bo) < 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		int64_t t0 = vm_now_ns(), dt;
+
+		/* The fence comes after a vblank, so the wait has to sleep. */
+		if (gfx_set_dst(dev, bo) < 0 || gfx_emit_wait_vblank(dev) < 0 ||
+		    gfx_fence(dev, true, &seq) < 0 || gfx_fence_wait(dev, seq, 2 * SEC) < 0) {
+			printf("fence %d: %s\n", i, gfx_last_error(dev));
+			return 1;
+		}
+		dt = vm_now_ns() - t0;
+		if (dt > 500000000) {
+			printf("fence %d took %.0f ms without its interrupt\n", i, dt / 1e6);
+			return 1;
+		}
+	}
+	if (draw_and_check(dev, bo, 0xff00ff00u) < 0) {
+		printf("render after: %s\n", gfx_last_error(dev));
+		return 1;
+	}
+	printf("ok %d fences done although their interrupts were dropped\n", n);
+	gfx_close(dev);
+	return 0;
+}
+
+static int cmd_hang(void)
+{
+	struct gfx_device *dev = open_dev();
+	struct gfx_bo *bo;
+	uint64_t seq;
+	int r;
+
+	if (gfx_bo_create(dev, 64, 64, GFX_FMT_XRGB8888, &bo) < 0 || gfx_fence(dev, true, &seq) < 0)
+		return 1;
+	r = gfx_fence_wait(dev, seq, 300000000);
+	if (r != -ETIMEDOUT) {
+		printf("wait on a hung engine returned %d (%s), not -ETIMEDOUT\n", r,
+		       gfx_last_error(dev));
+		return 1;
+	}
+	r = gfx_reset(dev);
+	if (r < 0 || draw_and_check(dev, bo, 0xff0000ffu) < 0) {
+		printf("after reset (%d): %s\n", r, gfx_last_error(dev));
+		return 1;
+	}
+	printf("ok hang detected by the fence timeout, reset, rendering again\n");
+	gfx_close(dev);
+	return 0;
+}
+
 static int cmd_reload(const char *ko, int n)
 {
 	int fd = open(ko, O_RDONLY | O_CLOEXEC);
@@ -387,11 +448,15 @@ int main(int argc, char **argv)
 		return cmd_render();
 	if (!strcmp(cmd, "hold") && argc > 2)
 		return cmd_hold(argv[2]);
+	if (!strcmp(cmd, "dropped"))
+		return cmd_dropped(argc > 2 ? atoi(argv[2]) : 3);
+	if (!strcmp(cmd, "hang"))
+		return cmd_hang();
 	if (!strcmp(cmd, "irqctl"))
 		return cmd_irqctl();
 	if (!strcmp(cmd, "reload") && argc > 3)
 		return cmd_reload(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE|irqctl|"
+	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE|irqctl|dropped N|hang|"
 		"reload KO N\n");
 	return 2;
 }
