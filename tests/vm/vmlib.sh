@@ -10,6 +10,10 @@
 # host's build/ binaries; $VM_OUT is shared read-write at the same path for
 # results. The guest asks for gfx-ctl commands (screenshots) by writing
 # $VM_OUT/ctl/req.N (the arguments); the host answers in rep.N (status, output).
+#
+# Knobs (environment): BUILD (build dir), VM_ACCEL (tcg or kvm, skips the KVM
+# probe), VM_MODE, VM_VRAM_MIB (gfx-device), VM_APPEND (more kernel
+# arguments), VM_TIMEOUT (seconds), VM_FOREIGN= (no foreign ivshmem device).
 
 VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM_BUILD=$(cd "$VM_REPO" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)
