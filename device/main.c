@@ -364,8 +364,15 @@ out:
 		close(ctl_fd);
 	if ((ctl || ctl_fd >= 0 || status == 0) && !d->socket_lost)
 		unlink(d->ctl_path);
-	if (d->bar2)
+	if (d->bar2) {
+		/*
+		 * Read back all-ones, like a PCI device that left the bus: a driver
+		 * still mapping this memory (or a guest) sees that we are gone.
+		 */
+		reg_write(d, GFX_REG_STATUS, 0xffffffffu);
+		reg_write(d, GFX_REG_MAGIC, 0xffffffffu);
 		munmap(d->bar2, d->cfg.vram_size);
+	}
 	if (d->shm_fd >= 0)
 		close(d->shm_fd);
 	if (d->wake_fd >= 0)

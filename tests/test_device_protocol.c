@@ -841,9 +841,21 @@ int main(int argc, char **argv)
 	run_test("device_scribbled_ring", test_scribbler, NULL);
 	run_test("device_reconnect_quiesce", test_reconnect, NULL);
 
+	/* Keep the mapping to see the device leave: all-ones, like a PCI device gone from the bus. */
+	uint8_t *bar2 = cl.bar2;
+	uint64_t size = cl.size;
+	cl.bar2 = NULL;
 	client_close();
 	kill(device_pid, SIGTERM);
 	waitpid(device_pid, &status, 0);
+	if (*(volatile uint32_t *)(bar2 + GFX_REG_STATUS) == 0xffffffffu &&
+	    *(volatile uint32_t *)(bar2 + GFX_REG_MAGIC) == 0xffffffffu)
+		printf("PASS device_gone_reads_all_ones\n");
+	else {
+		printf("FAIL device_gone_reads_all_ones: STATUS 0x%08x\n", *(volatile uint32_t *)(bar2 + GFX_REG_STATUS));
+		test_state.total_failed++;
+	}
+	munmap(bar2, size);
 	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		printf("FAIL device_clean_exit: status 0x%x\n", status);
 		test_state.total_failed++;
