@@ -53,14 +53,14 @@ static irqreturn_t gfx_irq(int irq, struct uio_info *info)
 {
 	struct gfx_uio *g = info->priv;
 	struct gfx_uio_irq_page *p = g->irq;
-	u32 cause = 0;
+	u32 cause = readl(g->reg + GFX_REG_IRQ_CAUSE);
 	u64 now;
 
-	/* The device sets causes with an atomic OR; take them all at once. */
-	if (readl(g->reg + GFX_REG_IRQ_CAUSE))
+	/* Set with an atomic OR by the device; take them all at once. */
+	if (cause && cause != ~0u)
 		cause = xchg((u32 __force *)(g->reg + GFX_REG_IRQ_CAUSE), 0);
-	if (!cause) {
-		/* Coalesced: an earlier run already took this one's causes. */
+	/* Zero: an earlier run took them (coalesced); all-ones: device gone. */
+	if (!cause || cause == ~0u) {
 		WRITE_ONCE(p->spurious, p->spurious + 1);
 		return IRQ_NONE;
 	}
