@@ -452,6 +452,9 @@ int main(int argc, char **argv)
 	       "vblanks", NULL, 0);
 
 	print_results(json);
+	/* Exiting: the buffer on screen may go too, its pixels stay until reused. */
+	gfx_bo_destroy(dev, flip[0]);
+	gfx_bo_destroy(dev, flip[1]);
 	gfx_close(dev);
 	return 0;
 }
