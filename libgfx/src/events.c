@@ -37,8 +37,11 @@ void gfx_note_causes(struct gfx_device *dev, uint32_t causes)
 		wanted |= GFX_IRQ_VBLANK;
 	if (dev->input_events)
 		wanted |= GFX_IRQ_INPUT;
-	if ((causes & wanted) && dev->notify_fd >= 0)
+	/* One poke until dispatch: the eventfd stays readable until it reads it. */
+	if ((causes & wanted) && dev->notify_fd >= 0 && !dev->notify_pending) {
 		(void)!write(dev->notify_fd, &one, sizeof(one));
+		dev->notify_pending = true;
+	}
 }
 
 GFX_EXPORT int gfx_get_fd(struct gfx_device *dev)
@@ -179,10 +182,15 @@ GFX_EXPORT int gfx_dispatch(struct gfx_device *dev, gfx_event_handler handler, v
 		}
 		return gfx_lost(dev);
 	}
-	while (read(dev->notify_fd, &junk, sizeof(junk)) > 0)
-		;
-
-	gfx_check_ring_error(dev);
+	gfx_check_ring_error(dev);	/* before the read: its poke is for this dispatch */
+	/*
+	 * Only if a wait poked it: a frame loop (poll, dispatch) then costs two
+	 * system calls, poll and the backend's read, not three.
+	 */
+	if (dev->notify_pending) {
+		(void)!read(dev->notify_fd, &junk, sizeof(junk));	/* resets the count */
+		dev->notify_pending = false;
+	}
 	for (i = 0; i < dev->errors_n; i++) {
 		struct gfx_event ev = { .type = GFX_EVENT_ERROR };
 

@@ -71,6 +71,7 @@ struct gfx_device {
 	/* Events */
 	int event_fd;			/* epoll: backend poll_fd + notify_fd */
 	int notify_fd;			/* eventfd: events taken by a wait, not yet dispatched */
+	bool notify_pending;		/* notify_fd was written and not read since */
 	uint32_t irq_enable;
 	int vblank_refs;
 	bool vblank_events, input_events;
