@@ -29,7 +29,16 @@ mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
 mkdir -p /host/dev/shm 2>/dev/null
 mount -t tmpfs shm /host/dev/shm
+# The guest's /tmp is its own, but a tree under test may live in the host's
+# /tmp (a CI clone): bind that directory back over the tmpfs.
+tree_in_tmp=
+case $out in /tmp/?*) tree_in_tmp=${out#/tmp/}; tree_in_tmp=${tree_in_tmp%%/*} ;; esac
+[ -n "$tree_in_tmp" ] && { mkdir -p /hosttmp; mount -o bind /host/tmp /hosttmp; }
 mount -t tmpfs tmp /host/tmp
+if [ -n "$tree_in_tmp" ]; then
+	mkdir -p "/host/tmp/$tree_in_tmp"
+	mount -o bind "/hosttmp/$tree_in_tmp" "/host/tmp/$tree_in_tmp" || fail "bind /tmp/$tree_in_tmp"
+fi
 mount -t tmpfs run /host/run
 [ -n "$out" ] && { mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=none out "/host$out" || fail "mount out"; }
 say chroot
