@@ -165,7 +165,7 @@ static void flip_at_vblank(void *arg)
 	OK(gfx_wait_vblank(dev, &seq_submit, &t, SEC));
 	OK(gfx_flip(dev, b, 0xb0000000bull));
 	OK(gfx_submit(dev));
-	if (!fx.external && info.refresh_mhz <= 30000) {
+	if (!fixture_no_ctl(&fx) && info.refresh_mhz <= 30000) {
 		rc = fixture_screenshot(&fx, &shot, &w, &h);
 		REQUIRE(rc == 0, "screenshot");
 		if (fixture_reg64(a, GFX_REG_VBLANK_SEQ) == seq_submit)	/* still the same frame */
@@ -187,7 +187,7 @@ static void flip_at_vblank(void *arg)
 	const struct gfx_vblank_entry *v = &log[e.flip[1].seq % GFX_LOG_ENTRIES];
 	if (v->seq == e.flip[1].seq)
 		CHECK(v->time_ns == e.flip[1].time_ns);
-	if (!fx.external) {
+	if (!fixture_no_ctl(&fx)) {
 		rc = fixture_screenshot(&fx, &shot, &w, &h);
 		REQUIRE(rc == 0, "screenshot");
 		CHECK(w == info.width && h == info.height);
@@ -251,8 +251,8 @@ static void input_events(void *arg)
 		{ 3, 0, 10 }, { 3, 1, 20 }, { 0, 0, 0 },	/* EV_ABS X, Y, SYN */
 	};
 
-	if (fx.external)
-		SKIP("needs gfx-ctl (GFX_DEVICE is set)");
+	if (fixture_no_ctl(&fx))
+		SKIP("%s", fixture_no_ctl(&fx));
 	/* Off: nothing is reported, and nothing from before comes later. */
 	rc = fixture_ctl(&fx, NULL, 0, "key 30 0");
 	REQUIRE(rc == 0);

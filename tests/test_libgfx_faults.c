@@ -164,8 +164,8 @@ static void dropped_interrupts(void *arg)
 	uint64_t seq;
 	int64_t t0;
 
-	if (fx.external)
-		SKIP("needs gfx-ctl (GFX_DEVICE is set)");
+	if (fixture_no_ctl(&fx))
+		SKIP("%s", fixture_no_ctl(&fx));
 	rc = fixture_ctl(&fx, NULL, 0, "drop-irqs 3");
 	REQUIRE(rc == 0);
 	for (int i = 0; i < 3; i++) {
@@ -185,8 +185,8 @@ static void hang_and_reset(void *arg)
 	char out[256];
 	int r;
 
-	if (fx.external)
-		SKIP("needs gfx-ctl (GFX_DEVICE is set)");
+	if (fixture_no_ctl(&fx))
+		SKIP("%s", fixture_no_ctl(&fx));
 	check_renders(0xff0000ff);
 	before = fixture_reg32(bo, GFX_REG_RESET_COUNT);
 	rc = fixture_ctl(&fx, out, sizeof(out), "hang");
@@ -329,8 +329,8 @@ static void second_driver_refused(void *arg)
 	struct gfx_device *d2 = NULL;
 	int r;
 
-	if (fx.external)
-		SKIP("the direct backend's refusal (GFX_DEVICE is set)");
+	if (strncmp(fx.spec, "direct:", 7))
+		SKIP("the direct backend's refusal (GFX_DEVICE=%s)", fx.spec);
 	r = gfx_open(fx.spec, &d2);
 	CHECK(r == -EBUSY, "second open = %d", r);
 	CHECK(d2 == NULL);

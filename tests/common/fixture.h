@@ -5,8 +5,10 @@
  * fixture_start() runs the build's gfx-device (found as ../bin/ next to the
  * test binary) on a socket in a fresh temp dir with --display none, and
  * fixture_stop() kills it. If $GFX_DEVICE is set, the tests use that device
- * instead (e.g. GFX_DEVICE=uio in a VM): then there is no gfx-ctl and no
- * process to kill, and cases needing them SKIP.
+ * instead (e.g. GFX_DEVICE=uio in a VM): then there is no process to kill,
+ * and gfx-ctl is whatever $GFX_CTL names (a command that takes gfx-ctl's
+ * arguments after it, like tests/vm/guest-ctl.sh, which forwards them from
+ * a VM guest to the host); cases needing what is missing SKIP.
  */
 #ifndef TEST_FIXTURE_H
 #define TEST_FIXTURE_H
@@ -18,7 +20,8 @@
 #include "gfx.h"
 
 struct fixture {
-	bool external;		/* $GFX_DEVICE: not ours to control */
+	bool external;		/* $GFX_DEVICE: not ours to kill */
+	char ctl[512];		/* external: $GFX_CTL, the gfx-ctl command for it ("" = none) */
 	pid_t pid;		/* gfx-device */
 	char dir[64];
 	char sock[128];
@@ -35,7 +38,15 @@ void fixture_stop(struct fixture *f);
 int fixture_kill(struct fixture *f, int sig);
 /* Open the device (retrying while it starts listening); NULL with a message on stderr. */
 struct gfx_device *fixture_open(struct fixture *f);
-/* Run gfx-ctl with args (space separated); exit status, or -1. Output to out if given. */
+/*
+ * NULL if fixture_ctl() can reach the device: ours, or an external one with
+ * $GFX_CTL; else why not, for SKIP().
+ */
+const char *fixture_no_ctl(const struct fixture *f);
+/*
+ * Run gfx-ctl with args (a shell command line's words; quote paths); exit
+ * status, or -1 (also without gfx-ctl, see fixture_no_ctl). Output to out if given.
+ */
 int fixture_ctl(struct fixture *f, char *out, size_t out_len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* A screenshot through gfx-ctl as ARGB8888 pixels (malloc'd); 0 or -1. */
