@@ -319,6 +319,11 @@ int render_frame(struct server *s, struct gfx_bo *fb, struct scene *sc,
 			ret = draw_frame(s, it, damage, vis);
 		else if (it->kind == ITEM_SURFACE)
 			ret = draw_surface(s, it, damage, vis);
+		if (ret == -EINVAL) {
+			/* One odd surface must not cost everyone the frame. */
+			log_debug(s, "skipped a scene item: %s", gfx_last_error(s->gfx));
+			ret = 0;
+		}
 	}
 	if (ret == 0)
 		ret = cursor_draw(s);

@@ -296,8 +296,8 @@ static void pointer_moved(struct server *s)
 
 	if (seat->grab) {
 		struct toplevel *t = seat->grab;
-		t->x = (int32_t)(seat->px - seat->grab_dx);
-		t->y = (int32_t)(seat->py - seat->grab_dy);
+		t->x = clamp_coord((int32_t)(seat->px - seat->grab_dx));
+		t->y = clamp_coord((int32_t)(seat->py - seat->grab_dy));
 		output_schedule_repaint(s);
 		cursor_moved(s);
 		return;

@@ -399,6 +399,21 @@ static inline bool rect_contains(const struct gfx_rect *r, double x, double y)
 	return x >= r->x && y >= r->y && x < r->x + (int32_t)r->w && y < r->y + (int32_t)r->h;
 }
 
+/*
+ * Client coordinates and sizes are clamped where they enter, so that no sum
+ * of them can overflow (a client must never make us hit undefined behaviour).
+ */
+#define COORD_MAX	(1 << 20)
+#define SIZE_MAX_PX	(1 << 14)	/* largest surface or buffer side */
+static inline int32_t clamp_coord(int32_t v)
+{
+	return v < -COORD_MAX ? -COORD_MAX : v > COORD_MAX ? COORD_MAX : v;
+}
+static inline int32_t clamp_size(int32_t v)
+{
+	return v < 0 ? 0 : v > SIZE_MAX_PX ? SIZE_MAX_PX : v;
+}
+
 uint64_t now_ns(void);
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(struct server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

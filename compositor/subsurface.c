@@ -100,8 +100,8 @@ static void subsurface_set_position(struct wl_client *c, struct wl_resource *r,
 {
 	struct subsurface *sub = subsurface_from_resource(r);
 
-	sub->pending_x = x;
-	sub->pending_y = y;
+	sub->pending_x = clamp_coord(x);
+	sub->pending_y = clamp_coord(y);
 }
 
 /* Find sibling's link in parent's sub_order: the parent itself or a child. */

@@ -465,6 +465,11 @@ void surface_commit_state(struct surface *s, struct surface_state *st)
 			goto out;
 		}
 		uint32_t w = wl_shm_buffer_get_width(shm), h = wl_shm_buffer_get_height(shm);
+		if (w > SIZE_MAX_PX || h > SIZE_MAX_PX) {
+			wl_resource_post_error(s->resource, WL_SURFACE_ERROR_INVALID_SIZE,
+					       "buffer larger than %d pixels a side", SIZE_MAX_PX);
+			goto out;
+		}
 		if (!format_info(wl_shm_buffer_get_format(shm), &fourcc, &alpha)) {
 			wl_resource_post_error(st->buffer, WL_SHM_ERROR_INVALID_FORMAT,
 					       "unsupported format");
@@ -509,6 +514,10 @@ void surface_commit_state(struct surface *s, struct surface_state *st)
 			}
 		}
 		pixman_region32_intersect_rect(&bdamage, &bdamage, 0, 0, w, h);
+		if (pixman_region32_n_rects(&bdamage) > 64) {	/* confetti: one box is cheaper */
+			pixman_box32_t e = *pixman_region32_extents(&bdamage);
+			pixman_region32_reset(&bdamage, &e);
+		}
 		/* Upload what shows; keep the rest stale and the buffer held. The
 		 * buffer's content is complete, so older stale parts come from it too. */
 		pixman_region32_t up;

@@ -60,7 +60,7 @@ static void viewport_set_destination(struct wl_client *c, struct wl_resource *r,
 		s->pending.dst_w = -1;
 		return;
 	}
-	if (w <= 0 || h <= 0) {
+	if (w <= 0 || h <= 0 || w > SIZE_MAX_PX || h > SIZE_MAX_PX) {
 		wl_resource_post_error(r, WP_VIEWPORT_ERROR_BAD_VALUE, "bad destination size");
 		return;
 	}

@@ -160,8 +160,8 @@ static void positioner_set_size(struct wl_client *c, struct wl_resource *r, int3
 		wl_resource_post_error(r, XDG_POSITIONER_ERROR_INVALID_INPUT, "size must be positive");
 		return;
 	}
-	p->w = w;
-	p->h = h;
+	p->w = clamp_size(w);
+	p->h = clamp_size(h);
 	p->has_size = true;
 }
 
@@ -175,7 +175,8 @@ static void positioner_set_anchor_rect(struct wl_client *c, struct wl_resource *
 				       "anchor rect size must not be negative");
 		return;
 	}
-	p->anchor_rect = (struct gfx_rect){ x, y, (uint32_t)w, (uint32_t)h };
+	p->anchor_rect = (struct gfx_rect){ clamp_coord(x), clamp_coord(y),
+					    (uint32_t)clamp_size(w), (uint32_t)clamp_size(h) };
 	p->has_anchor_rect = true;
 }
 
@@ -211,8 +212,8 @@ static void positioner_set_offset(struct wl_client *c, struct wl_resource *r, in
 {
 	struct positioner *p = wl_resource_get_user_data(r);
 
-	p->off_x = x;
-	p->off_y = y;
+	p->off_x = clamp_coord(x);
+	p->off_y = clamp_coord(y);
 }
 
 static void positioner_set_reactive(struct wl_client *c, struct wl_resource *r) {}
@@ -784,7 +785,8 @@ static void xdg_surface_set_window_geometry(struct wl_client *c, struct wl_resou
 		wl_resource_post_error(r, XDG_SURFACE_ERROR_INVALID_SIZE, "geometry size must be positive");
 		return;
 	}
-	xs->pending_geometry = (struct gfx_rect){ x, y, (uint32_t)w, (uint32_t)h };
+	xs->pending_geometry = (struct gfx_rect){ clamp_coord(x), clamp_coord(y),
+						  (uint32_t)clamp_size(w), (uint32_t)clamp_size(h) };
 	xs->pending_has_geometry = true;
 }
 

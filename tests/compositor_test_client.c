@@ -15,7 +15,8 @@
  *   --copy TEXT                      offer TEXT as the selection on keyboard focus
  *   --paste                          print "pasted TEXT" for each selection offered
  *   --abuse MODE                     garbage | bad-object | outside-pool | sigbus |
- *                                    half-message | bad-role | many-surfaces
+ *                                    half-message | bad-role | many-surfaces |
+ *                                    huge-coords
  * Prints "ready" once its windows are committed and a frame callback came back.
  */
 #include <errno.h>
@@ -452,6 +453,46 @@ static int abuse(const char *mode)
 		wl_subcompositor_get_subsurface(subcompositor, s, s);
 		wl_display_roundtrip(dpy);
 		return wl_display_get_error(dpy) ? 0 : 1;
+	}
+	if (!strcmp(mode, "huge-coords")) {
+		/* Extreme but legal numbers: nothing may overflow in the compositor. */
+		struct wl_surface *s = wl_compositor_create_surface(compositor);
+		struct xdg_surface *x = xdg_wm_base_get_xdg_surface(wm, s);
+		bool conf = false;
+		xdg_surface_add_listener(x, &xs_listener, &conf);
+		xdg_surface_get_toplevel(x);
+		xdg_surface_set_window_geometry(x, INT32_MIN, INT32_MIN, INT32_MAX, INT32_MAX);
+		wl_surface_commit(s);
+		roundtrip_until(&conf);
+		struct wl_surface *ss = wl_compositor_create_surface(compositor);
+		struct wl_subsurface *sub = wl_subcompositor_get_subsurface(subcompositor, ss, s);
+		wl_subsurface_set_position(sub, INT32_MAX, INT32_MIN);
+		wl_surface_attach(ss, solid_buffer(16, 16, 0xffff0000u, NULL), 0, 0);
+		wl_surface_damage(ss, INT32_MAX - 1, INT32_MAX - 1, INT32_MAX, INT32_MAX);
+		wl_surface_commit(ss);
+		wl_surface_attach(s, solid_buffer(32, 32, 0xff00ff00u, NULL), 0, 0);
+		wl_surface_damage(s, INT32_MIN, INT32_MIN, INT32_MAX, INT32_MAX);
+		wl_surface_damage_buffer(s, INT32_MAX, 0, INT32_MAX, 1);
+		wl_surface_commit(s);
+		struct xdg_positioner *pos = xdg_wm_base_create_positioner(wm);
+		xdg_positioner_set_size(pos, INT32_MAX, INT32_MAX);
+		xdg_positioner_set_anchor_rect(pos, INT32_MAX - 1, INT32_MIN, INT32_MAX, INT32_MAX);
+		xdg_positioner_set_offset(pos, INT32_MIN, INT32_MAX);
+		xdg_positioner_set_gravity(pos, XDG_POSITIONER_GRAVITY_TOP_LEFT);
+		xdg_positioner_set_constraint_adjustment(pos, 0xff);
+		struct wl_surface *ps = wl_compositor_create_surface(compositor);
+		struct xdg_surface *px = xdg_wm_base_get_xdg_surface(wm, ps);
+		bool pconf = false;
+		xdg_surface_add_listener(px, &xs_listener, &pconf);
+		xdg_surface_get_popup(px, x, pos);
+		wl_surface_commit(ps);
+		roundtrip_until(&pconf);
+		wl_surface_attach(ps, solid_buffer(8, 8, 0xff0000ffu, NULL), 0, 0);
+		wl_surface_commit(ps);
+		wl_display_roundtrip(dpy);
+		usleep(100000);
+		wl_display_roundtrip(dpy);
+		return wl_display_get_error(dpy) ? 1 : 0;
 	}
 	if (!strcmp(mode, "many-surfaces")) {
 		/* Surfaces, buffers and windows, then vanish without cleaning up. */
