@@ -19,8 +19,6 @@ client() {
 # near(p, q): colours equal within 2 per channel
 NEAR='def near(p, q, t=2): return all(abs(a - b) <= t for a, b in zip(p, q))'
 
-settle() { sleep 0.15; }
-
 # 1. translucent over opaque
 start_stack
 if client a --size 300x200 --color ffff0000 && client b --size 300x200 --color 800000ff; then

@@ -51,7 +51,7 @@ if client a --input --size 300x200 --color ff336699; then
 	ctl button $BTN_LEFT 0 >/dev/null
 	ctl key $KEY_LEFTALT 0 >/dev/null
 	ctl pointer 1200 700 >/dev/null
-	sleep 0.2; shot "$TMP/moved.png"
+	settle; shot "$TMP/moved.png"
 	r=$(pyimg "$TMP/moved.png" "$NEAR" "
 bad=[]
 if not near(img.get(232+2, 256+2), (0x33, 0x66, 0x99)): bad.append(('new place', img.get(234, 258)))
@@ -72,14 +72,14 @@ if client a --size 200x150 --color ffff0000 --ssd && client b --size 200x150 --c
 	# b (80,104) is on top of a (32,56); overlap at (100,120)
 	ctl key $KEY_LEFTALT 1 >/dev/null; ctl key $KEY_TAB 1 >/dev/null
 	ctl key $KEY_TAB 0 >/dev/null; ctl key $KEY_LEFTALT 0 >/dev/null
-	sleep 0.2; shot "$TMP/alttab.png"
+	settle; shot "$TMP/alttab.png"
 	r=$(pyimg "$TMP/alttab.png" "$NEAR" "print('ok' if near(img.get(100, 120), (255, 0, 0)) else ('overlap is', img.get(100, 120)))")
 	[ "$r" = ok ] && pass alt_tab_raises || fail alt_tab_raises "$r"
 	# drag a's title bar (y = 56 - 12) by (400, 300)
 	ctl pointer 60 44 >/dev/null; ctl button $BTN_LEFT 1 >/dev/null
 	ctl pointer 260 194 >/dev/null; ctl pointer 460 344 >/dev/null
 	ctl button $BTN_LEFT 0 >/dev/null; ctl pointer 1200 700 >/dev/null
-	sleep 0.2; shot "$TMP/titledrag.png"
+	settle; shot "$TMP/titledrag.png"
 	r=$(pyimg "$TMP/titledrag.png" "$NEAR" "
 bad=[]
 if not near(img.get(432+5, 356+5), (255, 0, 0)): bad.append(('new place', img.get(437, 361)))

@@ -77,6 +77,19 @@ ctl() { "$BIN/gfx-ctl" --socket "$SOCK" "$@"; }
 
 shot() { ctl screenshot "$1" >/dev/null; }
 
+# settle: wait until the compositor stops flipping (the scene is drawn), at
+# most 8 s, so screenshots are not timed by guesses on a loaded machine.
+settle() {
+	local a b
+	sleep 0.05
+	b=$(ctl stats | awk '$1 == "flips" {print $2}')
+	for _ in $(seq 80); do
+		sleep 0.1
+		a=$b; b=$(ctl stats | awk '$1 == "flips" {print $2}')
+		[ "$a" = "$b" ] && return 0
+	done
+}
+
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # pyimg FILE.png EXPR...: python3 with `img` (get(x, y) -> (r, g, b)) loaded.

@@ -25,7 +25,7 @@ stop_stack
 
 start_stack
 if client v --size 100x50 --color ff00ff00 --viewport 200x100; then
-	sleep 0.15; shot "$TMP/vp.png"
+	settle; shot "$TMP/vp.png"
 	line=$(grep -m1 "map toplevel" "$TMP/compositor.log")
 	r=$(pyimg "$TMP/vp.png" "
 bad=[]
