@@ -1,7 +1,8 @@
 #!/bin/bash
 # compositor_protocols.sh - the clipboard between two clients, wp_viewporter
-# scaling, and the command line: `-- CMD` (the compositor lives as long as
-# CMD, which gets WAYLAND_DISPLAY) and --mode checked against the device.
+# scaling, the command line: `-- CMD` (the compositor lives as long as
+# CMD, which gets WAYLAND_DISPLAY) and --mode checked against the device,
+# the message when there is no input device, and the GPU vanishing.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
 CLIENT=$HERE/helpers/compositor-test-client
@@ -58,4 +59,31 @@ timeout 20 "$BIN/gfx-compositor" --device "direct:$SOCK" --socket wl-cmd3 --mode
 rc=$?
 [ $rc = 0 ] && pass mode_match_accepted || fail mode_match_accepted "exit $rc: $(tail -1 "$TMP/mode2.log")"
 kill "$DEV_PID"; wait "$DEV_PID" 2>/dev/null; PIDS=()
+
+# No /dev/input here: one clear message, and the compositor runs on.
+start_stack
+sleep 0.2
+n=$(grep -c "input: no " "$TMP/compositor.log")
+if [ -d /dev/input ]; then skip missing_input_message "this machine has /dev/input"
+elif [ "$n" = 1 ] && alive; then pass missing_input_message
+else fail missing_input_message "$n messages: $(head -3 "$TMP/compositor.log")"; fi
+stop_stack
+
+# The GPU vanishes under the compositor: it says so and exits, no hang.
+rm -f "$SOCK"
+"$BIN/gfx-device" --socket "$SOCK" --display none --mode 640x480@60 >"$TMP/dev2.log" 2>&1 &
+dev=$!
+for _ in $(seq 200); do [ -S "$SOCK" ] && break; sleep 0.05; done
+"$BIN/gfx-compositor" --device "direct:$SOCK" --socket wl-lost >"$TMP/lost.log" 2>&1 &
+comp=$!
+for _ in $(seq 200); do [ -S "$XDG_RUNTIME_DIR/wl-lost" ] && break; sleep 0.05; done
+kill -9 $dev; wait $dev 2>/dev/null
+for _ in $(seq 100); do kill -0 $comp 2>/dev/null || break; sleep 0.05; done
+if kill -0 $comp 2>/dev/null; then
+	kill -9 $comp; fail device_lost "compositor still running 5 s after the device died"
+else
+	wait $comp; rc=$?
+	if [ $rc != 0 ] && grep -qi "device lost" "$TMP/lost.log"; then pass device_lost
+	else fail device_lost "exit $rc: $(tail -1 "$TMP/lost.log")"; fi
+fi
 exit 0
