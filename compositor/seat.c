@@ -284,9 +284,69 @@ void seat_start_move(struct server *s, struct toplevel *t)
 	if (!seat->buttons_down || !t)
 		return;
 	seat->grab = t;
+	seat->resize_edges = 0;
 	seat->grab_dx = seat->px - t->x;
 	seat->grab_dy = seat->py - t->y;
 	set_pointer_focus(seat, NULL, 0, 0);
+}
+
+void seat_start_resize(struct server *s, struct toplevel *t, uint32_t edges)
+{
+	struct seat *seat = &s->seat;
+	struct gfx_rect g;
+
+	if (!seat->buttons_down || !t || !edges || t->maximized || t->fullscreen)
+		return;
+	g = toplevel_geometry(t);
+	seat->grab = t;
+	seat->resize_edges = edges;
+	seat->grab_px = seat->px;
+	seat->grab_py = seat->py;
+	seat->grab_w = g.w;
+	seat->grab_h = g.h;
+	t->resizing = true;
+	t->resize_edges = edges;
+	t->anchor_x = t->x + (int32_t)g.w;	/* right and bottom edges */
+	t->anchor_y = t->y + (int32_t)g.h;
+	set_pointer_focus(seat, NULL, 0, 0);
+}
+
+static void resize_motion(struct server *s)
+{
+	struct seat *seat = &s->seat;
+	struct toplevel *t = seat->grab;
+	double dx = seat->px - seat->grab_px, dy = seat->py - seat->grab_py;
+	int32_t w = seat->grab_w, h = seat->grab_h;
+
+	if (seat->resize_edges & 4) w -= (int32_t)dx;	/* left */
+	if (seat->resize_edges & 8) w += (int32_t)dx;	/* right */
+	if (seat->resize_edges & 1) h -= (int32_t)dy;	/* top */
+	if (seat->resize_edges & 2) h += (int32_t)dy;	/* bottom */
+	w = w < 32 ? 32 : clamp_size(w);
+	h = h < 32 ? 32 : clamp_size(h);
+	if (t->min_w && w < t->min_w) w = t->min_w;
+	if (t->min_h && h < t->min_h) h = t->min_h;
+	if (t->max_w && w > t->max_w) w = t->max_w;
+	if (t->max_h && h > t->max_h) h = t->max_h;
+	if (w == t->pending_w && h == t->pending_h)
+		return;
+	t->pending_w = w;
+	t->pending_h = h;
+	toplevel_send_configure(t);
+}
+
+static void end_grab(struct server *s)
+{
+	struct seat *seat = &s->seat;
+	struct toplevel *t = seat->grab;
+
+	seat->grab = NULL;
+	if (t && seat->resize_edges) {
+		t->resizing = false;
+		toplevel_send_configure(t);	/* the same size, without "resizing" */
+	}
+	seat->resize_edges = 0;
+	seat_repick(s);
 }
 
 static void pointer_moved(struct server *s)
@@ -294,6 +354,11 @@ static void pointer_moved(struct server *s)
 	struct seat *seat = &s->seat;
 	struct wl_resource *p;
 
+	if (seat->grab && seat->resize_edges) {
+		resize_motion(s);
+		cursor_moved(s);
+		return;
+	}
 	if (seat->grab) {
 		struct toplevel *t = seat->grab;
 		t->x = clamp_coord((int32_t)(seat->px - seat->grab_dx));
@@ -344,10 +409,8 @@ void seat_button(struct server *s, uint32_t code, bool pressed)
 		seat->buttons_down &= ~bit;
 
 	if (!pressed && seat->grab) {
-		if (!seat->buttons_down) {
-			seat->grab = NULL;
-			seat_repick(s);
-		}
+		if (!seat->buttons_down)
+			end_grab(s);
 		if (seat->alt_button_swallow) {
 			seat->alt_button_swallow = seat->buttons_down != 0;
 			return;
@@ -377,6 +440,11 @@ void seat_button(struct server *s, uint32_t code, bool pressed)
 				toplevel_close(t);
 			else if (!t->maximized && !t->fullscreen)
 				seat_start_move(s, t);
+			seat->alt_button_swallow = true;
+			return;
+		}
+		if (t && code == BTN_RIGHT && alt_held(seat)) {
+			seat_start_resize(s, t, 2 | 8);	/* bottom-right */
 			seat->alt_button_swallow = true;
 			return;
 		}

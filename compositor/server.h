@@ -165,6 +165,10 @@ struct toplevel {
 	bool ssd;			/* draw a server-side title bar */
 	struct wl_resource *decoration;
 	bool maximized, fullscreen;
+	bool resizing;
+	uint32_t resize_edges;
+	int32_t anchor_x, anchor_y;	/* the corner that stays put while resizing */
+	int32_t pending_w, pending_h;	/* size asked in the last configure, 0: client's */
 	int32_t saved_x, saved_y;
 	int32_t min_w, min_h, max_w, max_h;
 	struct gfx_rect last_frame;	/* decoration rect drawn last frame */
@@ -316,9 +320,12 @@ struct seat {
 	struct wl_client *cursor_client;
 	int32_t hotspot_x, hotspot_y;
 	bool cursor_hidden;
-	/* move grab */
+	/* move or resize grab */
 	struct toplevel *grab;
 	double grab_dx, grab_dy;
+	uint32_t resize_edges;		/* 0: move; else XDG_TOPLEVEL_RESIZE_EDGE_* */
+	double grab_px, grab_py;	/* pointer at the start */
+	int32_t grab_w, grab_h;		/* window geometry at the start */
 	uint32_t grab_button;
 	uint32_t buttons_down;
 	uint32_t last_button_serial;
@@ -342,6 +349,8 @@ void seat_surface_gone(struct server *s, struct surface *surf);
 /* Re-evaluate which surface is under the pointer (after a scene change). */
 void seat_repick(struct server *s);
 void seat_start_move(struct server *s, struct toplevel *t);
+/* edges: xdg_toplevel resize edges (bit 1 top, 2 bottom, 4 left, 8 right). */
+void seat_start_resize(struct server *s, struct toplevel *t, uint32_t edges);
 uint32_t seat_next_serial(struct server *s);
 
 /* ---- data_device.c ---- */

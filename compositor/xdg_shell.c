@@ -117,6 +117,12 @@ void toplevel_send_configure(struct toplevel *t)
 		w = s->output.width - (t->ssd ? 2 * BORDER : 0);
 		h = s->output.height - (t->ssd ? TITLE_HEIGHT + BORDER : 0);
 	}
+	if (!t->maximized && !t->fullscreen && t->pending_w > 0) {
+		w = t->pending_w;
+		h = t->pending_h;
+	}
+	if (t->resizing && (st = wl_array_add(&states, sizeof(*st))))
+		*st = XDG_TOPLEVEL_STATE_RESIZING;
 	if (t->fullscreen && (st = wl_array_add(&states, sizeof(*st)))) {
 		*st = XDG_TOPLEVEL_STATE_FULLSCREEN;
 		w = s->output.width;
@@ -388,7 +394,19 @@ static void toplevel_move(struct wl_client *c, struct wl_resource *r, struct wl_
 }
 
 static void toplevel_resize(struct wl_client *c, struct wl_resource *r, struct wl_resource *seat,
-			    uint32_t serial, uint32_t edges) {}
+			    uint32_t serial, uint32_t edges)
+{
+	struct toplevel *t = wl_resource_get_user_data(r);
+
+	if (!t || !t->xdg)
+		return;
+	if (edges > XDG_TOPLEVEL_RESIZE_EDGE_BOTTOM_RIGHT) {
+		wl_resource_post_error(r, XDG_TOPLEVEL_ERROR_INVALID_RESIZE_EDGE, "bad edges %u", edges);
+		return;
+	}
+	if (t->mapped)
+		seat_start_resize(t->server, t, edges);
+}
 
 static void toplevel_set_max_size(struct wl_client *c, struct wl_resource *r, int32_t w, int32_t h)
 {
@@ -854,6 +872,15 @@ void xdg_surface_commit(struct surface *s)
 			send_xdg_configure(x);
 		}
 		return;
+	}
+	if (x->toplevel && x->toplevel->mapped && x->toplevel->resizing) {
+		/* Resizing from the left or top: the opposite edge stays put. */
+		struct toplevel *t = x->toplevel;
+		struct gfx_rect g = toplevel_geometry(t);
+		if (t->resize_edges & XDG_TOPLEVEL_RESIZE_EDGE_LEFT)
+			t->x = t->anchor_x - (int32_t)g.w;
+		if (t->resize_edges & XDG_TOPLEVEL_RESIZE_EDGE_TOP)
+			t->y = t->anchor_y - (int32_t)g.h;
 	}
 	if (x->toplevel) {
 		struct toplevel *t = x->toplevel;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # compositor_input.sh - input through the GPU's input FIFO (gfx-ctl key /
 # pointer / button, evdev codes) reaches the focused client; Alt+drag moves
-# windows, title bars move windows, Alt+Tab raises the bottom window.
+# windows, title bars move windows, Alt+Tab raises the bottom window,
+# Alt+right-drag resizes.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
 CLIENT=$HERE/helpers/compositor-test-client
@@ -90,4 +91,25 @@ else
 	fail alt_tab_raises "clients did not start"
 fi
 stop_stack
+# Alt+right-drag resizes (foot honours the configured size): 700x500 -> 800x550
+if command -v foot >/dev/null; then
+	start_stack
+	foot -o font=monospace:size=8 >"$TMP/foot.log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 200); do grep -q "map toplevel" "$TMP/compositor.log" && break; sleep 0.05; done
+	settle
+	ctl key $KEY_LEFTALT 1 >/dev/null; ctl pointer 300 300 >/dev/null; ctl button 273 1 >/dev/null
+	ctl pointer 350 325 >/dev/null; ctl pointer 400 350 >/dev/null
+	ctl button 273 0 >/dev/null; ctl key $KEY_LEFTALT 0 >/dev/null; ctl pointer 1200 700 >/dev/null
+	settle; shot "$TMP/resized.png"
+	r=$(pyimg "$TMP/resized.png" "
+bad=[]
+if img.get(32 + 790, 56 + 540) == BG: bad.append(('grown corner is background',))
+if img.get(32 + 805, 56 + 555) != BG: bad.append(('beyond the new size', img.get(837, 611)))
+print(bad or 'ok')")
+	[ "$r" = ok ] && pass alt_right_drag_resizes || fail alt_right_drag_resizes "$r"
+	stop_stack
+else
+	skip alt_right_drag_resizes "foot not installed"
+fi
 exit 0
