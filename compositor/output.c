@@ -123,8 +123,11 @@ static uint64_t next_vblank_after(struct output *o, uint64_t t)
 
 void output_schedule_repaint(struct server *s)
 {
-	struct output *o = &s->output;
+	struct output *o;
 
+	if (!s)
+		return;
+	o = &s->output;
 	o->repaint_needed = true;
 	if (o->repaint_scheduled || o->flip_pending || o->idle_frame_pending || s->quitting)
 		return;

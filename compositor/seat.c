@@ -152,6 +152,39 @@ void seat_focus_toplevel(struct server *s, struct toplevel *t)
 	output_schedule_repaint(s);
 }
 
+static struct toplevel *toplevel_of(struct surface *surf);
+
+void seat_focus_popup(struct server *s, struct surface *popup)
+{
+	set_keyboard_focus(&s->seat, popup);
+}
+
+void seat_popup_gone(struct server *s, struct surface *popup, struct surface *parent)
+{
+	struct toplevel *t;
+
+	if (s->seat.keyboard_focus != popup)
+		return;
+	/* Back to the parent popup if it grabs, else to the toplevel. */
+	if (parent && parent->role == ROLE_XDG_POPUP && parent->xdg && parent->xdg->popup &&
+	    parent->xdg->popup->mapped && parent->xdg->popup->grab) {
+		set_keyboard_focus(&s->seat, parent);
+		return;
+	}
+	t = toplevel_of(parent);
+	if (!t || !t->mapped || !t->xdg) {	/* orphaned: the top window */
+		struct toplevel *it;
+		t = NULL;
+		wl_list_for_each(it, &s->toplevels, link)
+			if (it->mapped && it->xdg && !t)
+				t = it;
+	}
+	if (t)
+		seat_focus_toplevel(s, t);
+	else
+		set_keyboard_focus(&s->seat, NULL);
+}
+
 static void pointer_focus_destroyed(struct wl_listener *l, void *data)
 {
 	struct seat *seat = container_of(l, struct seat, pointer_focus_destroy);

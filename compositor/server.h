@@ -345,6 +345,9 @@ void seat_pointer_motion_rel(struct server *s, double dx, double dy);
 void seat_button(struct server *s, uint32_t code, bool pressed);
 void seat_axis(struct server *s, bool horizontal, double value);
 void seat_focus_toplevel(struct server *s, struct toplevel *t);
+/* Keyboard focus to a grabbing popup, or back from it to its toplevel. */
+void seat_focus_popup(struct server *s, struct surface *popup);
+void seat_popup_gone(struct server *s, struct surface *popup, struct surface *parent);
 void seat_surface_gone(struct server *s, struct surface *surf);
 /* Re-evaluate which surface is under the pointer (after a scene change). */
 void seat_repick(struct server *s);

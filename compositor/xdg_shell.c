@@ -525,6 +525,8 @@ static void popup_unmap(struct popup *p)
 	if (!p->mapped)
 		return;
 	p->mapped = false;
+	if (p->xdg)
+		seat_popup_gone(p->xdg->surface->server, p->xdg->surface, p->parent);
 	output_schedule_repaint(p->xdg ? p->xdg->surface->server : NULL);
 }
 
@@ -537,6 +539,8 @@ static void popup_parent_destroyed(struct wl_listener *l, void *data)
 	p->parent = NULL;
 	if (p->mapped) {
 		p->mapped = false;
+		if (p->xdg)
+			seat_popup_gone(p->xdg->surface->server, p->xdg->surface, NULL);
 		xdg_popup_send_popup_done(p->resource);
 	}
 }
@@ -620,6 +624,8 @@ void popup_dismiss_all(struct server *s, struct wl_client *except)
 			continue;
 		if (except && wl_resource_get_client(p->resource) == except)
 			continue;
+		if (p->xdg)
+			seat_popup_gone(s, p->xdg->surface, p->parent);
 		p->mapped = false;
 		xdg_popup_send_popup_done(p->resource);
 		output_schedule_repaint(s);
@@ -904,6 +910,8 @@ void xdg_surface_commit(struct surface *s)
 		struct popup *p = x->popup;
 		if (s->bo && !p->mapped && x->configured && p->parent) {
 			p->mapped = true;
+			if (p->grab)
+				seat_focus_popup(s->server, s);
 			seat_repick(s->server);
 		} else if (!s->bo && p->mapped) {
 			popup_unmap(p);

@@ -12,7 +12,7 @@ start_stack
 # The well-behaved client, on screen all along.
 "$CLIENT" --size 200x150 --color ff00ff00 >"$TMP/good.out" 2>&1 &
 GOOD=$!; PIDS+=($GOOD)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/good.out" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q '^ready' "$TMP/good.out" 2>/dev/null && break; sleep 0.05; done
 
 survived() { alive && kill -0 "$GOOD" 2>/dev/null; }
 

@@ -11,7 +11,7 @@ client() {
 	local name=$1; shift
 	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	PIDS+=($!); eval "${name}_PID=$!"
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
 	echo "# $name not ready: $(cat "$TMP/$name.err")" >&2
 	return 1
 }
@@ -64,7 +64,7 @@ start_stack
 if client a --size 300x200 --color ff404040 --damage 10,10,20x20,ffffffff; then
 	settle; shot "$TMP/before.png"
 	kill -USR1 "$a_PID"
-	for _ in $(seq 60); do grep -q '^damaged' "$TMP/a.out" && break; sleep 0.05; done
+	for _ in $(seq 60); do grep -q '^damaged' "$TMP/a.out" 2>/dev/null && break; sleep 0.05; done
 	settle; shot "$TMP/after.png"
 	r=$(pyimg "$TMP/after.png" "
 before = Img('$TMP/before.png')
@@ -86,7 +86,7 @@ start_stack
 if client a --size 300x200 --color ff404040 --damage 100,100,40x40,ffffffff &&
    client b --size 300x200 --color ff0000ff; then
 	kill -USR1 "$a_PID"
-	for _ in $(seq 60); do grep -q '^damaged' "$TMP/a.out" && break; sleep 0.05; done
+	for _ in $(seq 60); do grep -q '^damaged' "$TMP/a.out" 2>/dev/null && break; sleep 0.05; done
 	settle; shot "$TMP/covered.png"
 	ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null
 	settle; shot "$TMP/uncovered.png"

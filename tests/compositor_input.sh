@@ -2,6 +2,23 @@
 # compositor_input.sh - input through the GPU's input FIFO (gfx-ctl key /
 # pointer / button, evdev codes) reaches the focused client; Alt+drag moves
 # windows, title bars move windows, Alt+Tab raises the bottom window,
+# A grabbing popup takes the keyboard; a click outside dismisses it and the
+# keyboard goes back to its window.
+start_stack
+if client p --input --size 300x200 --color ff808080 --popup 20,20,100x80,ff00ffff; then
+	if ! expect p "key-enter popup"; then fail popup_keyboard_grab "the popup did not get the keyboard"
+	else
+		ctl key $KEY_A 1 >/dev/null; ctl key $KEY_A 0 >/dev/null
+		ctl pointer 900 600 >/dev/null; ctl button $BTN_LEFT 1 >/dev/null; ctl button $BTN_LEFT 0 >/dev/null
+		if ! expect p "key $KEY_A 1"; then fail popup_keyboard_grab "no key in the popup"
+		elif ! expect p "popup-done"; then fail popup_keyboard_grab "a click outside did not dismiss it"
+		elif [ "$(tail -n +$(grep -n 'key-enter popup' "$TMP/p.out" | cut -d: -f1) "$TMP/p.out" | grep -cx 'key-enter')" -lt 1 ]; then
+			fail popup_keyboard_grab "the keyboard did not return to the window"
+		else pass popup_keyboard_grab; fi
+	fi
+else fail popup_keyboard_grab "client did not start"; fi
+stop_stack
+
 # Alt+right-drag resizes.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
@@ -11,7 +28,7 @@ client() {
 	local name=$1; shift
 	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	PIDS+=($!); eval "${name}_PID=$!"
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
 	return 1
 }
 # expect NAME LINE: wait for an exact output line of client NAME.
@@ -87,10 +104,31 @@ if not near(img.get(432+5, 356+5), (255, 0, 0)): bad.append(('new place', img.ge
 if not near(img.get(40, 60), BG): bad.append(('old place', img.get(40, 60)))
 print(bad or 'ok')")
 	[ "$r" = ok ] && pass title_bar_drag || fail title_bar_drag "$r"
+	# the close box of a's bar (now at 432,356: frame right edge 432+200+1, box 16 px, 5 px in)
+	ctl pointer $((432 + 201 - 5 - 8)) $((356 - 24 + 12)) >/dev/null
+	ctl button $BTN_LEFT 1 >/dev/null; ctl button $BTN_LEFT 0 >/dev/null
+	expect a "close" && pass close_box || fail close_box "no xdg_toplevel.close"
 else
 	fail alt_tab_raises "clients did not start"
 fi
 stop_stack
+# A grabbing popup takes the keyboard; a click outside dismisses it and the
+# keyboard goes back to its window.
+start_stack
+if client p --input --size 300x200 --color ff808080 --popup 20,20,100x80,ff00ffff; then
+	if ! expect p "key-enter popup"; then fail popup_keyboard_grab "the popup did not get the keyboard"
+	else
+		ctl key $KEY_A 1 >/dev/null; ctl key $KEY_A 0 >/dev/null
+		ctl pointer 900 600 >/dev/null; ctl button $BTN_LEFT 1 >/dev/null; ctl button $BTN_LEFT 0 >/dev/null
+		if ! expect p "key $KEY_A 1"; then fail popup_keyboard_grab "no key in the popup"
+		elif ! expect p "popup-done"; then fail popup_keyboard_grab "a click outside did not dismiss it"
+		elif [ "$(tail -n +$(grep -n 'key-enter popup' "$TMP/p.out" | cut -d: -f1) "$TMP/p.out" | grep -cx 'key-enter')" -lt 1 ]; then
+			fail popup_keyboard_grab "the keyboard did not return to the window"
+		else pass popup_keyboard_grab; fi
+	fi
+else fail popup_keyboard_grab "client did not start"; fi
+stop_stack
+
 # Alt+right-drag resizes (foot honours the configured size): 700x500 -> 800x550
 if command -v foot >/dev/null; then
 	start_stack

@@ -12,7 +12,7 @@ FRAMES=${FRAMES:-120}
 start_stack 1280x720@60
 "$CLIENT" --size 256x256 --color ff102030 --feedback "$FRAMES" >"$TMP/a.out" 2>"$TMP/a.err" &
 PIDS+=($!)
-for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/a.out" && break; sleep 0.05; done
+for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/a.out" 2>/dev/null && break; sleep 0.05; done
 now=$(date +%s%N)
 if ! grep -q '^feedback-done' "$TMP/a.out"; then
 	fail presentation_feedback "only $(grep -c '^presented' "$TMP/a.out") of $FRAMES frames reported"
@@ -51,13 +51,13 @@ stop_stack
 start_stack 1280x720@60
 "$CLIENT" --size 600x500 --color ffff0000 >"$TMP/top.out" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/top.out" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q '^ready' "$TMP/top.out" 2>/dev/null && break; sleep 0.05; done
 "$CLIENT" --size 100x100 --color ff00ff00 --feedback 90 >"$TMP/hidden.out" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/hidden.out" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q '^ready' "$TMP/hidden.out" 2>/dev/null && break; sleep 0.05; done
 t0=$(date +%s%N)
 ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null
-for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hidden.out" && break; sleep 0.02; done
+for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hidden.out" 2>/dev/null && break; sleep 0.02; done
 t1=$(date +%s%N)
 shot "$TMP/hidden.png"
 covered=$(pyimg "$TMP/hidden.png" "print('yes' if img.get(100, 120) == (255, 0, 0) else 'no')")

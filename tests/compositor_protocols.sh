@@ -11,13 +11,13 @@ client() {
 	local name=$1; shift
 	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	PIDS+=($!)
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
 	return 1
 }
 
 start_stack
 if client a --copy "hello gfx" && client b --paste; then
-	for _ in $(seq 60); do grep -q '^pasted' "$TMP/b.out" && break; sleep 0.05; done
+	for _ in $(seq 60); do grep -q '^pasted' "$TMP/b.out" 2>/dev/null && break; sleep 0.05; done
 	got=$(sed -n 's/^pasted //p' "$TMP/b.out" | tail -1)
 	[ "$got" = "hello gfx" ] && pass clipboard_between_clients \
 		|| fail clipboard_between_clients "pasted '$got' ($(grep -c copied "$TMP/a.out") copies)"

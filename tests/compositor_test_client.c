@@ -58,7 +58,7 @@ static struct wp_viewporter *viewporter;
 static struct wl_data_device_manager *ddm;
 static const char *copy_text;
 static bool paste;
-static struct wl_surface *surface;
+static struct wl_surface *surface, *popup_surface;
 static struct xdg_surface *xsurf;
 static bool configured, frame_seen, input;
 static volatile sig_atomic_t damage_requested;
@@ -225,7 +225,7 @@ static void kb_keymap(void *d, struct wl_keyboard *k, uint32_t fmt, int32_t fd, 
 static void kb_enter(void *d, struct wl_keyboard *k, uint32_t serial, struct wl_surface *s,
 		     struct wl_array *keys)
 {
-	printf("key-enter\n");
+	printf(s && s == popup_surface ? "key-enter popup\n" : "key-enter\n");
 	if (copy_text && ddm && data_device) {
 		struct wl_data_source *src = wl_data_device_manager_create_data_source(ddm);
 		wl_data_source_add_listener(src, &source_listener, NULL);
@@ -627,6 +627,9 @@ int main(int argc, char **argv)
 		struct xdg_popup *popup = xdg_surface_get_popup(px, xsurf, pos);
 		xdg_popup_add_listener(popup, &popup_listener, NULL);
 		xdg_positioner_destroy(pos);
+		popup_surface = ps;
+		if (input && seat)	/* a menu: it takes the keyboard */
+			xdg_popup_grab(popup, seat, 0);
 		wl_surface_commit(ps);
 		roundtrip_until(&pconf);
 		wl_surface_attach(ps, solid_buffer(pop.w, pop.h, pop.argb, NULL), 0, 0);
