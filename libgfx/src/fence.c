@@ -126,12 +126,13 @@ int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
  * (two CPUs, other work on them), so the spin hands the CPU over after
  * every second look: sched_yield() runs the device's thread if it waits for
  * this CPU, and returns at once if nothing else does. Measured on the 2-CPU
- * development machine under load (tools/gfx_bench.c's fence_roundtrip,
- * interleaved with its eventfd ping-pong): a pure pause loop for 50 us
- * kept the device off the CPU for the whole spin (58 us round trips, 8x the
- * ping-pong), blocking at once cost 1.6x (epoll + read on top of the
- * ping-pong's two wake-ups), 64 pauses between yields 1.45x, two looks
- * between yields 1.08x.
+ * development machine with one CPU taken by other work (gfx-bench's
+ * fence_roundtrip loop and its eventfd ping-pong, interleaved in one run),
+ * as a multiple of the ping-pong: a pure pause loop for 50 us 8x (it kept
+ * the device's thread off the CPU for the whole spin), blocking at once
+ * 1.6x (ppoll + read on top of the ping-pong's two wake-ups), 64 pauses
+ * between yields (the old spin) 1.45x, two looks between yields 1.08x.
+ * With the other CPU free the spin ends in 0.4-0.6 us either way.
  */
 static bool spin_wait(struct gfx_device *dev, uint64_t seqno, int64_t start)
 {
