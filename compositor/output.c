@@ -272,6 +272,8 @@ static void repaint(struct server *s)
 	uint64_t vseq = 0, vts = 0;
 	gfx_last_vblank(s->gfx, &vseq, &vts);
 	o->target_seq = vseq + 1;
+	o->aim_vblank_ns = vts + o->period_ns;
+	o->repaint_ns = now_ns();
 	int r = render_frame(s, o->fb[o->back], &sc, &paint);
 	if (r == 0) {
 		s->cursor_drawn = cr;
@@ -282,6 +284,7 @@ static void repaint(struct server *s)
 		r = gfx_fence(s->gfx, false, &o->frame_fence);
 	if (r == 0)
 		r = gfx_submit(s->gfx);
+	o->submit_ns = now_ns();
 	if (r < 0) {
 		log_msg("repaint failed: %s", gfx_last_error(s->gfx));
 		/* Try again with a full repaint next vblank. */
@@ -330,9 +333,12 @@ void output_flip_done(struct server *s, uint64_t seq, uint64_t time_ns, uint64_t
 	o->flip_pending = false;
 	if (o->target_seq && seq > o->target_seq) {
 		o->late++;
-		log_debug(s, "frame %llu late: latched at vblank %llu, aimed at %llu",
+		log_debug(s, "frame %llu late: latched at vblank %llu, aimed at %llu; repaint "
+			  "started %.2f ms and was submitted %.2f ms before the aimed vblank",
 			  (unsigned long long)o->frame_no, (unsigned long long)seq,
-			  (unsigned long long)o->target_seq);
+			  (unsigned long long)o->target_seq,
+			  ((int64_t)o->aim_vblank_ns - (int64_t)o->repaint_ns) / 1e6,
+			  ((int64_t)o->aim_vblank_ns - (int64_t)o->submit_ns) / 1e6);
 	}
 	o->last_vblank_seq = seq;
 	o->last_vblank_ns = time_ns;

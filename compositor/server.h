@@ -251,6 +251,7 @@ struct output {
 	uint64_t frames, missed;
 	uint64_t target_seq;		/* the vblank the frame in flight aims at */
 	uint64_t late;			/* flips latched after their target vblank */
+	uint64_t repaint_ns, submit_ns, aim_vblank_ns;	/* of the frame in flight */
 };
 
 int output_init(struct server *s);
