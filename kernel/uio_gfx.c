@@ -8,7 +8,7 @@
  *   map 0 "regs": ivshmem BAR0 (the doorbell), one whole page, uncached;
  *   map 1 "vram": BAR2 (register page + VRAM), write-combined;
  *   map 2 "irq":  a kernel page (struct gfx_uio_irq_page), read-only.
- * docs/kernel.md describes installation and the user-space contract.
+ * docs/kernel.md: installation and the user-space contract.
  */
 #include <linux/io.h>
 #include <linux/ktime.h>
@@ -16,7 +16,12 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/uio_driver.h>
+#include <linux/version.h>
 #include <gfx_hw.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)	/* vm_flags is read-only since */
+#define vm_flags_mod(vma, set, clear) ((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
+#endif
 
 #define MAP_REGS	0
 #define MAP_VRAM	1
@@ -90,9 +95,7 @@ static int gfx_irqcontrol(struct uio_info *info, s32 on)
 /* open and release run under the UIO core's info_lock. */
 static int gfx_open(struct uio_info *info, struct inode *inode)
 {
-	struct gfx_uio *g = info->priv;
-
-	g->users++;
+	((struct gfx_uio *)info->priv)->users++;
 	return 0;
 }
 
@@ -122,14 +125,13 @@ static int gfx_mmap(struct uio_info *info, struct vm_area_struct *vma)
 		/* Only the handler writes it; refuse write now and mprotect later. */
 		if (vma->vm_flags & VM_WRITE)
 			return -EPERM;
-		vma->vm_flags &= ~VM_MAYWRITE;
-		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+		vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE);
 		/* Takes a page reference: a mapping outliving the driver stays valid. */
 		return vm_insert_page(vma, vma->vm_start, g->page);
 	default:
 		return -EINVAL;
 	}
-	vma->vm_flags |= VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_mod(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP, 0);
 	return io_remap_pfn_range(vma, vma->vm_start, mem->addr >> PAGE_SHIFT,
 				  vma->vm_end - vma->vm_start, vma->vm_page_prot);
 }
@@ -210,18 +212,16 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	gfx_quiesce(g);
 	/*
-	 * Owner NULL: UIO would pin the module while /dev/uioN is open. Unloading
-	 * instead unregisters the device as a hot-unplug does: the core stops
-	 * calling us (info = NULL), readers get EIO and no vma points into this
-	 * module, so rmmod is safe while a process holds the device.
+	 * Owner NULL, or UIO pins the module while /dev/uioN is open. rmmod then
+	 * acts as a hot-unplug: the core stops calling us, readers get EIO and
+	 * no vma points into this module.
 	 */
 	ret = __uio_register_device(NULL, dev, &g->info);
 	if (ret)
 		return ret;
 	pci_set_drvdata(pdev, g);
-	dev_info(dev, "reference GPU %u.%u, %llu MiB BAR2, device peer %u\n",
-		 version >> 16, version & 0xffff,
-		 (unsigned long long)pci_resource_len(pdev, 2) >> 20, g->peer);
+	dev_info(dev, "reference GPU %u.%u, %llu MiB BAR2, device peer %u\n", version >> 16,
+		 version & 0xffff, (u64)pci_resource_len(pdev, 2) >> 20, g->peer);
 	return 0;
 }
 
