@@ -119,8 +119,6 @@ static int on_gfx(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
-void output_flip_done(struct server *s, uint64_t seq, uint64_t time_ns, uint64_t user_data);
-
 static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *data)
 {
 	struct server *s = data;

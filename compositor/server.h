@@ -198,6 +198,9 @@ struct gfx_rect toplevel_geometry(struct toplevel *t);
 /* Outer rectangle (geometry + title bar) in output coordinates. */
 struct gfx_rect toplevel_frame_rect(struct toplevel *t);
 void popup_dismiss_all(struct server *s, struct wl_client *except);
+/* wl_surface.commit hooks: protocol checks before, role state after. */
+void xdg_surface_precommit_check(struct surface *s, bool *ok);
+void xdg_surface_commit(struct surface *s);
 
 /* ---- decoration.c ---- */
 void decoration_init(struct server *s);
@@ -261,6 +264,8 @@ void output_damage_region(struct server *s, pixman_region32_t *r, int32_t dx, in
 void output_damage_whole(struct server *s);
 void output_schedule_repaint(struct server *s);
 void output_send_enter(struct server *s, struct surface *surf);
+/* The device latched a flip (GFX_EVENT_FLIP_DONE). */
+void output_flip_done(struct server *s, uint64_t seq, uint64_t time_ns, uint64_t user_data);
 
 /* ---- render.c ---- */
 

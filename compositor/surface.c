@@ -266,9 +266,6 @@ static void surface_set_input_region(struct wl_client *c, struct wl_resource *r,
 	s->pending.input_set = true;
 }
 
-void xdg_surface_commit(struct surface *s);	/* xdg_shell.c: role hooks */
-void xdg_surface_precommit_check(struct surface *s, bool *ok);
-
 static void surface_commit(struct wl_client *c, struct wl_resource *r)
 {
 	struct surface *s = surface_from_resource(r);

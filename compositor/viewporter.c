@@ -76,11 +76,8 @@ static const struct wp_viewport_interface viewport_impl = {
 
 bool viewport_validate(struct surface *s, struct surface_state *st, uint32_t buf_w, uint32_t buf_h)
 {
-	if (st->src_w < 0) {
-		if (st->dst_w < 0 && s->viewport == NULL)
-			return true;
-		return true;
-	}
+	if (st->src_w < 0)
+		return true;	/* no crop: any buffer fits */
 	if (st->dst_w < 0 && (wl_fixed_to_int(st->src_w) * 256 != st->src_w ||
 			      wl_fixed_to_int(st->src_h) * 256 != st->src_h)) {
 		wl_resource_post_error(s->viewport ? s->viewport : s->resource,
