@@ -12,8 +12,19 @@ moddir=/lib/modules/$kver
 [ -d "$moddir/kernel" ] || { echo "mkinitramfs: $moddir has no modules (install linux-image-$kver)" >&2; exit 1; }
 bb=$(command -v busybox) || { echo "mkinitramfs: busybox-static is not installed" >&2; exit 1; }
 
-# virtio transport, then 9p; this is the `modinfo -F depends` order.
-mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+# The virtio PCI transport and 9p, each after what it depends on. The list
+# comes from `modinfo -F depends`, because it changes between kernels
+# (6.1 has fscache, later kernels fold it into netfs).
+mods=
+add_with_deps() {
+	local m=$1 d
+	case " $mods " in *" $m "*) return ;; esac
+	for d in $(modinfo -k "$kver" -F depends "$m" 2>/dev/null | tr ',' ' '); do
+		add_with_deps "$d"
+	done
+	mods="$mods $m"
+}
+for m in virtio_pci 9pnet_virtio 9p; do add_with_deps "$m"; done
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
