@@ -421,6 +421,7 @@ static inline bool rect_contains(const struct gfx_rect *r, double x, double y)
  * Client coordinates and sizes are clamped where they enter, so that no sum
  * of them can overflow (a client must never make us hit undefined behaviour).
  */
+#define MAX_NESTING	32	/* subsurfaces in subsurfaces, popups on popups */
 #define COORD_MAX	(1 << 20)
 #define SIZE_MAX_PX	(1 << 14)	/* largest surface or buffer side */
 static inline int32_t clamp_coord(int32_t v)

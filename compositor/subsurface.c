@@ -181,6 +181,17 @@ static void subcompositor_destroy(struct wl_client *c, struct wl_resource *r)
 	wl_resource_destroy(r);
 }
 
+static int nesting_depth(struct surface *s)
+{
+	int d = 0;
+
+	while (s && s->role == ROLE_SUBSURFACE && s->role_data && d <= MAX_NESTING) {
+		s = ((struct subsurface *)s->role_data)->parent;
+		d++;
+	}
+	return d;
+}
+
 static bool is_ancestor(struct surface *candidate, struct surface *s)
 {
 	while (s) {
@@ -204,6 +215,12 @@ static void subcompositor_get_subsurface(struct wl_client *c, struct wl_resource
 	if (is_ancestor(s, parent)) {
 		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
 				       "a surface cannot be its own ancestor");
+		return;
+	}
+	if (nesting_depth(parent) >= MAX_NESTING) {
+		/* Our scene walk recurses; keep the depth bounded. */
+		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
+				       "subsurfaces nested deeper than %d", MAX_NESTING);
 		return;
 	}
 	if (s->role != ROLE_NONE && (s->role != ROLE_SUBSURFACE || s->role_data)) {

@@ -759,6 +759,19 @@ static void xdg_surface_get_popup(struct wl_client *c, struct wl_resource *r, ui
 				       "positioner needs a size and an anchor rectangle");
 		return;
 	}
+	if (parent) {
+		struct xdg_surface *px = wl_resource_get_user_data(parent);
+		int depth = 0;
+		for (struct surface *ps = px ? px->surface : NULL;
+		     ps && ps->role == ROLE_XDG_POPUP && ps->xdg && ps->xdg->popup && depth <= MAX_NESTING;
+		     ps = ps->xdg->popup->parent)
+			depth++;
+		if (depth >= MAX_NESTING) {
+			wl_resource_post_error(r, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+					       "popups nested deeper than %d", MAX_NESTING);
+			return;
+		}
+	}
 	if (!surface_set_role(x->surface, ROLE_XDG_POPUP, x, r, XDG_WM_BASE_ERROR_ROLE))
 		return;
 	p = calloc(1, sizeof(*p));

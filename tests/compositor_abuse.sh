@@ -34,6 +34,8 @@ abuse_case buffer_outside_pool_error outside-pool 0 5
 abuse_case truncated_pool_sigbus_error sigbus 0 5
 abuse_case bad_role_error bad-role 0 5
 abuse_case huge_coordinates huge-coords 0 3
+abuse_case deep_subsurfaces_refused deep-subsurfaces 0 2
+abuse_case deep_popups_refused deep-popups 0 2
 
 # Clients killed mid-commit: animating at full speed, SIGKILL at random times.
 for i in $(seq 10); do

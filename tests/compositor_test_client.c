@@ -16,7 +16,7 @@
  *   --paste                          print "pasted TEXT" for each selection offered
  *   --abuse MODE                     garbage | bad-object | outside-pool | sigbus |
  *                                    half-message | bad-role | many-surfaces |
- *                                    huge-coords
+ *                                    huge-coords | deep-subsurfaces | deep-popups
  * Prints "ready" once its windows are committed and a frame callback came back.
  */
 #include <errno.h>
@@ -451,6 +451,33 @@ static int abuse(const char *mode)
 		/* A subsurface of itself: a protocol error. */
 		struct wl_surface *s = wl_compositor_create_surface(compositor);
 		wl_subcompositor_get_subsurface(subcompositor, s, s);
+		wl_display_roundtrip(dpy);
+		return wl_display_get_error(dpy) ? 0 : 1;
+	}
+	if (!strcmp(mode, "deep-subsurfaces")) {
+		/* 1000 subsurfaces, each in the last: refused before it hurts. */
+		struct wl_surface *parent = wl_compositor_create_surface(compositor);
+		for (int i = 0; i < 1000; i++) {
+			struct wl_surface *c = wl_compositor_create_surface(compositor);
+			wl_subcompositor_get_subsurface(subcompositor, c, parent);
+			parent = c;
+		}
+		wl_display_roundtrip(dpy);
+		return wl_display_get_error(dpy) ? 0 : 1;
+	}
+	if (!strcmp(mode, "deep-popups")) {
+		struct wl_surface *s = wl_compositor_create_surface(compositor);
+		struct xdg_surface *x = xdg_wm_base_get_xdg_surface(wm, s);
+		xdg_surface_get_toplevel(x);
+		struct xdg_positioner *pos = xdg_wm_base_create_positioner(wm);
+		xdg_positioner_set_size(pos, 10, 10);
+		xdg_positioner_set_anchor_rect(pos, 0, 0, 1, 1);
+		for (int i = 0; i < 1000; i++) {
+			struct wl_surface *ps = wl_compositor_create_surface(compositor);
+			struct xdg_surface *px = xdg_wm_base_get_xdg_surface(wm, ps);
+			xdg_surface_get_popup(px, x, pos);
+			x = px;
+		}
 		wl_display_roundtrip(dpy);
 		return wl_display_get_error(dpy) ? 0 : 1;
 	}
