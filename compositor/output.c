@@ -274,6 +274,15 @@ static void repaint(struct server *s)
 	o->target_seq = vseq + 1;
 	o->aim_vblank_ns = vts + o->period_ns;
 	o->repaint_ns = now_ns();
+	if (s->verbose) {	/* the tests read this to see that only damage is painted */
+		int nb;
+		pixman_box32_t *b = pixman_region32_rectangles(&paint, &nb);
+		uint64_t area = 0;
+		for (int k = 0; k < nb; k++)
+			area += (uint64_t)(b[k].x2 - b[k].x1) * (b[k].y2 - b[k].y1);
+		log_debug(s, "frame %llu: painted %llu px in %d rects",
+			  (unsigned long long)o->frame_no + 1, (unsigned long long)area, nb);
+	}
 	int r = render_frame(s, o->fb[o->back], &sc, &paint);
 	if (r == 0) {
 		s->cursor_drawn = cr;

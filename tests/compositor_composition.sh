@@ -59,8 +59,11 @@ print(bad or 'ok')")
 else fail subsurface "client did not start"; fail popup "client did not start"; fi
 stop_stack
 
-# 4. damage: a 20x20 commit changes exactly those pixels
+# 4. damage: a 20x20 commit changes exactly those pixels, and once the
+# buffer-age history has caught up, the GPU repaints exactly those 400 pixels
+export GFX_COMPOSITOR_VERBOSE=1
 start_stack
+unset GFX_COMPOSITOR_VERBOSE
 if client a --size 300x200 --color ff404040 --damage 10,10,20x20,ffffffff; then
 	settle; shot "$TMP/before.png"
 	kill -USR1 "$a_PID"
@@ -78,6 +81,14 @@ elif (min(xs), min(ys), max(xs), max(ys), n) != (42, 66, 61, 85, 400): print('ch
 elif img.get(50, 70) != (255, 255, 255): print('damaged area is', img.get(50, 70))
 else: print('ok')")
 	[ "$r" = ok ] && pass damage_only_damaged_area || fail damage_only_damaged_area "$r"
+	for i in 2 3; do	# the same damage again: this frame's and the last frame's are 400 px
+		kill -USR1 "$a_PID"
+		for _ in $(seq 60); do [ "$(grep -c '^damaged' "$TMP/a.out")" -ge $i ] && break; sleep 0.05; done
+		settle
+	done
+	last=$(grep -E "painted [0-9]+ px" "$TMP/compositor.log" | tail -1)
+	[[ "$last" == *"painted 400 px in 1 rects"* ]] && pass gpu_repaints_only_damage \
+		|| fail gpu_repaints_only_damage "last frame: ${last#gfx-compositor: }"
 else fail damage_only_damaged_area "client did not start"; fi
 stop_stack
 
