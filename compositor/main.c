@@ -106,6 +106,17 @@ static int check_mode(struct server *s, const char *mode)
 
 static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *data);
 
+bool server_dispatch_gfx(struct server *s)
+{
+	if (gfx_dispatch(s->gfx, gfx_event, s) < 0) {
+		log_msg("device lost: %s", gfx_last_error(s->gfx));
+		s->exit_code = 1;
+		wl_display_terminate(s->display);
+		return false;
+	}
+	return true;
+}
+
 static int on_gfx(int fd, uint32_t mask, void *data)
 {
 	struct server *s = data;

@@ -303,6 +303,9 @@ static void repaint(struct server *s)
 	} else {
 		o->fb_painted[o->back] = true;
 		o->flip_pending = true;
+		/* A watchdog, in case the flip's interrupt is lost: then the flip
+		 * log is read without it (see on_vblank_timer). */
+		arm_timer(o->vblank_timer_fd, now_ns() + 4 * o->period_ns);
 		/* Uploads into these must wait until the GPU has read them. */
 		for (i = 0; i < sc.n; i++)
 			if (sc.items[i].kind == ITEM_SURFACE)
@@ -377,6 +380,18 @@ static int on_vblank_timer(int fd, uint32_t mask, void *data)
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
 		return 0;
+	if (o->flip_pending) {
+		uint64_t before = o->frames;
+		if (!server_dispatch_gfx(s))
+			return 0;
+		if (o->frames != before) {
+			if (!o->lost_irq_logged++)
+				log_msg("a flip completed without its interrupt; recovered from the flip log");
+		} else if (o->flip_pending) {
+			arm_timer(o->vblank_timer_fd, now_ns() + 4 * o->period_ns);
+		}
+		return 0;
+	}
 	if (!o->idle_frame_pending)
 		return 0;
 	o->idle_frame_pending = false;

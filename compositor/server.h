@@ -254,6 +254,7 @@ struct output {
 	uint64_t frames, missed;
 	uint64_t target_seq;		/* the vblank the frame in flight aims at */
 	uint64_t late;			/* flips latched after their target vblank */
+	unsigned lost_irq_logged;
 	uint64_t repaint_ns, submit_ns, aim_vblank_ns;	/* of the frame in flight */
 };
 
@@ -264,6 +265,8 @@ void output_damage_region(struct server *s, pixman_region32_t *r, int32_t dx, in
 void output_damage_whole(struct server *s);
 void output_schedule_repaint(struct server *s);
 void output_send_enter(struct server *s, struct surface *surf);
+/* Handle the device's pending events now (main.c); false if it is gone. */
+bool server_dispatch_gfx(struct server *s);
 /* The device latched a flip (GFX_EVENT_FLIP_DONE). */
 void output_flip_done(struct server *s, uint64_t seq, uint64_t time_ns, uint64_t user_data);
 

@@ -46,6 +46,19 @@ PYEOF
 fi
 stop_stack
 
+# Lost interrupts: the GPU drops the next 5; the compositor's watchdog reads
+# the flip log and the client keeps getting frames.
+start_stack 1280x720@60
+"$CLIENT" --size 128x128 --color ff336699 --feedback 120 >"$TMP/lost.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q '^ready' "$TMP/lost.out" 2>/dev/null && break; sleep 0.05; done
+sleep 0.3
+ctl drop-irqs 5 >/dev/null
+for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/lost.out" 2>/dev/null && break; sleep 0.05; done
+if grep -q '^feedback-done' "$TMP/lost.out"; then pass lost_flip_interrupts
+else fail lost_flip_interrupts "stalled after $(grep -c '^presented' "$TMP/lost.out") frames"; fi
+stop_stack
+
 # A window fully hidden under another still gets frame callbacks, throttled
 # to the refresh rate: the big window is raised over the small one (Alt+Tab).
 start_stack 1280x720@60
