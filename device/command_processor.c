@@ -391,7 +391,11 @@ static void wait_for_work(struct command_processor *cp, bool spin)
 		uint64_t start = device_now_ns();
 
 		while (device_now_ns() - start < CP_SPIN_NS) {
-			for (int i = 0; i < 32; i++) {
+			/*
+			 * Yield often: on a 2-CPU host the driver waiting for
+			 * this fence may be queued behind us on this CPU.
+			 */
+			for (int i = 0; i < 2; i++) {
 				if (reg_read(d, GFX_REG_RING_TAIL) != cp->tail ||
 				    reg_read(d, GFX_REG_CONTROL) != ctrl || connection_changed(cp))
 					return;
