@@ -387,6 +387,19 @@ static int on_vblank_timer(int fd, uint32_t mask, void *data)
 		if (o->frames != before) {
 			if (!o->lost_irq_logged++)
 				log_msg("a flip completed without its interrupt; recovered from the flip log");
+		} else if (o->flip_pending && now_ns() - o->submit_ns > 30 * o->period_ns) {
+			/* Half a second without the flip: the engine hangs or dropped
+			 * it. Reset it, forget the frame, repaint everything. */
+			log_msg("frame %llu was not flipped in %llu ms: resetting the GPU engine",
+				(unsigned long long)o->frame_no,
+				(unsigned long long)((now_ns() - o->submit_ns) / 1000000));
+			gfx_reset(s->gfx);
+			o->flip_pending = false;
+			o->fb_painted[0] = o->fb_painted[1] = false;
+			output_damage_whole(s);
+			gfx_last_vblank(s->gfx, &seq, &ts);
+			frame_finished(s, false, seq, ts ? ts : now_ns());
+			output_schedule_repaint(s);
 		} else if (o->flip_pending) {
 			arm_timer(o->vblank_timer_fd, now_ns() + 4 * o->period_ns);
 		}

@@ -59,6 +59,21 @@ if grep -q '^feedback-done' "$TMP/lost.out"; then pass lost_flip_interrupts
 else fail lost_flip_interrupts "stalled after $(grep -c '^presented' "$TMP/lost.out") frames"; fi
 stop_stack
 
+# A hung engine: the compositor resets it after half a second and goes on.
+start_stack 1280x720@60
+"$CLIENT" --size 128x128 --color ff336699 --feedback 150 >"$TMP/hang.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q '^ready' "$TMP/hang.out" 2>/dev/null && break; sleep 0.05; done
+sleep 0.3
+ctl hang >/dev/null
+for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hang.out" 2>/dev/null && break; sleep 0.05; done
+if ! grep -q '^feedback-done' "$TMP/hang.out"; then
+	fail engine_hang_recovered "stalled after $(grep -c '^presented' "$TMP/hang.out") frames"
+elif ! grep -q "resetting the GPU engine" "$TMP/compositor.log"; then
+	fail engine_hang_recovered "no reset (did the hang happen?)"
+else pass engine_hang_recovered; fi
+stop_stack
+
 # A window fully hidden under another still gets frame callbacks, throttled
 # to the refresh rate: the big window is raised over the small one (Alt+Tab).
 start_stack 1280x720@60
