@@ -58,7 +58,7 @@ check_client weston-simple-shm 250x250 weston-simple-shm
 check_client weston-simple-damage 300x200 weston-simple-damage
 check_client weston-presentation-shm 250x250 weston-presentation-shm
 check_client weston-terminal any weston-terminal
-MIN_COVER=0.2 check_client weston-flower 200x200 weston-flower
+MIN_COVER=0.05 check_client weston-flower 200x200 weston-flower
 check_client foot 700x500 foot -o font=monospace:size=8
 
 # wayland-info: every global at the version clients need.
