@@ -16,19 +16,25 @@ failures=()
 for t in "$@"; do
 	out=$(mktemp)
 	echo "== $t" | tee -a "$log"
-	timeout -k 10 "$TEST_TIMEOUT" "$t" >"$out" 2>>"$log"
+	timeout -k 10 "$TEST_TIMEOUT" "$t" >"$out" 2>"$out.err"
 	rc=$?
-	cat "$out" >>"$log"
+	cat "$out.err" "$out" >>"$log"
 	grep -E '^(PASS|FAIL|SKIP) ' "$out"
 	p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^SKIP ' "$out")
 	while read -r line; do failures+=("$line"); done < <(grep '^FAIL ' "$out")
+	# A script that calls a missing command or function is a broken test.
+	broken=$(grep -m1 -E ': command not found$|: No such file or directory$' "$out.err" | grep -v '^  ')
+	if [ -n "$broken" ] && [[ "$t" == *.sh ]]; then
+		echo "FAIL $t: broken test script: $broken"
+		failures+=("FAIL $t: broken test script: $broken"); f=$((f + 1))
+	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		why="exit status $rc"; [ "$rc" -eq 124 ] && why="timed out after ${TEST_TIMEOUT}s"
 		echo "FAIL $t: $why (stderr in $log)"
 		failures+=("FAIL $t: $why"); f=1
 	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
+	rm -f "$out" "$out.err"
 done
 
 if [ ${#failures[@]} -gt 0 ]; then
