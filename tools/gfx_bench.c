@@ -294,6 +294,47 @@ static double bench_fence_roundtrip(struct gfx_device *dev)
 	return m;
 }
 
+static void on_fence_event(struct gfx_device *dev, const struct gfx_event *ev, void *data)
+{
+	if (ev->type == GFX_EVENT_FENCE)
+		*(uint64_t *)data = ev->seq;
+}
+
+/*
+ * The same round trip as an event loop sees it: block in poll() on libgfx's
+ * fd at once, no spin, then dispatch. Like the eventfd reference, every
+ * round trip here pays the wake-ups.
+ */
+static double bench_fence_event_loop(struct gfx_device *dev)
+{
+	int rounds = iterations * 20;
+	double *t = calloc(rounds, sizeof(*t)), m;
+	uint64_t seq, signaled;
+	int ret;
+
+	if (!t)
+		exit(1);
+	for (int i = 0; i < rounds; i++) {
+		double t0 = now_ms();
+
+		if ((ret = gfx_fence(dev, true, &seq)) < 0 || (ret = gfx_submit(dev)) < 0)
+			die(dev, "fence", ret);
+		signaled = 0;
+		while (!gfx_seqno_passed(signaled, seq)) {
+			struct pollfd pfd = { gfx_get_fd(dev), POLLIN, 0 };
+
+			if (poll(&pfd, 1, TIMEOUT_NS / 1000000) == 0)
+				die(dev, "fence never signaled", -ETIMEDOUT);
+			if ((ret = gfx_dispatch(dev, on_fence_event, &signaled)) < 0)
+				die(dev, "dispatch", ret);
+		}
+		t[i] = (now_ms() - t0) * 1e3;
+	}
+	m = median(t, rounds);
+	free(t);
+	return m;
+}
+
 struct flip_state {
 	uint64_t last_seq;
 	uint64_t missed;
@@ -439,6 +480,8 @@ int main(int argc, char **argv)
 	record("small_fills", bench_small_fills(dev, screen), "fills/s", NULL, 0);
 	record("fence_roundtrip", bench_fence_roundtrip(dev), "us", "eventfd_pingpong",
 	       pingpong_us);
+	record("fence_roundtrip_event_loop", bench_fence_event_loop(dev), "us",
+	       "eventfd_pingpong", pingpong_us);
 
 	gfx_bo_destroy(dev, src);
 	gfx_bo_destroy(dev, argb);
