@@ -6,9 +6,9 @@
 set -eu
 
 declare -A groups=(
-	[build]="build-essential pkg-config libwayland-dev wayland-protocols libxkbcommon-dev libevdev-dev libdrm-dev libpixman-1-dev libpng-dev xkb-data"
+	[build]="build-essential pkg-config python3 libwayland-dev wayland-protocols libxkbcommon-dev libevdev-dev libdrm-dev libpixman-1-dev libpng-dev xkb-data"
 	[window]="libsdl2-dev"
-	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse"
+	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse xz-utils"
 	[clients]="weston wayland-utils foot xkb-data"
 )
 
