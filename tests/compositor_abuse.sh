@@ -6,15 +6,12 @@
 # well-behaved client carry on, and the compositor's memory does not grow.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
-CLIENT=$HERE/helpers/compositor-test-client
 
 start_stack
 # The well-behaved client, on screen all along.
-"$CLIENT" --size 200x150 --color ff00ff00 >"$TMP/good.out" 2>&1 &
-GOOD=$!; PIDS+=($GOOD)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/good.out" 2>/dev/null && break; sleep 0.05; done
+client good --size 200x150 --color ff00ff00
 
-survived() { alive && kill -0 "$GOOD" 2>/dev/null; }
+survived() { alive && kill -0 "$good_PID" 2>/dev/null; }
 
 # abuse_case NAME MODE EXPECT_RC N: run the abuse mode N times.
 abuse_case() {

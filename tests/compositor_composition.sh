@@ -4,20 +4,6 @@
 # title bars and the cursor. Windows are placed at (32 + 48k, 56 + 48k).
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
-CLIENT=$HERE/helpers/compositor-test-client
-
-# client NAME ARGS...: start the test client, wait for "ready".
-client() {
-	local name=$1; shift
-	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	PIDS+=($!); eval "${name}_PID=$!"
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
-	echo "# $name not ready: $(cat "$TMP/$name.err")" >&2
-	return 1
-}
-
-# near(p, q): colours equal within 2 per channel
-NEAR='def near(p, q, t=2): return all(abs(a - b) <= t for a, b in zip(p, q))'
 
 # 1. translucent over opaque
 start_stack

@@ -5,21 +5,6 @@
 # grabbing popup takes the keyboard and gives it back, Alt+right-drag resizes.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
-CLIENT=$HERE/helpers/compositor-test-client
-
-client() {
-	local name=$1; shift
-	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	PIDS+=($!); eval "${name}_PID=$!"
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
-	return 1
-}
-# expect NAME LINE: wait for an exact output line of client NAME.
-expect() {
-	for _ in $(seq 40); do grep -qx -- "$2" "$TMP/$1.out" && return 0; sleep 0.05; done
-	return 1
-}
-NEAR='def near(p, q, t=2): return all(abs(a - b) <= t for a, b in zip(p, q))'
 KEY_A=30 KEY_TAB=15 KEY_LEFTALT=56 BTN_LEFT=272
 
 start_stack

@@ -2,7 +2,8 @@
 #
 # Starts gfx-device (headless) and gfx-compositor in a private
 # XDG_RUNTIME_DIR, decodes screenshots, and cleans everything up.
-# Expects BIN (the build's bin folder) to be set by the caller.
+# Expects HERE (the build's tests folder) and BIN (its bin folder) to be
+# set by the caller.
 
 TMP=$(mktemp -d /tmp/gfx-comp-test.XXXXXX)
 export XDG_RUNTIME_DIR=$TMP
@@ -89,6 +90,27 @@ settle() {
 		[ "$a" = "$b" ] && return 0
 	done
 }
+
+# client NAME ARGS...: start the test client (compositor-test-client) with
+# its output in $TMP/NAME.out and .err, its pid in NAME_PID; wait for "ready".
+CLIENT=$HERE/helpers/compositor-test-client
+client() {
+	local name=$1; shift
+	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	PIDS+=($!); eval "${name}_PID=$!"
+	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
+	echo "# $name not ready: $(cat "$TMP/$name.err")" >&2
+	return 1
+}
+
+# expect NAME LINE: wait for an exact output line of client NAME.
+expect() {
+	for _ in $(seq 40); do grep -qx -- "$2" "$TMP/$1.out" && return 0; sleep 0.05; done
+	return 1
+}
+
+# For pyimg: near(p, q), colours equal within 2 per channel.
+NEAR='def near(p, q, t=2): return all(abs(a - b) <= t for a, b in zip(p, q))'
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 

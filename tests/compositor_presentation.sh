@@ -6,7 +6,6 @@
 # frame callbacks keep coming for a window hidden under another.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
-CLIENT=$HERE/helpers/compositor-test-client
 FRAMES=${FRAMES:-120}
 
 start_stack 1280x720@60
@@ -49,9 +48,7 @@ stop_stack
 # Lost interrupts: the GPU drops the next 5; the compositor's watchdog reads
 # the flip log and the client keeps getting frames.
 start_stack 1280x720@60
-"$CLIENT" --size 128x128 --color ff336699 --feedback 120 >"$TMP/lost.out" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/lost.out" 2>/dev/null && break; sleep 0.05; done
+client lost --size 128x128 --color ff336699 --feedback 120
 sleep 0.3
 ctl drop-irqs 5 >/dev/null
 for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/lost.out" 2>/dev/null && break; sleep 0.05; done
@@ -61,9 +58,7 @@ stop_stack
 
 # A hung engine: the compositor resets it after half a second and goes on.
 start_stack 1280x720@60
-"$CLIENT" --size 128x128 --color ff336699 --feedback 150 >"$TMP/hang.out" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/hang.out" 2>/dev/null && break; sleep 0.05; done
+client hang --size 128x128 --color ff336699 --feedback 150
 sleep 0.3
 ctl hang >/dev/null
 for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hang.out" 2>/dev/null && break; sleep 0.05; done
@@ -77,12 +72,8 @@ stop_stack
 # A window fully hidden under another still gets frame callbacks, throttled
 # to the refresh rate: the big window is raised over the small one (Alt+Tab).
 start_stack 1280x720@60
-"$CLIENT" --size 600x500 --color ffff0000 >"$TMP/top.out" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/top.out" 2>/dev/null && break; sleep 0.05; done
-"$CLIENT" --size 100x100 --color ff00ff00 --feedback 90 >"$TMP/hidden.out" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^ready' "$TMP/hidden.out" 2>/dev/null && break; sleep 0.05; done
+client top --size 600x500 --color ffff0000
+client hidden --size 100x100 --color ff00ff00 --feedback 90
 t0=$(date +%s%N)
 ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null
 for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hidden.out" 2>/dev/null && break; sleep 0.02; done

@@ -5,15 +5,6 @@
 # the message when there is no input device, and the GPU vanishing.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
-CLIENT=$HERE/helpers/compositor-test-client
-
-client() {
-	local name=$1; shift
-	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	PIDS+=($!)
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
-	return 1
-}
 
 start_stack
 if client a --copy "hello gfx" && client b --paste; then
