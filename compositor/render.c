@@ -5,7 +5,8 @@
  * Only the damaged part of the back buffer is touched: the clip is set to
  * the damage, and every fill/copy/blend is cut to it on the CPU too, so the
  * device processes no pixel twice. Opaque parts of surfaces are copied
- * (SRC), the rest is blended (OVER).
+ * (SRC), the rest is blended (OVER) over the background, which is filled
+ * only where no opaque item lies.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -91,6 +92,7 @@ void scene_fini(struct scene *sc)
 		for (size_t i = 0; i < sc->n; i++)
 			pixman_region32_fini(&sc->vis[i]);
 		free(sc->vis);
+		pixman_region32_fini(&sc->covered);
 	}
 	free(sc->items);
 	sc->items = NULL;
@@ -104,52 +106,55 @@ static bool surface_scaled(struct surface *surf)
 	       (uint32_t)surf->height != surf->buf_h;
 }
 
+/* What item `it` paints opaquely, in output coordinates, into o (initialised here). */
+static void item_opaque(const struct frame_item *it, pixman_region32_t *o)
+{
+	pixman_region32_init(o);
+	if (it->kind == ITEM_SURFACE) {
+		struct surface *surf = it->surface;
+
+		if (!surf->has_alpha) {
+			pixman_region32_union_rect(o, o, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
+		} else if (!surface_scaled(surf)) {
+			pixman_region32_copy(o, &surf->opaque);
+			pixman_region32_translate(o, it->rect.x, it->rect.y);
+			pixman_region32_intersect_rect(o, o, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
+		}
+	} else if (it->kind == ITEM_FRAME) {
+		/* The bar and border are opaque fills; the window inside may not be. */
+		struct gfx_rect g = toplevel_geometry(it->toplevel);
+		pixman_region32_t inner;
+
+		pixman_region32_union_rect(o, o, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
+		pixman_region32_init_rect(&inner, it->toplevel->x, it->toplevel->y, g.w, g.h);
+		pixman_region32_subtract(o, o, &inner);
+		pixman_region32_fini(&inner);
+	}
+}
+
 void scene_compute_visibility(struct server *s, struct scene *sc)
 {
-	pixman_region32_t covered;
-
 	sc->vis = calloc(sc->n ? sc->n : 1, sizeof(*sc->vis));
 	if (!sc->vis)
 		return;
-	pixman_region32_init(&covered);
+	pixman_region32_init(&sc->covered);
 	for (size_t i = sc->n; i-- > 0;) {
 		struct frame_item *it = &sc->items[i];
-		pixman_region32_t *v = &sc->vis[i];
+		pixman_region32_t *v = &sc->vis[i], o;
 
 		pixman_region32_init_rect(v, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
-		pixman_region32_subtract(v, v, &covered);
+		pixman_region32_subtract(v, v, &sc->covered);
 		if (it->kind == ITEM_SURFACE) {
 			struct surface *surf = it->surface;
+
 			pixman_region32_copy(&surf->visible, v);
 			pixman_region32_translate(&surf->visible, -it->rect.x, -it->rect.y);
 			surf->visible_valid = !surface_scaled(surf);
-			if (!surf->has_alpha) {
-				pixman_region32_union_rect(&covered, &covered, it->rect.x, it->rect.y,
-							   it->rect.w, it->rect.h);
-			} else if (!surface_scaled(surf)) {
-				pixman_region32_t o;
-				pixman_region32_init(&o);
-				pixman_region32_copy(&o, &surf->opaque);
-				pixman_region32_translate(&o, it->rect.x, it->rect.y);
-				pixman_region32_intersect_rect(&o, &o, it->rect.x, it->rect.y,
-							       it->rect.w, it->rect.h);
-				pixman_region32_union(&covered, &covered, &o);
-				pixman_region32_fini(&o);
-			}
-		} else if (it->kind == ITEM_FRAME) {
-			/* The bar and border are opaque fills; the window inside may not be. */
-			struct gfx_rect g = toplevel_geometry(it->toplevel);
-			pixman_region32_t f;
-			pixman_region32_init_rect(&f, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
-			pixman_region32_t inner;
-			pixman_region32_init_rect(&inner, it->toplevel->x, it->toplevel->y, g.w, g.h);
-			pixman_region32_subtract(&f, &f, &inner);
-			pixman_region32_union(&covered, &covered, &f);
-			pixman_region32_fini(&inner);
-			pixman_region32_fini(&f);
 		}
+		item_opaque(it, &o);
+		pixman_region32_union(&sc->covered, &sc->covered, &o);
+		pixman_region32_fini(&o);
 	}
-	pixman_region32_fini(&covered);
 }
 
 enum draw_op { DRAW_FILL_SRC, DRAW_COPY, DRAW_BLEND };
@@ -300,6 +305,42 @@ static int draw_surface(struct server *s, struct frame_item *it, pixman_region32
 	return ret;
 }
 
+/*
+ * An item the GPU refused (-EINVAL): the background was not filled under
+ * its opaque part, so fill the visible damaged part of that now, as if the
+ * item were not there.
+ */
+static int skipped_item_background(struct server *s, struct frame_item *it,
+				   pixman_region32_t *damage, pixman_region32_t *vis)
+{
+	pixman_region32_t r;
+	int ret;
+
+	if (!vis)
+		return 0;	/* no visibility: the background was filled everywhere */
+	item_opaque(it, &r);
+	pixman_region32_intersect(&r, &r, damage);
+	pixman_region32_intersect(&r, &r, vis);
+	ret = draw_region(s, DRAW_FILL_SRC, &r, BACKGROUND, 0, 0);
+	pixman_region32_fini(&r);
+	return ret;
+}
+
+/* The background where region r shows no opaque item (all of r without visibility). */
+static int draw_background(struct server *s, struct scene *sc, pixman_region32_t *r)
+{
+	pixman_region32_t bg;
+	int ret;
+
+	if (!sc->vis)
+		return draw_region(s, DRAW_FILL_SRC, r, BACKGROUND, 0, 0);
+	pixman_region32_init(&bg);
+	pixman_region32_subtract(&bg, r, &sc->covered);
+	ret = draw_region(s, DRAW_FILL_SRC, &bg, BACKGROUND, 0, 0);
+	pixman_region32_fini(&bg);
+	return ret;
+}
+
 int render_frame(struct server *s, struct gfx_bo *fb, struct scene *sc,
 		 pixman_region32_t *damage)
 {
@@ -309,7 +350,7 @@ int render_frame(struct server *s, struct gfx_bo *fb, struct scene *sc,
 	if (ret == 0)
 		ret = set_clip_region(s, damage);
 	if (ret == 0)
-		ret = draw_region(s, DRAW_FILL_SRC, damage, BACKGROUND, 0, 0);
+		ret = draw_background(s, sc, damage);
 	for (i = 0; i < sc->n && ret == 0; i++) {
 		struct frame_item *it = &sc->items[i];
 
@@ -320,9 +361,9 @@ int render_frame(struct server *s, struct gfx_bo *fb, struct scene *sc,
 		else if (it->kind == ITEM_SURFACE)
 			ret = draw_surface(s, it, damage, vis);
 		if (ret == -EINVAL) {
-			/* One odd surface must not cost everyone the frame. */
+			/* One odd surface must not cost everyone the frame: background in its place. */
 			log_debug(s, "skipped a scene item: %s", gfx_last_error(s->gfx));
-			ret = 0;
+			ret = skipped_item_background(s, it, damage, vis);
 		}
 	}
 	if (ret == 0)

@@ -283,10 +283,11 @@ struct frame_item {
 struct scene {
 	struct frame_item *items;
 	pixman_region32_t *vis;		/* per item: not covered by opaque items above */
+	pixman_region32_t covered;	/* what opaque items cover (valid with vis) */
 	size_t n, cap;
 };
 
-/* Fill sc->vis and each surface's visible region. */
+/* Fill sc->vis, sc->covered and each surface's visible region. */
 void scene_compute_visibility(struct server *s, struct scene *sc);
 /* Upload the stale parts of surfaces that became visible; damages them. */
 void surface_upload_newly_visible(struct surface *s);
