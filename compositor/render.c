@@ -281,10 +281,10 @@ static int draw_surface(struct server *s, struct frame_item *it, pixman_region32
 		if (ret == 0 && cx2 > cx1 && cy2 > cy1 && csw > 0 && csh > 0)
 			ret = gfx_stretch(s->gfx, csx, csy, csw, csh, &dst, GFX_BILINEAR,
 					  surf->has_alpha ? GFX_OVER : GFX_SRC, 255);
-		if (ret == 0)
-			ret = set_clip_region(s, damage);
+		/* Back to the damage even after a refused stretch: the next items draw with it. */
+		int clip_ret = set_clip_region(s, damage);
 		pixman_region32_fini(&r);
-		return ret;
+		return ret ? ret : clip_ret;
 	}
 
 	pixman_region32_init(&opaque);
