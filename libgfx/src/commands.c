@@ -19,7 +19,7 @@ static bool rect_inside(int32_t x, int32_t y, uint32_t w, uint32_t h,
 	       (uint64_t)x + w <= s->width && (uint64_t)y + h <= s->height;
 }
 
-static int check_bo(struct gfx_device *dev, const struct gfx_bo *bo)
+int gfx_check_bo(struct gfx_device *dev, const struct gfx_bo *bo)
 {
 	uint32_t bpp;
 
@@ -63,7 +63,7 @@ static int set_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_b
 
 	if (GFX_UNLIKELY(dev->lost))
 		return gfx_lost(dev);
-	r = check_bo(dev, bo);
+	r = gfx_check_bo(dev, bo);
 	if (r < 0)
 		return r;
 	ns.set = true;

@@ -14,10 +14,9 @@ GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_
 	if (bo->width != w || bo->height != h)
 		return gfx_set_error(dev, -EINVAL, "flip buffer is %ux%u, the mode is %ux%u",
 				     bo->width, bo->height, w, h);
-	if (!gfx_format_supported(dev, bo->format) || bo->stride % 4 ||
-	    bo->stride < bo->width * gfx_format_bpp(bo->format) || bo->offset < GFX_VRAM_START ||
-	    (uint64_t)bo->offset + (uint64_t)bo->stride * bo->height > dev->vram_size)
-		return gfx_set_error(dev, -EINVAL, "flip buffer is not a valid surface");
+	r = gfx_check_bo(dev, bo);
+	if (r < 0)
+		return r;
 	r = gfx_ring_reserve(dev, GFX_FLIP_WORDS);
 	if (r < 0)
 		return r;

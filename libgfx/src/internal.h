@@ -185,5 +185,7 @@ int gfx_events_init(struct gfx_device *dev);
 /* ---- commands (commands.c) ---- */
 
 int gfx_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
+/* 0 if bo is a surface the device accepts, else -EINVAL with the reason. */
+int gfx_check_bo(struct gfx_device *dev, const struct gfx_bo *bo);
 
 #endif /* GFX_INTERNAL_H */
