@@ -94,7 +94,6 @@ static int report_flips(struct gfx_device *dev, gfx_event_handler handler, void 
 		ev.user_data = ld64(&e->user_data);
 		if (ld64(&e->count) != n)
 			continue;	/* overwritten while we read: lost to a very slow reader */
-		dev->seen_flip = n;
 		if (handler)
 			handler(dev, &ev, data);
 		events++;

@@ -11,13 +11,9 @@
 
 #include "internal.h"
 
-/* The caller made room for GFX_FENCE_WORDS. */
-uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq)
+/* A FENCE command for seq; the caller made room for GFX_FENCE_WORDS. */
+static void put_fence(struct gfx_device *dev, uint64_t seq, bool irq)
 {
-	uint64_t seq = ++dev->last_seqno;
-
-	if (GFX_UNLIKELY(seq == 0))
-		seq = ++dev->last_seqno;	/* 0 means "no fence" */
 	gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_FENCE, irq ? GFX_FENCE_IRQ : 0, GFX_FENCE_WORDS));
 	gfx_ring_put(dev, 1, (uint32_t)seq);
 	gfx_ring_put(dev, 2, (uint32_t)(seq >> 32));
@@ -25,6 +21,16 @@ uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq)
 	dev->unfenced = false;
 	if (irq)
 		dev->last_irq_seqno = seq;
+}
+
+/* The caller made room for GFX_FENCE_WORDS. */
+uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq)
+{
+	uint64_t seq = ++dev->last_seqno;
+
+	if (GFX_UNLIKELY(seq == 0))
+		seq = ++dev->last_seqno;	/* 0 means "no fence" */
+	put_fence(dev, seq, irq);
 	return seq;
 }
 
@@ -37,11 +43,10 @@ GFX_EXPORT int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
 	r = gfx_ring_reserve(dev, GFX_FENCE_WORDS);
 	if (r < 0)
 		return r;
-	r = 0;
 	uint64_t seq = gfx_emit_fence(dev, irq);
 	if (seqno)
 		*seqno = seq;
-	return r;
+	return 0;
 }
 
 GFX_EXPORT bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno)
@@ -246,11 +251,6 @@ GFX_EXPORT int gfx_reset(struct gfx_device *dev)
 	r = gfx_ring_reserve(dev, GFX_FENCE_WORDS);
 	if (r < 0)
 		return r;
-	gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_FENCE, GFX_FENCE_IRQ, GFX_FENCE_WORDS));
-	gfx_ring_put(dev, 1, (uint32_t)dev->last_seqno);
-	gfx_ring_put(dev, 2, (uint32_t)(dev->last_seqno >> 32));
-	gfx_ring_advance(dev, GFX_FENCE_WORDS);
-	dev->unfenced = false;
-	dev->last_irq_seqno = dev->last_seqno;
+	put_fence(dev, dev->last_seqno, true);
 	return gfx_submit(dev);
 }
