@@ -115,8 +115,12 @@ static uint64_t next_vblank_after(struct output *o, uint64_t t)
 		o->last_vblank_seq = seq;
 		o->last_vblank_ns = ts;
 	}
-	if (!o->last_vblank_ns || o->last_vblank_ns > t)
-		return o->last_vblank_ns > t ? o->last_vblank_ns : t + o->period_ns;
+	/* Device timestamps are in gfx-device's clock: in a VM guest (uio) that
+	 * is the host's, far from ours. Then go by our own clock. */
+	if (!o->last_vblank_ns || o->last_vblank_ns > t + o->period_ns)
+		return t + o->period_ns;
+	if (o->last_vblank_ns > t)
+		return o->last_vblank_ns;
 	uint64_t n = (t - o->last_vblank_ns) / o->period_ns + 1;
 	return o->last_vblank_ns + n * o->period_ns;
 }
@@ -329,6 +333,8 @@ static void frame_finished(struct server *s, bool presented, uint64_t seq, uint6
 		uint64_t now = now_ns();
 		if (when < now)
 			when = now;
+		else if (when > now + o->period_ns)	/* another clock (see next_vblank_after) */
+			when = now + o->period_ns - o->repaint_window_ns;
 		arm_timer(o->timer_fd, when);
 		o->repaint_scheduled = true;
 	}
