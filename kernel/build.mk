@@ -8,7 +8,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
-VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench
+VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
@@ -17,5 +17,11 @@ $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 $(BIN)/gfx-vm-bench: $(OBJ)/tests/vm/guest_bench.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
+
+# A uinput keyboard and mouse (libevdev) for the compositor's input case.
+$(OBJ)/tests/vm/guest_uinput.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libevdev)
+$(BIN)/gfx-vm-uinput: $(OBJ)/tests/vm/guest_uinput.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libevdev)
 
 ALL_TARGETS += $(VM_PROGS)

@@ -131,6 +131,95 @@ hang() {
 	timeout 30 "$bin/gfx-vm-test" hang
 }
 
+# gfx-compositor on the uio backend, input from evdev through libevdev: a
+# keyboard and a mouse made with uinput (gfx-vm-uinput) after the compositor
+# started, so both arrive by hotplug (inotify on /dev/input, where devtmpfs
+# makes the nodes). Keys, a modifier, relative motion and buttons reach the
+# focused test client; unplug is noticed, a replugged keyboard works, and the
+# compositor exits 0 on SIGTERM.
+UI_PIDS=()
+ui_stop() {
+	local p
+	[ -n "${UI[1]:-}" ] && { echo quit >&"${UI[1]}"; } 2>/dev/null
+	for p in "${UI_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${UI_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	UI_PIDS=()
+}
+ui() {	# ui CMD...: one command to gfx-vm-uinput; its answer in $reply
+	reply=
+	echo "$*" >&"${UI[1]}" && read -r -t 20 reply <&"${UI[0]}"
+	case $reply in ok*|devices*) return 0 ;; esac
+	echo "gfx-vm-uinput '$*': ${reply:-no answer}"; return 1
+}
+ui_expect() {	# ui_expect LINE: the test client printed exactly LINE (20 s)
+	for _ in $(seq 200); do grep -qx -- "$1" "$uout" && return 0; sleep 0.1; done
+	echo "the client never printed '$1'; its input lines: $(grep -E '^(key|mods|pointer|motion|button)' "$uout" | tr '\n' ',' | tail -c 300)"
+	return 1
+}
+ui_log() {	# ui_log TEXT: the compositor logged a line holding TEXT (20 s)
+	for _ in $(seq 200); do grep -qF -- "$1" "$ulog" && return 0; sleep 0.1; done
+	echo "the compositor never logged '$1' (log: $ulog)"
+	return 1
+}
+comp_uinput_run() {
+	local kn pn kn2 rc
+	ulog=$out/uinput-compositor.log uout=$out/uinput-client.out
+	# evdev makes the /dev/input/eventN nodes; Debian builds it as a module.
+	modprobe evdev || { echo "modprobe evdev failed"; return 1; }
+	if ! [ -c /dev/uinput ]; then
+		modprobe uinput || { echo "modprobe uinput failed"; return 1; }
+		for _ in $(seq 50); do [ -c /dev/uinput ] && break; sleep 0.1; done
+		[ -c /dev/uinput ] || { echo "no /dev/uinput after modprobe uinput"; return 1; }
+	fi
+	export XDG_RUNTIME_DIR; XDG_RUNTIME_DIR=$(mktemp -d /tmp/xdg.XXXXXX) || return 1
+	"$bin/gfx-compositor" --device uio --socket wl-vm --input-dir /dev/input >"$ulog" 2>&1 &
+	UI_PIDS+=($!); local cpid=$!
+	for _ in $(seq 300); do [ -S "$XDG_RUNTIME_DIR/wl-vm" ] && break; sleep 0.1; done
+	[ -S "$XDG_RUNTIME_DIR/wl-vm" ] || { echo "the compositor did not start: $(tail -1 "$ulog")"; return 1; }
+	WAYLAND_DISPLAY=wl-vm "$tests/helpers/compositor-test-client" --input --size 300x200 \
+		--color ff336699 >"$uout" 2>"$out/uinput-client.err" &
+	UI_PIDS+=($!); local clpid=$!
+	ui_expect ready >/dev/null || { echo "the test client did not start: $(tail -1 "$out/uinput-client.err")"; return 1; }
+	ui_expect key-enter || return 1
+
+	# Hotplug: the devices are made now, with the compositor running.
+	coproc UI { exec "$bin/gfx-vm-uinput" 2>"$out/uinput-prog.err"; }
+	UI_PIDS+=($UI_PID)
+	ui create || return 1
+	read -r _ kn pn <<<"$reply"
+	ui_log "input: $kn (gfx-vm-uinput keyboard) keyboard" || return 1
+	ui_log "input: $pn (gfx-vm-uinput mouse) pointer" || return 1
+	# Keys (KEY_A), and Shift through xkbcommon's state (mods).
+	ui key 30 1 && ui key 30 0 || return 1
+	ui_expect "key 30 1" && ui_expect "key 30 0" || return 1
+	ui key 42 1 && ui_expect "mods 1" || return 1
+	ui key 42 0 || return 1
+	# The pointer starts at the output's centre: to (0,0), then into the
+	# window at (32,56): (100,100) is (68,44) in it.
+	ui rel -5000 -5000 && ui rel 100 100 && ui_expect "pointer-enter 68 44" || return 1
+	ui rel 10 5 && ui_expect "motion 78 49" || return 1
+	ui btn 272 1 && ui btn 272 0 || return 1
+	ui_expect "button 272 1" && ui_expect "button 272 0" || return 1
+	# Unplug, then plug a keyboard again.
+	ui destroy && ui_log "input: removed $kn" && ui_log "input: removed $pn" || return 1
+	ui create || return 1
+	read -r _ kn2 _ <<<"$reply"
+	ui_log "input: $kn2 (gfx-vm-uinput keyboard) keyboard" || return 1
+	ui key 48 1 && ui key 48 0 && ui_expect "key 48 1" && ui_expect "key 48 0" || return 1
+	echo quit >&"${UI[1]}"
+
+	# A clean exit on SIGTERM while a client is connected.
+	kill -TERM "$cpid"
+	for _ in $(seq 100); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$cpid" 2>/dev/null && { echo "the compositor still runs 10 s after SIGTERM"; return 1; }
+	wait "$cpid"; rc=$?
+	[ $rc = 0 ] || { echo "the compositor exited $rc on SIGTERM: $(tail -1 "$ulog")"; return 1; }
+	grep -qE 'Sanitizer|runtime error' "$ulog" && { echo "sanitizer report in $ulog"; return 1; }
+	for _ in $(seq 50); do kill -0 "$clpid" 2>/dev/null || break; sleep 0.1; done
+	echo "ok hotplugged ${kn##*/}+${pn##*/}: key, Shift, motion and button reached the client; unplug seen, replugged ${kn2##*/} works; exit 0 on SIGTERM"
+}
+comp_uinput() { comp_uinput_run; local rc=$?; ui_stop; rm -rf "${XDG_RUNTIME_DIR:-/nonexistent}"; return $rc; }
+
 slab() { local k v u; while read -r k v u; do [ "$k" = SUnreclaim: ] && echo "$v"; done </proc/meminfo; }
 reload() {
 	local before after
@@ -179,4 +268,9 @@ case_ vm-uio-hang-reset hang
 case_ vm-kill9-quiesce kill9
 case_ vm-rmmod-while-open rmmod_open
 case_ vm-reload-20 reload
+miss=
+for x in "$bin/gfx-compositor" "$bin/gfx-vm-uinput" "$tests/helpers/compositor-test-client"; do [ -x "$x" ] || miss=$x; done
+if [ -n "$miss" ]; then result "SKIP vm-compositor-uinput-input: $miss is not built"
+elif ! modinfo uinput >/dev/null 2>&1; then result "SKIP vm-compositor-uinput-input: no uinput module for $(uname -r)"
+else case_ vm-compositor-uinput-input comp_uinput; fi
 echo done >>"$out/results.done"
