@@ -6,6 +6,7 @@
  * ring wrap and a full ring, argument checks, the allocator and fences.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pixman.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -471,6 +472,9 @@ static void bad_arguments(void *arg)
 	CHECK(gfx_stretch(dev, 0, 0, 4 << 16, 4 << 16, &(struct gfx_rect){ 30, 0, 4, 4 },
 			  GFX_BILINEAR, GFX_SRC, 255) == -EINVAL);
 	CHECK(gfx_set_clip(dev, &(struct gfx_rect){ 0, 0, 0, 5 }, 1) == -EINVAL);
+	/* A raw command longer than the ring; its length plus the fence reserve must not wrap. */
+	CHECK(gfx_emit_raw(dev, (uint32_t[]){ 0 }, UINT_MAX - 1) == -EINVAL);
+	CHECK(gfx_emit_raw(dev, (uint32_t[]){ 0 }, UINT_MAX) == -EINVAL);
 	/* Surfaces: in the register page, past VRAM, bad stride, bad format. */
 	fake = *bo;
 	fake.offset = 0;

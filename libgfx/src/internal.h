@@ -133,7 +133,7 @@ bool gfx_format_supported(struct gfx_device *dev, uint32_t format);
 /* ---- ring (ring.c) ---- */
 
 int gfx_ring_init(struct gfx_device *dev);
-int gfx_ring_wait_space(struct gfx_device *dev, uint32_t words);
+int gfx_ring_wait_space(struct gfx_device *dev, uint64_t words);
 void gfx_ring_restart(struct gfx_device *dev);
 
 /*
@@ -143,9 +143,10 @@ void gfx_ring_restart(struct gfx_device *dev);
  */
 static inline int gfx_ring_reserve(struct gfx_device *dev, uint32_t words)
 {
-	if (GFX_LIKELY(dev->space >= words + GFX_FENCE_WORDS))
+	/* 64-bit: a raw command's length plus the fence reserve must not wrap. */
+	if (GFX_LIKELY(dev->space >= (uint64_t)words + GFX_FENCE_WORDS))
 		return 0;
-	return gfx_ring_wait_space(dev, words + GFX_FENCE_WORDS);
+	return gfx_ring_wait_space(dev, (uint64_t)words + GFX_FENCE_WORDS);
 }
 
 /* Store word i of the command starting at the tail (word-modulo wrap). */

@@ -75,7 +75,7 @@ GFX_EXPORT int gfx_submit(struct gfx_device *dev)
  * head; if still short, submit, spin a little, then sleep on a fence
  * interrupt (emitting an IRQ fence into the reserve if none is in flight).
  */
-int gfx_ring_wait_space(struct gfx_device *dev, uint32_t words)
+int gfx_ring_wait_space(struct gfx_device *dev, uint64_t words)
 {
 	int64_t start, deadline;
 	int r;
@@ -83,7 +83,8 @@ int gfx_ring_wait_space(struct gfx_device *dev, uint32_t words)
 	if (GFX_UNLIKELY(dev->lost))
 		return -ENODEV;
 	if (words >= dev->ring_words)
-		return gfx_set_error(dev, -EINVAL, "command of %u words does not fit the ring", words);
+		return gfx_set_error(dev, -EINVAL, "command of %llu words does not fit the ring",
+				     (unsigned long long)words);
 	dev->space = ring_free_words(dev);
 	if (dev->space >= words)
 		return 0;
