@@ -215,6 +215,7 @@ static void repaint(struct server *s)
 			}
 			t->last_frame = it->rect;
 			t->frame_drawn = true;
+			t->frame_scene = s->scene_frame;
 		}
 	}
 	struct surface *surf;
@@ -226,11 +227,7 @@ static void repaint(struct server *s)
 	}
 	struct toplevel *t;
 	wl_list_for_each(t, &s->toplevels, link) {
-		bool in_scene = false;
-		for (i = 0; i < sc.n; i++)
-			if (sc.items[i].kind == ITEM_FRAME && sc.items[i].toplevel == t)
-				in_scene = true;
-		if (t->frame_drawn && !in_scene) {
+		if (t->frame_drawn && t->frame_scene != s->scene_frame) {
 			output_damage_rect(s, t->last_frame.x, t->last_frame.y,
 					   t->last_frame.w, t->last_frame.h);
 			t->frame_drawn = false;
@@ -266,11 +263,12 @@ static void repaint(struct server *s)
 	}
 
 	/* Buffer age 2: the back buffer misses this frame's and the last frame's damage. */
-	pixman_region32_init(&paint);
-	if (!o->fb_painted[o->back])
+	if (!o->fb_painted[o->back]) {
 		pixman_region32_init_rect(&paint, 0, 0, o->width, o->height);
-	else
+	} else {
+		pixman_region32_init(&paint);
 		pixman_region32_union(&paint, &frame_damage, &o->prev_damage);
+	}
 	track_damage_history(o, &frame_damage);
 
 	uint64_t vseq = 0, vts = 0;

@@ -173,6 +173,7 @@ struct toplevel {
 	int32_t min_w, min_h, max_w, max_h;
 	struct gfx_rect last_frame;	/* decoration rect drawn last frame */
 	bool frame_drawn;
+	uint64_t frame_scene;		/* server scene_frame that last had the decoration */
 };
 
 struct popup {
