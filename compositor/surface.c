@@ -472,6 +472,13 @@ void surface_commit_state(struct surface *s, struct surface_state *st)
 					       "unsupported format");
 			goto out;
 		}
+		/* wl_shm checks stride >= width in pixels only: rows must hold the width's bytes. */
+		if ((uint32_t)wl_shm_buffer_get_stride(shm) < w * gfx_format_bpp(fourcc)) {
+			wl_resource_post_error(st->buffer, WL_SHM_ERROR_INVALID_STRIDE,
+					       "stride %d too small for %u pixels",
+					       wl_shm_buffer_get_stride(shm), w);
+			goto out;
+		}
 		if (st->scale > 1 && (w % st->scale || h % st->scale) &&
 		    wl_resource_get_version(s->resource) >= 6) {
 			wl_resource_post_error(s->resource, WL_SURFACE_ERROR_INVALID_SIZE,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # compositor_abuse.sh - bad clients affect only themselves: garbage bytes,
 # half messages, requests on unknown objects, buffers outside their pool,
-# pools truncated under the compositor (SIGBUS), bad roles, clients killed
+# pools truncated under the compositor (SIGBUS), strides too short for the
+# width (rows past the pool), bad roles, clients killed
 # mid-commit, many clients that connect and vanish. The compositor and a
 # well-behaved client carry on, and the compositor's memory does not grow.
 HERE=$(dirname "$0"); BIN=$HERE/../bin
@@ -29,6 +30,7 @@ abuse_case half_message half-message 0 20
 abuse_case unknown_object_error bad-object 0 5
 abuse_case buffer_outside_pool_error outside-pool 0 5
 abuse_case truncated_pool_sigbus_error sigbus 0 5
+abuse_case short_stride_error short-stride 0 5
 abuse_case bad_role_error bad-role 0 5
 abuse_case huge_coordinates huge-coords 0 3
 abuse_case deep_subsurfaces_refused deep-subsurfaces 0 2

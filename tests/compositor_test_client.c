@@ -16,7 +16,8 @@
  *   --paste                          print "pasted TEXT" for each selection offered
  *   --abuse MODE                     garbage | bad-object | outside-pool | sigbus |
  *                                    half-message | bad-role | many-surfaces |
- *                                    huge-coords | deep-subsurfaces | deep-popups
+ *                                    huge-coords | deep-subsurfaces | deep-popups |
+ *                                    short-stride
  * Prints "ready" once its windows are committed and a frame callback came back.
  */
 #include <errno.h>
@@ -441,6 +442,31 @@ static int abuse(const char *mode)
 		wl_surface_commit(s);
 		roundtrip_until(&conf);
 		(void)!ftruncate(fd, 0);
+		wl_surface_attach(s, b, 0, 0);
+		wl_surface_damage_buffer(s, 0, 0, 256, 256);
+		wl_surface_commit(s);
+		wl_display_roundtrip(dpy);
+		return wl_display_get_error(dpy) ? 0 : 1;
+	}
+	if (!strcmp(mode, "short-stride")) {
+		/*
+		 * 256x256 XRGB with a stride of 256 bytes: wl_shm only checks
+		 * stride >= width (bytes against pixels) and that stride * height
+		 * fits the pool, so the last rows of this buffer lie past the pool.
+		 */
+		int fd = memfd_create("pool", MFD_CLOEXEC);
+		size_t size = 256 * 256;
+		(void)!ftruncate(fd, size);
+		struct wl_shm_pool *pool = wl_shm_create_pool(shm, fd, size);
+		struct wl_buffer *b = wl_shm_pool_create_buffer(pool, 0, 256, 256, 256,
+								WL_SHM_FORMAT_XRGB8888);
+		struct wl_surface *s = wl_compositor_create_surface(compositor);
+		struct xdg_surface *x = xdg_wm_base_get_xdg_surface(wm, s);
+		bool conf = false;
+		xdg_surface_add_listener(x, &xs_listener, &conf);
+		xdg_surface_get_toplevel(x);
+		wl_surface_commit(s);
+		roundtrip_until(&conf);
 		wl_surface_attach(s, b, 0, 0);
 		wl_surface_damage_buffer(s, 0, 0, 256, 256);
 		wl_surface_commit(s);
