@@ -382,6 +382,36 @@ static int raw_connect(void)
 }
 
 /* Returns the exit status: 0 when the compositor reacted as it should. */
+/*
+ * Abuse: a configured toplevel commits a 256x256 XRGB buffer of `stride`
+ * bytes a row from a pool of exactly stride * 256 bytes, whose file is
+ * emptied first if `truncate`. 0 if the compositor answers with a protocol
+ * error.
+ */
+static int commit_bad_buffer(int32_t stride, bool truncate)
+{
+	int fd = memfd_create("pool", MFD_CLOEXEC);
+	size_t size = (size_t)stride * 256;
+	(void)!ftruncate(fd, size);
+	struct wl_shm_pool *pool = wl_shm_create_pool(shm, fd, size);
+	struct wl_buffer *b = wl_shm_pool_create_buffer(pool, 0, 256, 256, stride,
+							WL_SHM_FORMAT_XRGB8888);
+	struct wl_surface *s = wl_compositor_create_surface(compositor);
+	struct xdg_surface *x = xdg_wm_base_get_xdg_surface(wm, s);
+	bool conf = false;
+	xdg_surface_add_listener(x, &xs_listener, &conf);
+	xdg_surface_get_toplevel(x);
+	wl_surface_commit(s);
+	roundtrip_until(&conf);
+	if (truncate)
+		(void)!ftruncate(fd, 0);
+	wl_surface_attach(s, b, 0, 0);
+	wl_surface_damage_buffer(s, 0, 0, 256, 256);
+	wl_surface_commit(s);
+	wl_display_roundtrip(dpy);
+	return wl_display_get_error(dpy) ? 0 : 1;
+}
+
 static int abuse(const char *mode)
 {
 	if (!strcmp(mode, "garbage") || !strcmp(mode, "half-message")) {
@@ -426,53 +456,15 @@ static int abuse(const char *mode)
 		wl_display_roundtrip(dpy);
 		return wl_display_get_error(dpy) ? 0 : 1;
 	}
-	if (!strcmp(mode, "sigbus")) {
-		/* Shrink the pool's file under the compositor's feet, then commit. */
-		int fd = memfd_create("pool", MFD_CLOEXEC);
-		size_t size = 256 * 256 * 4;
-		(void)!ftruncate(fd, size);
-		struct wl_shm_pool *pool = wl_shm_create_pool(shm, fd, size);
-		struct wl_buffer *b = wl_shm_pool_create_buffer(pool, 0, 256, 256, 1024,
-								WL_SHM_FORMAT_XRGB8888);
-		struct wl_surface *s = wl_compositor_create_surface(compositor);
-		struct xdg_surface *x = xdg_wm_base_get_xdg_surface(wm, s);
-		bool conf = false;
-		xdg_surface_add_listener(x, &xs_listener, &conf);
-		xdg_surface_get_toplevel(x);
-		wl_surface_commit(s);
-		roundtrip_until(&conf);
-		(void)!ftruncate(fd, 0);
-		wl_surface_attach(s, b, 0, 0);
-		wl_surface_damage_buffer(s, 0, 0, 256, 256);
-		wl_surface_commit(s);
-		wl_display_roundtrip(dpy);
-		return wl_display_get_error(dpy) ? 0 : 1;
-	}
-	if (!strcmp(mode, "short-stride")) {
-		/*
-		 * 256x256 XRGB with a stride of 256 bytes: wl_shm only checks
-		 * stride >= width (bytes against pixels) and that stride * height
-		 * fits the pool, so the last rows of this buffer lie past the pool.
-		 */
-		int fd = memfd_create("pool", MFD_CLOEXEC);
-		size_t size = 256 * 256;
-		(void)!ftruncate(fd, size);
-		struct wl_shm_pool *pool = wl_shm_create_pool(shm, fd, size);
-		struct wl_buffer *b = wl_shm_pool_create_buffer(pool, 0, 256, 256, 256,
-								WL_SHM_FORMAT_XRGB8888);
-		struct wl_surface *s = wl_compositor_create_surface(compositor);
-		struct xdg_surface *x = xdg_wm_base_get_xdg_surface(wm, s);
-		bool conf = false;
-		xdg_surface_add_listener(x, &xs_listener, &conf);
-		xdg_surface_get_toplevel(x);
-		wl_surface_commit(s);
-		roundtrip_until(&conf);
-		wl_surface_attach(s, b, 0, 0);
-		wl_surface_damage_buffer(s, 0, 0, 256, 256);
-		wl_surface_commit(s);
-		wl_display_roundtrip(dpy);
-		return wl_display_get_error(dpy) ? 0 : 1;
-	}
+	if (!strcmp(mode, "sigbus"))	/* the pool's file shrinks under the compositor's feet */
+		return commit_bad_buffer(1024, true);
+	/*
+	 * A stride of 256 bytes for 256 XRGB pixels: wl_shm only checks stride >=
+	 * width (bytes against pixels) and that stride * height fits the pool, so
+	 * the buffer's last rows lie past the pool.
+	 */
+	if (!strcmp(mode, "short-stride"))
+		return commit_bad_buffer(256, false);
 	if (!strcmp(mode, "bad-role")) {
 		/* A subsurface of itself: a protocol error. */
 		struct wl_surface *s = wl_compositor_create_surface(compositor);
