@@ -18,8 +18,6 @@
 
 TEST_STATE_DEFINE;
 
-#define SEC 1000000000LL
-
 static struct fixture fx;
 static struct gfx_device *dev;
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -31,11 +29,6 @@ static uint32_t rnd(void)
 	rng_state ^= rng_state << 17;
 	return (uint32_t)(rng_state >> 11);
 }
-
-#define OK(call) do {								\
-	int r_ = (call);							\
-	REQUIRE(r_ >= 0, "%s = %d: %s", #call, r_, gfx_last_error(dev));	\
-} while (0)
 
 static uint32_t bpp_of(uint32_t f)
 {

@@ -19,20 +19,9 @@
 
 TEST_STATE_DEFINE;
 
-#define SEC 1000000000LL
-#define MS 1000000LL
-
-/* harness.h REQUIRE() evaluates its condition twice: call first, then REQUIRE(rc == 0). */
-static int rc;
-
 static struct fixture fx;
 static struct gfx_device *dev;
 static struct gfx_bo *bo;	/* 64x64 XRGB, a valid surface */
-
-#define OK(call) do {								\
-	int r_ = (call);							\
-	REQUIRE(r_ >= 0, "%s = %d: %s", #call, r_, gfx_last_error(dev));	\
-} while (0)
 
 static uint32_t px(const struct gfx_bo *b, uint32_t x, uint32_t y)
 {
@@ -166,8 +155,7 @@ static void dropped_interrupts(void *arg)
 
 	if (fixture_no_ctl(&fx))
 		SKIP("%s", fixture_no_ctl(&fx));
-	rc = fixture_ctl(&fx, NULL, 0, "drop-irqs 3");
-	REQUIRE(rc == 0);
+	REQUIRE(fixture_ctl(&fx, NULL, 0, "drop-irqs 3") == 0);
 	for (int i = 0; i < 3; i++) {
 		OK(gfx_set_dst(dev, bo));
 		OK(gfx_emit_wait_vblank(dev));	/* the fence comes late: the wait sleeps */
@@ -189,8 +177,7 @@ static void hang_and_reset(void *arg)
 		SKIP("%s", fixture_no_ctl(&fx));
 	check_renders(0xff0000ff);
 	before = fixture_reg32(bo, GFX_REG_RESET_COUNT);
-	rc = fixture_ctl(&fx, out, sizeof(out), "hang");
-	REQUIRE(rc == 0, "gfx-ctl hang: %s", out);
+	REQUIRE(fixture_ctl(&fx, out, sizeof(out), "hang") == 0, "gfx-ctl hang: %s", out);
 	OK(gfx_set_dst(dev, bo));
 	OK(gfx_fill(dev, GFX_SRC, 0xff00ff00, &(struct gfx_rect){ 0, 0, 64, 64 }, 1));
 	OK(gfx_fence(dev, true, &seq));
@@ -275,19 +262,15 @@ static void device_killed(void *arg)
 
 	if (getenv("GFX_DEVICE"))
 		SKIP("the device is not ours to kill (GFX_DEVICE is set)");
-	rc = fixture_start_own(&own, "--mode 64x64@60");
-	REQUIRE(rc == 0);
+	REQUIRE(fixture_start_own(&own, "--mode 64x64@60") == 0);
 	d = fixture_open(&own);
 	if (!d) {
 		fixture_stop(&own);
 		REQUIRE(d);
 	}
-	rc = gfx_bo_create(d, 64, 64, GFX_FMT_XRGB8888, &b);
-	REQUIRE(rc == 0);
-	rc = gfx_set_dst(d, b);
-	REQUIRE(rc == 0);
-	rc = gfx_finish(d, 2 * SEC);
-	REQUIRE(rc == 0);
+	REQUIRE(gfx_bo_create(d, 64, 64, GFX_FMT_XRGB8888, &b) == 0);
+	REQUIRE(gfx_set_dst(d, b) == 0);
+	REQUIRE(gfx_finish(d, 2 * SEC) == 0);
 	if (blocked) {
 		/* A client asleep in a fence wait when the device dies. */
 		struct killer k = { &own, 200 * MS };

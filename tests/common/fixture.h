@@ -19,6 +19,15 @@
 
 #include "gfx.h"
 
+#define SEC 1000000000LL
+#define MS 1000000LL
+
+/* OK(call): REQUIRE (harness.h) that a libgfx call on `dev` succeeded. */
+#define OK(call) do {								\
+	int r_ = (call);							\
+	REQUIRE(r_ >= 0, "%s = %d: %s", #call, r_, gfx_last_error(dev));	\
+} while (0)
+
 struct fixture {
 	bool external;		/* $GFX_DEVICE: not ours to kill */
 	char ctl[512];		/* external: $GFX_CTL, the gfx-ctl command for it ("" = none) */
