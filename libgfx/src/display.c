@@ -47,7 +47,7 @@ GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)
 }
 
 /* The newest vblank record: counter (acquire), entry, entry.seq re-checked. */
-static void read_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
+void gfx_read_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
 {
 	const struct gfx_vblank_entry *log =
 		(const struct gfx_vblank_entry *)(dev->regs + GFX_REG_VBLANK_LOG);
@@ -73,11 +73,11 @@ GFX_EXPORT int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *
 {
 	uint64_t s, t;
 
-	read_last_vblank(dev, &s, &t);
+	gfx_read_last_vblank(dev, &s, &t);
 	if (seq)
 		*seq = s;
 	if (time_ns)
-		*time_ns = t;
+		*time_ns = gfx_local_ns(dev, t);
 	return dev->lost ? gfx_lost(dev) : 0;
 }
 
@@ -109,10 +109,10 @@ GFX_EXPORT int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *
 	gfx_irq_update(dev);
 	if (r < 0)
 		return r;
-	read_last_vblank(dev, &s, &t);
+	gfx_read_last_vblank(dev, &s, &t);
 	if (seq)
 		*seq = s;
 	if (time_ns)
-		*time_ns = t;
+		*time_ns = gfx_local_ns(dev, t);
 	return 0;
 }

@@ -90,7 +90,7 @@ static int report_flips(struct gfx_device *dev, gfx_event_handler handler, void 
 		struct gfx_event ev = { .type = GFX_EVENT_FLIP_DONE };
 
 		ev.seq = ld64(&e->vblank_seq);
-		ev.time_ns = ld64(&e->time_ns);
+		ev.time_ns = gfx_local_ns(dev, ld64(&e->time_ns));
 		ev.user_data = ld64(&e->user_data);
 		if (ld64(&e->count) != n)
 			continue;	/* overwritten while we read: lost to a very slow reader */
@@ -119,7 +119,7 @@ static int report_vblanks(struct gfx_device *dev, gfx_event_handler handler, voi
 		const volatile struct gfx_vblank_entry *e = &log[n % GFX_LOG_ENTRIES];
 		struct gfx_event ev = { .type = GFX_EVENT_VBLANK, .seq = n };
 
-		ev.time_ns = ld64(&e->time_ns);
+		ev.time_ns = gfx_local_ns(dev, ld64(&e->time_ns));
 		if (ld64(&e->seq) != n)
 			continue;
 		if (handler)
@@ -170,6 +170,8 @@ GFX_EXPORT int gfx_dispatch(struct gfx_device *dev, gfx_event_handler handler, v
 		r = dev->be->take_irq(dev->be, &irq_ns);
 		if (r < 0)
 			gfx_lost(dev);
+		else
+			gfx_clock_sample(dev, (uint32_t)r, irq_ns);
 	}
 	if (dev->lost) {
 		if (!dev->lost_reported) {

@@ -121,6 +121,7 @@ int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
 	if (r < 0)
 		return gfx_lost(dev);
 	gfx_note_causes(dev, (uint32_t)r);
+	gfx_clock_sample(dev, (uint32_t)r, irq_ns);
 	return 1;
 }
 

@@ -41,6 +41,8 @@ struct gfx_surface_state {
 	uint32_t offset, width, height, stride, format;
 };
 
+#define GFX_CLOCK_SAMPLES	9	/* interrupt samples for the clock offset */
+
 struct gfx_device {
 	struct gfx_backend *be;
 	volatile uint8_t *regs;		/* BAR2: register page, then VRAM */
@@ -80,6 +82,11 @@ struct gfx_device {
 	struct { uint32_t code, offset; } errors[GFX_MAX_PENDING_ERRORS];
 	unsigned int errors_n;
 	bool lost, lost_reported;
+
+	/* Device clock -> local CLOCK_MONOTONIC (clock.c); 0 on the direct backend. */
+	int64_t clock_offset;
+	int64_t clock_samples[GFX_CLOCK_SAMPLES];
+	unsigned int clock_count;
 
 	char err[256];
 };
@@ -181,6 +188,9 @@ uint64_t gfx_alloc_free_bytes(struct gfx_device *dev);
 
 void gfx_irq_update(struct gfx_device *dev);
 void gfx_note_causes(struct gfx_device *dev, uint32_t causes);
+void gfx_clock_sample(struct gfx_device *dev, uint32_t causes, uint64_t irq_ns);
+uint64_t gfx_local_ns(const struct gfx_device *dev, uint64_t device_ns);
+void gfx_read_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
 int gfx_events_init(struct gfx_device *dev);
 
 /* ---- commands (commands.c) ---- */

@@ -258,7 +258,7 @@ case_ vm-insmod load
 uio_dev >/dev/null || { result "FAIL vm-guest: uio_gfx did not bind, the other cases are skipped"; exit 0; }
 case_ vm-foreign-ivshmem-not-bound foreign
 case_ vm-irq-map-read-only "$bin/gfx-vm-test" irqro
-for t in test_libgfx test_libgfx_display test_libgfx_faults; do libgfx_suite $t; done
+for t in test_libgfx test_libgfx_display test_libgfx_faults test_libgfx_clock; do libgfx_suite $t; done
 case_ vm-gfx-hello hello
 case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
 case_ vm-irqcontrol-and-open-count timeout 60 "$bin/gfx-vm-test" irqctl
