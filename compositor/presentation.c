@@ -3,8 +3,8 @@
  * presentation.c - wp_presentation: when a frame reached the screen.
  *
  * The timestamp and sequence are the device's own vblank record from the
- * FLIP_DONE event, so clients see the hardware's clock (flags HW_CLOCK and
- * HW_COMPLETION), on CLOCK_MONOTONIC as the device counts it.
+ * FLIP_DONE event (flags HW_CLOCK and HW_COMPLETION), which libgfx gives in
+ * this process's CLOCK_MONOTONIC on every backend.
  */
 #include <stdlib.h>
 #include <time.h>

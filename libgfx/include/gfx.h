@@ -171,7 +171,7 @@ enum gfx_event_type {
 struct gfx_event {
 	enum gfx_event_type type;
 	uint64_t seq;			/* vblank sequence (FLIP_DONE, VBLANK), fence seqno (FENCE) */
-	uint64_t time_ns;		/* device vblank timestamp, CLOCK_MONOTONIC of the device */
+	uint64_t time_ns;		/* the vblank's time, in the caller's CLOCK_MONOTONIC */
 	uint64_t user_data;		/* FLIP_DONE: from gfx_flip() */
 	uint32_t error_code;		/* ERROR: GFX_ERR_* */
 	uint32_t error_offset;		/* ERROR: ring byte offset of the bad command */
