@@ -305,6 +305,21 @@ static void blend_rows(const struct engine *e, const struct op *op, int x0, int 
 	}
 }
 
+/* draw_box() draws these with its own loops or pixman_fill, without pixman images. */
+static bool draws_without_images(const struct engine *e, const struct op *op)
+{
+	switch (op->kind) {
+	case OP_FILL_SRC:
+		return true;
+	case OP_COPY:
+		return e->surf[0].fmt == e->surf[1].fmt;
+	case OP_BLEND:
+		return blend_fast_ok(e);
+	default:
+		return false;
+	}
+}
+
 static void draw_box(const struct engine *e, const struct op *op, const struct images *img,
 		     int x0, int y0, int x1, int y1)
 {
@@ -321,7 +336,7 @@ static void draw_box(const struct engine *e, const struct op *op, const struct i
 					 0, 0, 0, 0, x0, y0, w, h);
 		break;
 	case OP_COPY:
-		if (e->surf[1].fmt == d->fmt) {
+		if (draws_without_images(e, op)) {
 			copy_rows(e, op, x0, y0, x1, y1);
 			break;
 		}
@@ -330,7 +345,7 @@ static void draw_box(const struct engine *e, const struct op *op, const struct i
 					 0, 0, x0, y0, w, h);
 		break;
 	case OP_BLEND:
-		if (blend_fast_ok(e)) {
+		if (draws_without_images(e, op)) {
 			blend_rows(e, op, x0, y0, x1, y1);
 			break;
 		}
@@ -411,9 +426,8 @@ static void band_run(void *data, unsigned int chunk)
 
 	if (y0 >= y1)
 		return;
-	if (op->kind == OP_FILL_SRC || (op->kind == OP_BLEND && blend_fast_ok(e)) ||
-	    (op->kind == OP_COPY && e->surf[0].fmt == e->surf[1].fmt)) {
-		draw_box(e, op, &img, job->x0, y0, job->x1, y1);	/* no images needed */
+	if (draws_without_images(e, op)) {
+		draw_box(e, op, &img, job->x0, y0, job->x1, y1);
 		return;
 	}
 	img.dst = surface_image(e, &e->surf[0]);
