@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -31,6 +32,8 @@ struct input_evdev {
 	struct server *server;
 	char *dir;
 	int inotify_fd;
+	int dir_wd;			/* watch on dir, -1 until it exists */
+	int parent_wd;			/* watch on dir's parent while dir is missing */
 	struct wl_event_source *inotify_source;
 	struct wl_list devices;
 };
@@ -164,18 +167,46 @@ static void device_add(struct input_evdev *in, const char *name)
 		keyboard ? " keyboard" : "", pointer ? " pointer" : "");
 }
 
+/* Watch dir and add what is in it; returns false if it does not exist yet. */
+static bool watch_dir(struct input_evdev *in)
+{
+	DIR *dp;
+	struct dirent *de;
+
+	in->dir_wd = inotify_add_watch(in->inotify_fd, in->dir, IN_CREATE | IN_ATTRIB);
+	if (in->dir_wd < 0)
+		return false;
+	dp = opendir(in->dir);
+	if (dp) {
+		while ((de = readdir(dp)))
+			device_add(in, de->d_name);
+		closedir(dp);
+	}
+	return true;
+}
+
 static int on_inotify(int fd, uint32_t mask, void *data)
 {
 	struct input_evdev *in = data;
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const char *base = strrchr(in->dir, '/') ? strrchr(in->dir, '/') + 1 : in->dir;
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			if (ev->len && (ev->mask & (IN_CREATE | IN_ATTRIB)))
-				device_add(in, ev->name);
+
 			p += sizeof(*ev) + ev->len;
+			if (!ev->len || !(ev->mask & (IN_CREATE | IN_ATTRIB)))
+				continue;
+			if (ev->wd == in->dir_wd) {
+				device_add(in, ev->name);
+			} else if (ev->wd == in->parent_wd && in->dir_wd < 0 &&
+				   !strcmp(ev->name, base) && watch_dir(in)) {
+				log_msg("input: %s appeared, watching it", in->dir);
+				inotify_rm_watch(fd, in->parent_wd);
+				in->parent_wd = -1;
+			}
 		}
 	}
 	return 0;
@@ -184,33 +215,33 @@ static int on_inotify(int fd, uint32_t mask, void *data)
 struct input_evdev *input_evdev_init(struct server *s, const char *dir)
 {
 	struct input_evdev *in = calloc(1, sizeof(*in));
-	DIR *dp;
-	struct dirent *de;
 
 	if (!in)
 		return NULL;
 	in->server = s;
 	in->dir = strdup(dir);
 	wl_list_init(&in->devices);
+	in->dir_wd = in->parent_wd = -1;
 	in->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (in->inotify_fd >= 0 &&
-	    inotify_add_watch(in->inotify_fd, dir, IN_CREATE | IN_ATTRIB) < 0) {
-		log_msg("input: no %s (%s): input comes only from the GPU's input path "
-			"(gfx-device window or gfx-ctl)", dir, strerror(errno));
-		close(in->inotify_fd);
-		in->inotify_fd = -1;
+	if (in->inotify_fd < 0) {
+		log_msg("input: no hotplug (inotify: %s)", strerror(errno));
+	} else if (!watch_dir(in)) {
+		/* Devices may come later (a module loads): watch for the directory. */
+		int err = errno;
+		char *parent = strdup(dir), *slash = parent ? strrchr(parent, '/') : NULL;
+
+		if (slash)
+			*(slash == parent ? slash + 1 : slash) = 0;
+		in->parent_wd = inotify_add_watch(in->inotify_fd, slash ? parent : ".", IN_CREATE);
+		free(parent);
+		log_msg("input: no %s (%s): input comes from the GPU's input path "
+			"(gfx-device window or gfx-ctl) until it appears", dir, strerror(err));
+	} else if (wl_list_empty(&in->devices)) {
+		log_msg("input: no usable keyboard or pointer in %s yet (watching for hotplug)", dir);
 	}
 	if (in->inotify_fd >= 0)
 		in->inotify_source = wl_event_loop_add_fd(s->loop, in->inotify_fd, WL_EVENT_READABLE,
 							  on_inotify, in);
-	dp = opendir(dir);
-	if (dp) {
-		while ((de = readdir(dp)))
-			device_add(in, de->d_name);
-		closedir(dp);
-	}
-	if (dp && wl_list_empty(&in->devices))
-		log_msg("input: no usable keyboard or pointer in %s yet (watching for hotplug)", dir);
 	return in;
 }
 

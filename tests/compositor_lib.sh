@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_stack [MODE]: device and compositor; sets DEV_PID, COMP_PID.
+# start_stack [MODE]: device and compositor (with $COMP_EXTRA options); sets DEV_PID, COMP_PID.
 start_stack() {
 	local mode=${1:-1280x720@60}
 	rm -f "$SOCK" "$SOCK.ctl"
@@ -40,7 +40,7 @@ start_stack() {
 	fi
 	# A small ASan quarantine keeps RSS meaningful in the sanitizer build.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4 \
-	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" \
+	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" ${COMP_EXTRA:-} \
 		>"$TMP/compositor.log" 2>&1 &
 	COMP_PID=$!; PIDS+=("$COMP_PID")
 	for _ in $(seq 400); do [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] && return 0; sleep 0.05; done

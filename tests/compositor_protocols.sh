@@ -60,6 +60,15 @@ elif [ "$n" = 1 ] && alive; then pass missing_input_message
 else fail missing_input_message "$n messages: $(head -3 "$TMP/compositor.log")"; fi
 stop_stack
 
+# An input directory that appears later (an input module loads) is watched from then on.
+COMP_EXTRA="--input-dir $TMP/input-later" start_stack
+sleep 0.2
+mkdir "$TMP/input-later"
+for _ in $(seq 60); do grep -q "input: $TMP/input-later appeared" "$TMP/compositor.log" && break; sleep 0.05; done
+if grep -q "input: $TMP/input-later appeared" "$TMP/compositor.log" && alive; then pass input_dir_appears_later
+else fail input_dir_appears_later "not noticed: $(grep 'input:' "$TMP/compositor.log" | head -3)"; fi
+stop_stack
+
 # The GPU vanishes under the compositor: it says so and exits, no hang.
 rm -f "$SOCK"
 "$BIN/gfx-device" --socket "$SOCK" --display none --mode 640x480@60 >"$TMP/dev2.log" 2>&1 &
