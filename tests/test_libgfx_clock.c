@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "common/fixture.h"
 #include "gfx.h"
@@ -18,20 +17,11 @@
 
 TEST_STATE_DEFINE;
 
-#define MS 1000000LL
 /* How late a timestamp may be seen: a slow wake-up under TCG, a loaded host. */
 #define SLACK (200 * MS)
 
 static struct fixture fx;
 static struct gfx_device *dev;
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void vblank_time_is_local(void *arg)
 {
@@ -40,13 +30,13 @@ static void vblank_time_is_local(void *arg)
 
 	/* Several waits: each blocks on an interrupt, which the backend timestamps. */
 	for (int i = 0; i < 12; i++)
-		REQUIRE(gfx_wait_vblank(dev, &seq, &t, 1000 * MS) == 0, "%s", gfx_last_error(dev));
-	now = now_ns();
+		REQUIRE(gfx_wait_vblank(dev, &seq, &t, SEC) == 0, "%s", gfx_last_error(dev));
+	now = fixture_now_ns();
 	CHECK((int64_t)t <= now + 5 * MS && (int64_t)t >= now - SLACK,
 	      "vblank %llu at %lld ns, now %lld ns (off by %lld ms)", (unsigned long long)seq,
 	      (long long)t, (long long)now, (long long)((int64_t)t - now) / MS);
 	REQUIRE(gfx_last_vblank(dev, &seq, &t) == 0);
-	CHECK((int64_t)t <= now_ns() + 5 * MS && (int64_t)t >= now - SLACK,
+	CHECK((int64_t)t <= fixture_now_ns() + 5 * MS && (int64_t)t >= now - SLACK,
 	      "gfx_last_vblank off by %lld ms", (long long)((int64_t)t - now) / MS);
 }
 
@@ -81,7 +71,7 @@ static void flip_time_is_local(void *arg)
 		REQUIRE(gfx_fill(dev, GFX_SRC, 0xff000000u | frame * 40,
 				 &(struct gfx_rect){ 0, 0, info.width, info.height }, 1) == 0);
 		REQUIRE(gfx_flip(dev, bo, frame) == 0);
-		submitted = now_ns();
+		submitted = fixture_now_ns();
 		REQUIRE(gfx_submit(dev) == 0);
 		while (s.done == before) {
 			struct pollfd pfd = { gfx_get_fd(dev), POLLIN, 0 };
@@ -89,7 +79,7 @@ static void flip_time_is_local(void *arg)
 			REQUIRE(poll(&pfd, 1, 1000) == 1, "no flip event within 1 s");
 			REQUIRE(gfx_dispatch(dev, on_event, &s) >= 0, "%s", gfx_last_error(dev));
 		}
-		seen = now_ns();
+		seen = fixture_now_ns();
 	}
 	/* The last flip was latched at a vblank after its submit, before we saw it. */
 	CHECK((int64_t)s.ev.time_ns >= submitted - 5 * MS && (int64_t)s.ev.time_ns <= seen + 5 * MS,
@@ -99,7 +89,7 @@ static void flip_time_is_local(void *arg)
 	CHECK(seen - submitted < SLACK + 100 * MS, "flip took %lld ms",
 	      (long long)(seen - submitted) / MS);
 	gfx_bo_destroy(dev, bo);
-	REQUIRE(gfx_finish(dev, 1000 * MS) == 0);
+	REQUIRE(gfx_finish(dev, SEC) == 0);
 }
 
 int main(void)

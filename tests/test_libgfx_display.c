@@ -313,6 +313,20 @@ static void input_events(void *arg)
 		      e.input[i].input_type, e.input[i].input_code, e.input[i].input_value);
 }
 
+static const struct {
+	const char *name;
+	void (*fn)(void *);
+} cases[] = {
+	{ "vblank_rate", vblank_rate },
+	{ "vblank_events", vblank_events },
+	{ "flip_at_vblank", flip_at_vblank },
+	{ "flip_sequence", flip_sequence },
+	{ "wait_vblank_command", wait_vblank_command },
+	{ "flip_done_taken_by_a_wait", flip_done_taken_by_a_wait },
+	{ "input_events", input_events },
+};
+
+/* Every case, on a device in the given mode, named PREFIX_CASE. */
 static void run_on(const char *mode, const char *prefix)
 {
 	char name[96];
@@ -324,20 +338,10 @@ static void run_on(const char *mode, const char *prefix)
 		fixture_stop(&fx);
 		return;
 	}
-	snprintf(name, sizeof(name), "%s_vblank_rate", prefix);
-	run_test(name, vblank_rate, NULL);
-	snprintf(name, sizeof(name), "%s_vblank_events", prefix);
-	run_test(name, vblank_events, NULL);
-	snprintf(name, sizeof(name), "%s_flip_at_vblank", prefix);
-	run_test(name, flip_at_vblank, NULL);
-	snprintf(name, sizeof(name), "%s_flip_sequence", prefix);
-	run_test(name, flip_sequence, NULL);
-	snprintf(name, sizeof(name), "%s_wait_vblank_command", prefix);
-	run_test(name, wait_vblank_command, NULL);
-	snprintf(name, sizeof(name), "%s_flip_done_taken_by_a_wait", prefix);
-	run_test(name, flip_done_taken_by_a_wait, NULL);
-	snprintf(name, sizeof(name), "%s_input_events", prefix);
-	run_test(name, input_events, NULL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "%s_%s", prefix, cases[i].name);
+		run_test(name, cases[i].fn, NULL);
+	}
 	gfx_close(dev);
 	fixture_stop(&fx);
 }
