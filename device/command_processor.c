@@ -52,7 +52,7 @@ struct command_processor {
 	uint32_t stall_head;
 	uint64_t stall_vblank;	/* WAIT_VBLANK: resume once VBLANK_SEQ reaches it */
 
-	uint32_t cmd[CP_MAX_CMD_WORDS];
+	uint32_t cmd[GFX_MAX_CMD_WORDS];
 };
 
 static inline void cpu_relax(void)
@@ -310,7 +310,7 @@ static bool run_ring(struct command_processor *cp)
 			ring_error(cp, GFX_ERR_BAD_LENGTH, (cp->head + 4) & mask);
 			break;
 		}
-		if (words > avail || words > CP_MAX_CMD_WORDS) {
+		if (words > avail || words > GFX_MAX_CMD_WORDS) {
 			ring_error(cp, GFX_ERR_BAD_LENGTH, tail);
 			break;
 		}

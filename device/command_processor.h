@@ -7,9 +7,6 @@
 
 #include "device.h"
 
-/* Longest command accepted (GFX_REG_MAX_CMD_WORDS), header included. */
-#define CP_MAX_CMD_WORDS 4096
-
 struct engine;
 
 struct command_processor *cp_create(struct device *d, struct engine *engine);

@@ -18,8 +18,6 @@
 #include "engine_threads.h"
 #include "engine_blend_avx2.h"
 
-#define MAX_SURFACE_DIM		16384u
-#define MAX_STRIDE		(1u << 20)
 #define DEFAULT_BAND_THRESHOLD	(128u * 1024u)	/* pixels */
 #define BANDS_BACKOFF_NS	(100u * 1000000u)
 
@@ -172,9 +170,9 @@ uint32_t engine_check_surface(const struct engine *e, const struct surface_desc 
 		return GFX_ERR_BAD_FORMAT;
 	if (s->width == 0 || s->height == 0)
 		return GFX_ERR_ZERO_SIZE;
-	if (s->stride % 4 || s->stride > MAX_STRIDE || (uint64_t)s->width * f->bpp > s->stride)
+	if (s->stride % 4 || s->stride > GFX_MAX_STRIDE || (uint64_t)s->width * f->bpp > s->stride)
 		return GFX_ERR_BAD_STRIDE;
-	if (s->width > MAX_SURFACE_DIM || s->height > MAX_SURFACE_DIM)
+	if (s->width > GFX_MAX_SURFACE_SIDE || s->height > GFX_MAX_SURFACE_SIDE)
 		return GFX_ERR_SURFACE_OOB;
 	if (s->offset < GFX_VRAM_START || s->offset % 4)
 		return GFX_ERR_SURFACE_OOB;

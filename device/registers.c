@@ -38,7 +38,7 @@ void registers_publish(struct device *d)
 	for (unsigned int i = 0; i < engine_format_count && i < GFX_MAX_FORMATS; i++)
 		reg_write(d, GFX_REG_FORMATS + 4 * i, engine_formats[i]);
 	reg_write(d, GFX_REG_DEVICE_PEER, 0);
-	reg_write(d, GFX_REG_MAX_CMD_WORDS, CP_MAX_CMD_WORDS);
+	reg_write(d, GFX_REG_MAX_CMD_WORDS, GFX_MAX_CMD_WORDS);
 	reg_write(d, GFX_REG_MODE_WIDTH, d->cfg.width);
 	reg_write(d, GFX_REG_MODE_HEIGHT, d->cfg.height);
 	reg_write(d, GFX_REG_MODE_REFRESH, d->cfg.refresh_mhz);

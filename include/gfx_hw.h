@@ -24,6 +24,19 @@
 #define GFX_REG_PAGE_SIZE	4096u
 #define GFX_VRAM_START		GFX_REG_PAGE_SIZE
 
+/*
+ * Limits. A surface (or flip buffer) is at most GFX_MAX_SURFACE_SIDE pixels
+ * wide and high, with a stride of at most GFX_MAX_STRIDE bytes. A command
+ * is at most MAX_CMD_WORDS long (register 0x03c, header included); this
+ * device publishes GFX_MAX_CMD_WORDS there, and no device publishes more.
+ * GFX_PITCH_ALIGN is not a device rule (strides need only be multiples of
+ * 4) but the drivers' common choice: rows start on a 64-byte cache line.
+ */
+#define GFX_MAX_SURFACE_SIDE	16384u
+#define GFX_MAX_STRIDE		(1u << 20)
+#define GFX_MAX_CMD_WORDS	4096u
+#define GFX_PITCH_ALIGN		64u
+
 /* ---- ivshmem BAR0 (QEMU docs/specs/ivshmem-spec.rst) ---- */
 #define IVSHMEM_REG_INTR_MASK	0x00
 #define IVSHMEM_REG_INTR_STATUS	0x04
@@ -226,5 +239,28 @@ struct gfx_uio_irq_page {
 	__u64 cause_ns[GFX_IRQ_NUM_CAUSES];	/* last time of each */
 	__u64 spurious;				/* IRQ_NONE returns */
 };
+
+/* ---- Layout checks: log entries, and register ranges that must not overlap ---- */
+#ifdef __cplusplus
+#define GFX_STATIC_ASSERT(e) static_assert(e, #e)
+#else
+#define GFX_STATIC_ASSERT(e) _Static_assert(e, #e)
+#endif
+GFX_STATIC_ASSERT(sizeof(struct gfx_vblank_entry) == 16);
+GFX_STATIC_ASSERT(sizeof(struct gfx_flip_entry) == 32);
+GFX_STATIC_ASSERT(sizeof(struct gfx_input_entry) == 16);
+GFX_STATIC_ASSERT(GFX_REG_FORMATS + 4 * GFX_MAX_FORMATS <= GFX_REG_DEVICE_PEER);
+GFX_STATIC_ASSERT(GFX_REG_MODE_REFRESH + 4 <= GFX_REG_CONTROL);
+GFX_STATIC_ASSERT(GFX_REG_RING_TAIL + 4 <= GFX_REG_STATUS);
+GFX_STATIC_ASSERT(GFX_REG_SCANOUT_FORMAT + 4 <= GFX_REG_VBLANK_LOG);
+GFX_STATIC_ASSERT(GFX_REG_VBLANK_LOG + GFX_LOG_ENTRIES * 16 <= GFX_REG_FLIP_LOG);
+GFX_STATIC_ASSERT(GFX_REG_FLIP_LOG + GFX_LOG_ENTRIES * 32 <= GFX_REG_INPUT_COUNT);
+GFX_STATIC_ASSERT(GFX_REG_INPUT_COUNT + 8 <= GFX_REG_INPUT_LOG);
+GFX_STATIC_ASSERT(GFX_REG_INPUT_LOG + GFX_INPUT_ENTRIES * 16 <= GFX_REG_PAGE_SIZE);
+GFX_STATIC_ASSERT(GFX_REG_FENCE_DONE % 8 == 0 && GFX_REG_VBLANK_SEQ % 8 == 0 &&
+		  GFX_REG_FLIP_COUNT % 8 == 0 && GFX_REG_INPUT_COUNT % 8 == 0);
+GFX_STATIC_ASSERT(sizeof(struct gfx_uio_irq_page) <= GFX_REG_PAGE_SIZE);
+GFX_STATIC_ASSERT(GFX_MAX_SURFACE_SIDE * 4 <= GFX_MAX_STRIDE);
+GFX_STATIC_ASSERT(GFX_MAX_CMD_WORDS < 0x10000);	/* the header's length field */
 
 #endif /* GFX_HW_H */

@@ -484,7 +484,18 @@ static void bad_arguments(void *arg)
 	CHECK(gfx_flip(dev, bo, 0) == -EINVAL);	/* not the mode's size */
 	CHECK(gfx_bo_create(dev, 0, 10, GFX_FMT_XRGB8888, &tmp) == -EINVAL);
 	CHECK(gfx_bo_create(dev, 10, 10, GFX_FOURCC('N', 'V', '1', '2'), &tmp) == -EINVAL);
-	CHECK(gfx_bo_create(dev, 65535, 65535, GFX_FMT_XRGB8888, &tmp) == -ENOSPC);
+	/* The limits of gfx_hw.h: a side past GFX_MAX_SURFACE_SIDE is refused, one at it is only big. */
+	CHECK(gfx_bo_create(dev, GFX_MAX_SURFACE_SIDE + 1, 16, GFX_FMT_XRGB8888, &tmp) == -EINVAL);
+	CHECK(gfx_bo_create(dev, 16, GFX_MAX_SURFACE_SIDE + 1, GFX_FMT_XRGB8888, &tmp) == -EINVAL);
+	CHECK(gfx_bo_create(dev, GFX_MAX_SURFACE_SIDE, GFX_MAX_SURFACE_SIDE, GFX_FMT_XRGB8888,
+			    &tmp) == -ENOSPC);
+	fake = *bo;
+	fake.width = GFX_MAX_SURFACE_SIDE + 1;
+	fake.stride = GFX_MAX_STRIDE;
+	CHECK(gfx_set_dst(dev, &fake) == -EINVAL);
+	fake = *bo;
+	fake.stride = GFX_MAX_STRIDE + 64;
+	CHECK(gfx_set_src(dev, &fake) == -EINVAL);
 	/* The valid state is intact and nothing bad reached the device. */
 	OK(gfx_fill(dev, GFX_SRC, 0xff0000ff, &(struct gfx_rect){ 0, 0, 32, 32 }, 1));
 	finish();
@@ -532,8 +543,9 @@ static void allocator(void *arg)
 	      (unsigned long long)info.vram_free, (unsigned long long)free0);
 	/* Everything coalesced: one buffer of all free VRAM fits. */
 	struct gfx_bo *big;
-	OK(gfx_bo_create(dev, 4096, free0 / 16384 > 65535 ? 65535 : (uint32_t)(free0 / 16384),
-			  GFX_FMT_XRGB8888, &big));
+	OK(gfx_bo_create(dev, 4096,
+			 free0 / 16384 > GFX_MAX_SURFACE_SIDE ? GFX_MAX_SURFACE_SIDE : (uint32_t)(free0 / 16384),
+			 GFX_FMT_XRGB8888, &big));
 	gfx_bo_destroy(dev, big);
 }
 

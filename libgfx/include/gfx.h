@@ -16,6 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The hardware header, installed beside this one: the formats (GFX_FMT_*,
+ * DRM fourcc codes), the limits (GFX_MAX_SURFACE_SIDE, GFX_MAX_STRIDE,
+ * GFX_MAX_CMD_WORDS), the GFX_ERR_* codes and the command encoding.
+ */
+#include "gfx_hw.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,7 +48,7 @@ struct gfx_info {
 	uint64_t vram_size;		/* bytes of BAR2 */
 	uint64_t vram_free;		/* bytes the allocator can still give */
 	uint32_t format_count;
-	uint32_t formats[8];		/* DRM fourcc */
+	uint32_t formats[GFX_MAX_FORMATS];	/* DRM fourcc */
 	uint32_t width, height;		/* display mode */
 	uint32_t refresh_mhz;
 	uint64_t vblank_seq;
@@ -63,7 +70,10 @@ struct gfx_bo {
 	void *map;			/* CPU mapping (write-combined on uio) */
 };
 
-/* A surface; stride is aligned to 64 bytes, the offset to 4 KiB. */
+/*
+ * A surface of 1..GFX_MAX_SURFACE_SIDE pixels each way; the stride is
+ * aligned to GFX_PITCH_ALIGN bytes, the offset to 4 KiB.
+ */
 int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t height,
 		  uint32_t format, struct gfx_bo **out);
 /*

@@ -15,11 +15,12 @@ GFX_EXPORT int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t he
 	*out = NULL;
 	if (dev->lost)
 		return gfx_lost(dev);
-	if (width == 0 || height == 0 || width > 0xffff || height > 0xffff)
-		return gfx_set_error(dev, -EINVAL, "bad buffer size %ux%u (1..65535)", width, height);
 	if (bpp == 0)
 		return gfx_set_error(dev, -EINVAL, "unsupported format 0x%08x", format);
-	stride = (width * bpp + GFX_STRIDE_ALIGN - 1) & ~(GFX_STRIDE_ALIGN - 1);
+	stride = (width * bpp + GFX_PITCH_ALIGN - 1) & ~(GFX_PITCH_ALIGN - 1);
+	r = gfx_check_surface(dev, width, height, stride, format);
+	if (r < 0)
+		return r;
 	size = ((uint64_t)stride * height + GFX_BO_ALIGN - 1) & ~(uint64_t)(GFX_BO_ALIGN - 1);
 	if (size > dev->vram_size)
 		return gfx_set_error(dev, -ENOSPC, "buffer of %llu bytes exceeds VRAM",

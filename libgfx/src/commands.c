@@ -19,20 +19,33 @@ static bool rect_inside(int32_t x, int32_t y, uint32_t w, uint32_t h,
 	       (uint64_t)x + w <= s->width && (uint64_t)y + h <= s->height;
 }
 
+/* The one place libgfx checks a surface's shape against the device's limits. */
+int gfx_check_surface(struct gfx_device *dev, uint32_t width, uint32_t height, uint32_t stride,
+		      uint32_t format)
+{
+	uint32_t bpp = gfx_format_bpp(format);
+
+	if (bpp == 0 || !gfx_format_supported(dev, format))
+		return gfx_set_error(dev, -EINVAL, "unsupported format 0x%08x", format);
+	if (width == 0 || height == 0 || width > GFX_MAX_SURFACE_SIDE ||
+	    height > GFX_MAX_SURFACE_SIDE)
+		return gfx_set_error(dev, -EINVAL, "bad surface size %ux%u (1..%u each way)", width,
+				     height, GFX_MAX_SURFACE_SIDE);
+	if (stride % 4 || stride > GFX_MAX_STRIDE || stride < (uint64_t)width * bpp)
+		return gfx_set_error(dev, -EINVAL, "bad stride %u for width %u (at most %u)", stride,
+				     width, GFX_MAX_STRIDE);
+	return 0;
+}
+
 int gfx_check_bo(struct gfx_device *dev, const struct gfx_bo *bo)
 {
-	uint32_t bpp;
+	int r;
 
 	if (!bo)
 		return gfx_set_error(dev, -EINVAL, "no buffer");
-	bpp = gfx_format_bpp(bo->format);
-	if (bpp == 0 || !gfx_format_supported(dev, bo->format))
-		return gfx_set_error(dev, -EINVAL, "unsupported format 0x%08x", bo->format);
-	if (bo->width == 0 || bo->height == 0 || bo->width > 0xffff || bo->height > 0xffff)
-		return gfx_set_error(dev, -EINVAL, "bad surface size %ux%u", bo->width, bo->height);
-	if (bo->stride % 4 || bo->stride < (uint64_t)bo->width * bpp)
-		return gfx_set_error(dev, -EINVAL, "bad stride %u for width %u", bo->stride,
-				     bo->width);
+	r = gfx_check_surface(dev, bo->width, bo->height, bo->stride, bo->format);
+	if (r < 0)
+		return r;
 	if (bo->offset < GFX_VRAM_START ||
 	    (uint64_t)bo->offset + (uint64_t)bo->stride * bo->height > dev->vram_size)
 		return gfx_set_error(dev, -EINVAL, "surface at 0x%x is outside VRAM", bo->offset);

@@ -127,6 +127,11 @@ GFX_EXPORT int gfx_open(const char *spec, struct gfx_device **out)
 		goto fail;
 	}
 	dev->max_cmd_words = gfx_rd32(dev, GFX_REG_MAX_CMD_WORDS);
+	if (dev->max_cmd_words < 16 || dev->max_cmd_words > GFX_MAX_CMD_WORDS) {
+		r = gfx_set_error(NULL, -ENODEV, "bad MAX_CMD_WORDS %u (16..%u)", dev->max_cmd_words,
+				  GFX_MAX_CMD_WORDS);
+		goto fail;
+	}
 	r = gfx_alloc_init(dev, GFX_VRAM_START, dev->vram_size);
 	if (r < 0)
 		goto nomem;

@@ -23,7 +23,6 @@
 
 #define GFX_RING_BYTES		(256u * 1024)
 #define GFX_BO_ALIGN		4096u
-#define GFX_STRIDE_ALIGN	64u
 #define GFX_SPIN_NS		50000	/* > one device wake-up (~25-30 us) */
 #define GFX_POLL_SLICE_NS	20000000	/* longest sleep without looking */
 #define GFX_RESET_TIMEOUT_NS	2000000000LL
@@ -196,7 +195,9 @@ int gfx_events_init(struct gfx_device *dev);
 /* ---- commands (commands.c) ---- */
 
 int gfx_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
-/* 0 if bo is a surface the device accepts, else -EINVAL with the reason. */
+/* 0 if the shape (or bo) is a surface the device accepts, else -EINVAL with the reason. */
+int gfx_check_surface(struct gfx_device *dev, uint32_t width, uint32_t height, uint32_t stride,
+		      uint32_t format);
 int gfx_check_bo(struct gfx_device *dev, const struct gfx_bo *bo);
 
 #endif /* GFX_INTERNAL_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gfx_drm.h - the uapi of gfx_drm, the in-kernel DRM/KMS driver for the
+ * reference GPU (kernel/gfx_drm.c). docs/drm.md explains it.
+ *
+ * The driver offers KMS (one CRTC, one primary plane, one connector with the
+ * device's fixed mode), GEM objects in VRAM, PRIME, syncobjs, and these
+ * driver ioctls, all allowed on the render node:
+ *
+ *   GET_PARAM  the device's identity, formats, limits and counters
+ *   BO_CREATE  a GEM object of `size` bytes in VRAM
+ *   BO_INFO    size, VRAM offset and mmap offset of a handle (also imported ones)
+ *   SUBMIT     a command stream in the gfx_hw.h encoding, validated, relocated
+ *              and copied into the kernel's ring, followed by the kernel's fence
+ *   WAIT       wait for a job's seqno or for every job using a buffer
+ *
+ * Submission. The stream may hold NOP, SET_SURFACE, SET_CLIP, FILL_RECTS,
+ * COPY_RECTS, BLEND_RECTS and STRETCH_BLIT. FENCE, WAIT_VBLANK, FLIP and
+ * unknown opcodes are refused (-EINVAL): the kernel owns the ring, the fences
+ * and the display. Each SET_SURFACE needs exactly one relocation naming the
+ * buffer (an index into `bos`); its offset word is then a byte offset inside
+ * that buffer, and the kernel checks that the surface lies inside the buffer
+ * before it writes the real VRAM offset into its copy. Drawing needs a
+ * surface set earlier in the same job (DST, and SRC for copy, blend and
+ * stretch), and the clip is off when a job starts: no engine state crosses
+ * from one job (or one client) to the next. Lengths and rectangles are
+ * checked by the device; a command it rejects is skipped and the job's fence
+ * carries -EIO, with the code and the command's word index given by WAIT.
+ *
+ * This header is libc-free: the kernel includes it, and user space includes
+ * it with libdrm's include path (pkg-config --cflags libdrm) for drm.h.
+ */
+#ifndef GFX_DRM_H
+#define GFX_DRM_H
+
+#ifdef __KERNEL__
+#include <drm/drm.h>
+#else
+#include "drm.h"
+#endif
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+#define GFX_DRM_NAME		"gfx_drm"
+
+#define DRM_GFX_GET_PARAM	0x00
+#define DRM_GFX_BO_CREATE	0x01
+#define DRM_GFX_BO_INFO		0x02
+#define DRM_GFX_SUBMIT		0x03
+#define DRM_GFX_WAIT		0x04
+
+#define DRM_IOCTL_GFX_GET_PARAM	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_GET_PARAM, struct drm_gfx_get_param)
+#define DRM_IOCTL_GFX_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_BO_CREATE, struct drm_gfx_bo_create)
+#define DRM_IOCTL_GFX_BO_INFO	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_BO_INFO, struct drm_gfx_bo_info)
+#define DRM_IOCTL_GFX_SUBMIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_SUBMIT, struct drm_gfx_submit)
+#define DRM_IOCTL_GFX_WAIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_WAIT, struct drm_gfx_wait)
+
+/* ---- GET_PARAM ---- */
+
+enum drm_gfx_param {
+	DRM_GFX_PARAM_VERSION = 0,	/* GFX_REG_VERSION: major << 16 | minor */
+	DRM_GFX_PARAM_CAPS,		/* GFX_CAP_* */
+	DRM_GFX_PARAM_VRAM_SIZE,	/* bytes of BAR2, register page included */
+	DRM_GFX_PARAM_VRAM_FREE,	/* bytes the allocator can still give */
+	DRM_GFX_PARAM_FORMAT_COUNT,	/* entries of DRM_GFX_PARAM_FORMAT */
+	DRM_GFX_PARAM_FORMAT,		/* DRM fourcc number `index` */
+	DRM_GFX_PARAM_MAX_CMD_WORDS,	/* longest command the device accepts */
+	DRM_GFX_PARAM_MAX_SUBMIT_WORDS,	/* longest stream one SUBMIT takes */
+	DRM_GFX_PARAM_MODE_WIDTH,	/* the display mode */
+	DRM_GFX_PARAM_MODE_HEIGHT,
+	DRM_GFX_PARAM_MODE_REFRESH,	/* mHz */
+	DRM_GFX_PARAM_SEQNO_SUBMITTED,	/* newest job seqno handed out */
+	DRM_GFX_PARAM_SEQNO_DONE,	/* newest job seqno completed */
+	DRM_GFX_PARAM_ERROR_COUNT,	/* commands the device rejected */
+	DRM_GFX_PARAM_HANG_COUNT,	/* engine resets after a hang */
+	DRM_GFX_PARAM_COUNT
+};
+
+struct drm_gfx_get_param {
+	__u32 param;		/* in: enum drm_gfx_param */
+	__u32 index;		/* in: for DRM_GFX_PARAM_FORMAT, else 0 */
+	__u64 value;		/* out */
+};
+
+/* ---- BO_CREATE, BO_INFO ---- */
+
+struct drm_gfx_bo_create {
+	__u64 size;		/* in: bytes; out: rounded up to whole pages */
+	__u32 flags;		/* in: 0 */
+	__u32 handle;		/* out: GEM handle */
+	__u64 offset;		/* out: VRAM offset; objects never move */
+};
+
+struct drm_gfx_bo_info {
+	__u32 handle;		/* in */
+	__u32 pad;		/* in: 0 */
+	__u64 size;		/* out: bytes */
+	__u64 offset;		/* out: VRAM offset */
+	__u64 mmap_offset;	/* out: for mmap() on the DRM fd (write-combined) */
+};
+
+/* ---- SUBMIT ---- */
+
+/* The SET_SURFACE whose header is word `cmd_word` of the stream uses buffer bos[bo_index]. */
+struct drm_gfx_reloc {
+	__u32 cmd_word;
+	__u32 bo_index;
+};
+
+/* flags */
+#define DRM_GFX_SUBMIT_FLAGS	0u	/* none defined yet; others are -EINVAL */
+
+struct drm_gfx_submit {
+	__u64 cmds;		/* in: user pointer to __u32[cmd_words] */
+	__u64 bos;		/* in: user pointer to __u32 handles[bo_count] */
+	__u64 relocs;		/* in: user pointer to struct drm_gfx_reloc[reloc_count], by cmd_word ascending */
+	__u32 cmd_words;	/* in: 1 .. DRM_GFX_PARAM_MAX_SUBMIT_WORDS */
+	__u32 bo_count;		/* in: at most DRM_GFX_MAX_BOS */
+	__u32 reloc_count;	/* in */
+	__u32 flags;		/* in: DRM_GFX_SUBMIT_* */
+	__u32 out_sync;		/* in: syncobj that gets the job's fence, 0 for none */
+	__u32 pad;		/* in: 0 */
+	__u64 seqno;		/* out: the job's seqno, for WAIT */
+};
+
+#define DRM_GFX_MAX_BOS		1024
+
+/* ---- WAIT ---- */
+
+/* flags */
+#define DRM_GFX_WAIT_BO		(1u << 0)	/* wait for every job using `handle`, not for `seqno` */
+
+struct drm_gfx_wait {
+	__u64 seqno;		/* in: a seqno from SUBMIT */
+	__s64 timeout_ns;	/* in: absolute CLOCK_MONOTONIC deadline; 0 polls */
+	__u32 handle;		/* in: with DRM_GFX_WAIT_BO */
+	__u32 flags;		/* in: DRM_GFX_WAIT_* */
+	/*
+	 * out: when the job ran into a command the device rejected, its
+	 * GFX_ERR_* code and the word index of that command in the job's
+	 * stream; DRM_GFX_ERR_HANG when the job was dropped by a hang reset;
+	 * 0 otherwise. Given for this file's own jobs.
+	 */
+	__u32 error_code;
+	__u32 error_word;
+};
+
+/*
+ * WAIT returns 0 when the job (or every job on the buffer) completed cleanly,
+ * -EIO when it completed with an error (see error_code), -ETIMEDOUT when the
+ * deadline passed first, -EINVAL for a seqno never handed out.
+ */
+#define DRM_GFX_ERR_HANG	0x100	/* not a device code: the kernel reset a hung engine */
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* GFX_DRM_H */
