@@ -1,1 +1,3 @@
-# tests: targets added by its owner
+# tests: the runner's own test (and the build-system tests below).
+
+TESTS += $(TESTBIN)/runner.sh

@@ -4,7 +4,9 @@
 # Usage: tests/run.sh [-l LOG] TEST...
 # Each TEST is an executable that prints "PASS name", "FAIL name: why" or
 # "SKIP name: why" per case. A test that exits non-zero without printing a
-# FAIL line (a crash, a sanitizer report, a timeout) counts as one failure.
+# FAIL line (a crash, a sanitizer report, a timeout) counts as one failure,
+# and so does one that exits 0 without a single PASS, FAIL or SKIP line (a
+# test that silently stopped early has not shown anything).
 # Ends with the line "N passed, N failed, N skipped".
 set -u
 log=/dev/null
@@ -28,7 +30,10 @@ for t in "$@"; do
 		echo "FAIL $t: broken test script: $broken"
 		failures+=("FAIL $t: broken test script: $broken"); f=$((f + 1))
 	fi
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" -eq 0 ] && [ $((p + f + s)) -eq 0 ]; then
+		echo "FAIL $t: exit status 0 without a PASS, FAIL or SKIP line (stderr in $log)"
+		failures+=("FAIL $t: no result lines"); f=1
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		why="exit status $rc"; [ "$rc" -eq 124 ] && why="timed out after ${TEST_TIMEOUT}s"
 		echo "FAIL $t: $why (stderr in $log)"
 		failures+=("FAIL $t: $why"); f=1
