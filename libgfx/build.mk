@@ -15,11 +15,15 @@ LIBGFX_SONAME := libgfx.so.1
 LIBGFX_VERSION := 1.0.0
 GFX_LIBS := -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'
 
-$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src
+# libdrm for the drm backend (xf86drm.h, xf86drmMode.h; its drm.h for gfx_drm.h).
+LIBDRM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
+LIBDRM_LIBS := $(shell $(PKG_CONFIG) --libs libdrm 2>/dev/null)
+
+$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src $(LIBDRM_CFLAGS)
 
 $(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,$(LIBGFX_SONAME) -Wl,--no-undefined -o $@ $^ $(LDFLAGS)
+	$(CC) -shared -Wl,-soname,$(LIBGFX_SONAME) -Wl,--no-undefined -o $@ $^ $(LDFLAGS) $(LIBDRM_LIBS)
 
 $(LIBGFX_SO): $(LIB)/$(LIBGFX_SONAME)
 	ln -sf $(LIBGFX_SONAME) $@

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* buffer.c - buffer objects: VRAM surfaces with a CPU mapping. */
+/*
+ * buffer.c - buffer objects: VRAM surfaces with a CPU mapping. The shape is
+ * checked and laid out here; the VRAM comes from the driver (the user-mode
+ * allocator below, or a GEM object of the DRM driver).
+ */
 #include <stdlib.h>
 
 #include "internal.h"
@@ -7,9 +11,9 @@
 GFX_EXPORT int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t height,
 			     uint32_t format, struct gfx_bo **out)
 {
-	uint32_t bpp = gfx_format_bpp(format), stride, off;
-	uint64_t size;
+	uint32_t bpp = gfx_format_bpp(format), stride;
 	struct gfx_bo *bo;
+	uint64_t size;
 	int r;
 
 	*out = NULL;
@@ -28,21 +32,16 @@ GFX_EXPORT int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t he
 	bo = calloc(1, sizeof(*bo));
 	if (!bo)
 		return gfx_set_error(dev, -ENOMEM, "out of memory");
-	r = gfx_alloc(dev, (uint32_t)size, &off);
-	if (r < 0) {
-		free(bo);
-		if (r == -ENOSPC)
-			return gfx_set_error(dev, r, "out of VRAM for a %ux%u buffer (%llu bytes)",
-					     width, height, (unsigned long long)size);
-		return r;
-	}
-	bo->offset = off;
 	bo->width = width;
 	bo->height = height;
 	bo->stride = stride;
 	bo->format = format;
 	bo->size = (uint32_t)size;
-	bo->map = (void *)(dev->regs + off);
+	r = dev->drv->bo_create(dev, bo);
+	if (r < 0) {
+		free(bo);
+		return r;
+	}
 	*out = bo;
 	return 0;
 }
@@ -51,9 +50,31 @@ GFX_EXPORT void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 {
 	if (!bo)
 		return;
+	dev->drv->bo_destroy(dev, bo);
+	free(bo);
+}
+
+/* ---- the user-mode driver's buffers: ranges of its VRAM allocator ---- */
+
+int umd_bo_create(struct gfx_device *dev, struct gfx_bo *bo)
+{
+	uint32_t off;
+	int r = gfx_alloc(dev, bo->size, &off);
+
+	if (r == -ENOSPC)
+		return gfx_set_error(dev, r, "out of VRAM for a %ux%u buffer (%u bytes)",
+				     bo->width, bo->height, bo->size);
+	if (r < 0)
+		return r;
+	bo->offset = off;
+	bo->map = (void *)(dev->regs + off);
+	return 0;
+}
+
+void umd_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
+{
 	/* Commands since the last fence may use it: fence them. */
 	if (dev->unfenced && !dev->lost && gfx_ring_reserve(dev, GFX_FENCE_WORDS) == 0)
 		gfx_emit_fence(dev, false);
 	gfx_free_after(dev, bo->offset, bo->size, dev->lost ? 0 : dev->last_seqno);
-	free(bo);
 }

@@ -85,7 +85,7 @@ static int set_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_b
 	ns.height = bo->height;
 	ns.stride = bo->stride;
 	ns.format = bo->format;
-	r = gfx_emit_surface(dev, slot, &ns);
+	r = dev->drv->emit_surface(dev, slot, &ns);
 	if (r == 0)
 		*s = ns;
 	return r;
@@ -123,9 +123,12 @@ GFX_EXPORT int gfx_set_clip(struct gfx_device *dev, const struct gfx_rect *rects
 		return r;
 	gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_SET_CLIP, 0, words));
 	for (i = 0; i < n; i++) {
-		gfx_ring_put(dev, 1 + 2 * i, GFX_PACK(rects[i].x, rects[i].y));
-		gfx_ring_put(dev, 2 + 2 * i, GFX_PACK(rects[i].w, rects[i].h));
+		dev->clip[2 * i] = GFX_PACK(rects[i].x, rects[i].y);
+		dev->clip[2 * i + 1] = GFX_PACK(rects[i].w, rects[i].h);
+		gfx_ring_put(dev, 1 + 2 * i, dev->clip[2 * i]);
+		gfx_ring_put(dev, 2 + 2 * i, dev->clip[2 * i + 1]);
 	}
+	dev->clip_words = 2 * n;
 	gfx_ring_advance(dev, words);
 	return 0;
 }

@@ -1,23 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* display.c - flips and vblanks. */
+/* display.c - flips and vblanks of the user-mode driver. */
 #include "internal.h"
 
-GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
+/* A FLIP into the ring (api.c checked bo against the mode). */
+int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
 {
-	uint32_t w = gfx_rd32(dev, GFX_REG_MODE_WIDTH), h = gfx_rd32(dev, GFX_REG_MODE_HEIGHT);
-	int r;
+	int r = gfx_ring_reserve(dev, GFX_FLIP_WORDS);
 
-	if (GFX_UNLIKELY(dev->lost))
-		return gfx_lost(dev);
-	if (!bo)
-		return gfx_set_error(dev, -EINVAL, "flip without a buffer");
-	if (bo->width != w || bo->height != h)
-		return gfx_set_error(dev, -EINVAL, "flip buffer is %ux%u, the mode is %ux%u",
-				     bo->width, bo->height, w, h);
-	r = gfx_check_bo(dev, bo);
-	if (r < 0)
-		return r;
-	r = gfx_ring_reserve(dev, GFX_FLIP_WORDS);
 	if (r < 0)
 		return r;
 	gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_FLIP, 0, GFX_FLIP_WORDS));
@@ -32,7 +21,7 @@ GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_
 	return 0;
 }
 
-GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)
+int umd_emit_wait_vblank(struct gfx_device *dev)
 {
 	int r;
 
@@ -69,7 +58,7 @@ void gfx_read_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_
 	*time_ns = 0;
 }
 
-GFX_EXPORT int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
+int umd_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
 {
 	uint64_t s, t;
 
@@ -81,8 +70,7 @@ GFX_EXPORT int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *
 	return dev->lost ? gfx_lost(dev) : 0;
 }
 
-GFX_EXPORT int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
-			       int64_t timeout_ns)
+int umd_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, int64_t timeout_ns)
 {
 	int64_t deadline = timeout_ns < 0 ? INT64_MAX : gfx_now_ns() + timeout_ns;
 	uint64_t start, s, t;

@@ -44,12 +44,7 @@ void gfx_note_causes(struct gfx_device *dev, uint32_t causes)
 	}
 }
 
-GFX_EXPORT int gfx_get_fd(struct gfx_device *dev)
-{
-	return dev->event_fd;
-}
-
-GFX_EXPORT int gfx_set_vblank_events(struct gfx_device *dev, bool on)
+int umd_set_vblank_events(struct gfx_device *dev, bool on)
 {
 	if (dev->lost)
 		return gfx_lost(dev);
@@ -60,7 +55,7 @@ GFX_EXPORT int gfx_set_vblank_events(struct gfx_device *dev, bool on)
 	return 0;
 }
 
-GFX_EXPORT int gfx_set_input_events(struct gfx_device *dev, bool on)
+int umd_set_input_events(struct gfx_device *dev, bool on)
 {
 	if (dev->lost)
 		return gfx_lost(dev);
@@ -160,7 +155,7 @@ static int report_input(struct gfx_device *dev, gfx_event_handler handler, void 
 	return events;
 }
 
-GFX_EXPORT int gfx_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data)
+int umd_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data)
 {
 	uint64_t irq_ns, junk, done;
 	int events = 0, r;

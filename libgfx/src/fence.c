@@ -34,7 +34,7 @@ uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq)
 	return seq;
 }
 
-GFX_EXPORT int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
+int umd_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
 {
 	int r;
 
@@ -49,7 +49,7 @@ GFX_EXPORT int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
 	return 0;
 }
 
-GFX_EXPORT bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno)
+bool umd_fence_done(struct gfx_device *dev, uint64_t seqno)
 {
 	return gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno);
 }
@@ -153,7 +153,7 @@ static bool spin_wait(struct gfx_device *dev, uint64_t seqno, int64_t start)
 	return gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno);
 }
 
-GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
+int umd_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
 {
 	int64_t start, deadline;
 	int r;
@@ -165,7 +165,7 @@ GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t ti
 	if (!gfx_seqno_passed(dev->last_seqno, seqno))
 		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted",
 				     (unsigned long long)seqno);
-	r = gfx_submit(dev);
+	r = umd_submit(dev);
 	if (r < 0)
 		return r;
 
@@ -185,7 +185,7 @@ GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t ti
 		if (r < 0)
 			return r;
 		gfx_emit_fence(dev, true);
-		gfx_submit(dev);
+		umd_submit(dev);
 	}
 	for (;;) {
 		if (gfx_seqno_passed(gfx_rd64(dev, GFX_REG_FENCE_DONE), seqno))
@@ -209,17 +209,7 @@ GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t ti
 			     gfx_rd32(dev, GFX_REG_RING_HEAD), dev->published * 4);
 }
 
-GFX_EXPORT int gfx_finish(struct gfx_device *dev, int64_t timeout_ns)
-{
-	uint64_t seq;
-	int r = gfx_fence(dev, true, &seq);
-
-	if (r < 0)
-		return r;
-	return gfx_fence_wait(dev, seq, timeout_ns);
-}
-
-GFX_EXPORT int gfx_reset(struct gfx_device *dev)
+int umd_reset(struct gfx_device *dev)
 {
 	uint32_t before = gfx_rd32(dev, GFX_REG_RESET_COUNT);
 	int64_t deadline = gfx_now_ns() + GFX_RESET_TIMEOUT_NS;
@@ -253,5 +243,5 @@ GFX_EXPORT int gfx_reset(struct gfx_device *dev)
 	if (r < 0)
 		return r;
 	put_fence(dev, dev->last_seqno, true);
-	return gfx_submit(dev);
+	return umd_submit(dev);
 }

@@ -2,6 +2,17 @@
 /*
  * internal.h - libgfx's private state and the inline hot paths shared by
  * its source files (register access, ring space, word stores).
+ *
+ * libgfx drives the GPU in one of two ways, each a struct gfx_driver:
+ *  - itself, as a user-mode driver ("umd", umd.c): the ring in VRAM, the
+ *    register page, fences, flips and the allocator are ours (ring.c,
+ *    fence.c, display.c, events.c, allocator.c, clock.c), and a backend
+ *    (direct, uio; backend.h) only maps BAR2, rings and waits;
+ *  - through the kernel's DRM driver gfx_drm ("drm", drm_*.c): the command
+ *    words go to a buffer in our memory that one SUBMIT ioctl hands over;
+ *    buffers, fences and flips are the kernel's.
+ * The command encoders (commands.c) are the same for both: they store words
+ * at dev->ring[tail], which is the ring itself or the DRM command buffer.
  */
 #ifndef GFX_INTERNAL_H
 #define GFX_INTERNAL_H
@@ -40,12 +51,61 @@ struct gfx_surface_state {
 	uint32_t offset, width, height, stride, format;
 };
 
+/*
+ * The operations that differ between the two ways of driving the GPU. The
+ * public functions of the same names (api.c) check nothing more and call
+ * these; each returns what its public function documents.
+ */
+struct gfx_driver {
+	void (*close)(struct gfx_device *dev);
+	int (*get_info)(struct gfx_device *dev, struct gfx_info *info);
+	/*
+	 * bo has width, height, stride, format and size; fill offset and map.
+	 * Drivers know their buffers by VRAM offset, so a struct gfx_bo the
+	 * application made itself names (part of) a buffer just as well.
+	 */
+	int (*bo_create)(struct gfx_device *dev, struct gfx_bo *bo);
+	void (*bo_destroy)(struct gfx_device *dev, struct gfx_bo *bo);
+	int (*emit_surface)(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
+	/* The slow path of gfx_ring_reserve(): make dev->space >= words. */
+	int (*make_space)(struct gfx_device *dev, uint64_t words);
+	int (*submit)(struct gfx_device *dev);
+	int (*fence)(struct gfx_device *dev, bool irq, uint64_t *seqno);
+	bool (*fence_done)(struct gfx_device *dev, uint64_t seqno);
+	int (*fence_wait)(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
+	int (*reset)(struct gfx_device *dev);
+	int (*flip)(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+	int (*emit_wait_vblank)(struct gfx_device *dev);
+	int (*wait_vblank)(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
+			   int64_t timeout_ns);
+	int (*last_vblank)(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
+	int (*dispatch)(struct gfx_device *dev, gfx_event_handler handler, void *data);
+	int (*set_vblank_events)(struct gfx_device *dev, bool on);
+	int (*set_input_events)(struct gfx_device *dev, bool on);
+};
+
+extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver;
+struct gfx_drm;
+
 #define GFX_CLOCK_SAMPLES	9	/* interrupt samples for the clock offset */
 
 struct gfx_device {
-	struct gfx_backend *be;
-	volatile uint8_t *regs;		/* BAR2: register page, then VRAM */
+	const struct gfx_driver *drv;
+	const char *backend;		/* "direct", "uio" or "drm" */
+	struct gfx_backend *be;		/* umd only */
+	struct gfx_drm *drm;		/* drm only */
+	volatile uint8_t *regs;		/* umd: BAR2: register page, then VRAM */
 	uint64_t vram_size;
+
+	/* Identity, read at open */
+	uint32_t mode_width, mode_height;
+	uint32_t format_count;
+	uint32_t formats[GFX_MAX_FORMATS];
+	uint32_t max_cmd_words;
+
+	/* The clip set last (rectangle words), for drivers that restate it per job. */
+	uint32_t *clip;
+	uint32_t clip_words;
 
 	/* Ring: all positions in words; tail is local until gfx_submit(). */
 	volatile uint32_t *ring;
@@ -54,7 +114,6 @@ struct gfx_device {
 	uint32_t tail;			/* next word to write */
 	uint32_t published;		/* tail the device knows */
 	uint32_t space;			/* words known free after tail (cached) */
-	uint32_t max_cmd_words;
 
 	/* Fences */
 	uint64_t last_seqno;		/* last emitted */
@@ -129,18 +188,28 @@ static inline int64_t gfx_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* ---- errors (device.c) ---- */
+/* ---- errors, opening (device.c) ---- */
 
 int gfx_set_error(struct gfx_device *dev, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int gfx_lost(struct gfx_device *dev);
 bool gfx_format_supported(struct gfx_device *dev, uint32_t format);
+/* A zeroed device for drv, with its clip store; NULL when out of memory. */
+struct gfx_device *gfx_device_alloc(const struct gfx_driver *drv, uint32_t max_cmd_words);
+void gfx_device_free(struct gfx_device *dev);
+
+/* Open through a backend (umd.c) or the DRM driver (drm_device.c); message in err. */
+int gfx_umd_open(struct gfx_backend *be, struct gfx_device **out);
+int gfx_drm_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
+/* The first gfx_drm card (or render node) as "/dev/dri/...", or -ENOENT. */
+int gfx_drm_find(char *path, size_t path_len, bool render);
 
 /* ---- ring (ring.c) ---- */
 
 int gfx_ring_init(struct gfx_device *dev);
 int gfx_ring_wait_space(struct gfx_device *dev, uint64_t words);
 void gfx_ring_restart(struct gfx_device *dev);
+int umd_submit(struct gfx_device *dev);
 
 /*
  * Make room for `words` consecutive words after the tail. The fast path is
@@ -152,7 +221,7 @@ static inline int gfx_ring_reserve(struct gfx_device *dev, uint32_t words)
 	/* 64-bit: a raw command's length plus the fence reserve must not wrap. */
 	if (GFX_LIKELY(dev->space >= (uint64_t)words + GFX_FENCE_WORDS))
 		return 0;
-	return gfx_ring_wait_space(dev, (uint64_t)words + GFX_FENCE_WORDS);
+	return dev->drv->make_space(dev, (uint64_t)words + GFX_FENCE_WORDS);
 }
 
 /* Store word i of the command starting at the tail (word-modulo wrap). */
@@ -173,6 +242,17 @@ static inline void gfx_ring_advance(struct gfx_device *dev, uint32_t words)
 uint64_t gfx_emit_fence(struct gfx_device *dev, bool irq);
 int gfx_check_ring_error(struct gfx_device *dev);
 int gfx_wait_irq(struct gfx_device *dev, int64_t deadline_ns);
+int umd_fence(struct gfx_device *dev, bool irq, uint64_t *seqno);
+bool umd_fence_done(struct gfx_device *dev, uint64_t seqno);
+int umd_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
+int umd_reset(struct gfx_device *dev);
+
+/* ---- display (display.c) ---- */
+
+int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+int umd_emit_wait_vblank(struct gfx_device *dev);
+int umd_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, int64_t timeout_ns);
+int umd_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
 
 /* ---- allocator (allocator.c) ---- */
 
@@ -191,9 +271,18 @@ void gfx_clock_sample(struct gfx_device *dev, uint32_t causes, uint64_t irq_ns);
 uint64_t gfx_local_ns(const struct gfx_device *dev, uint64_t device_ns);
 void gfx_read_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
 int gfx_events_init(struct gfx_device *dev);
+int umd_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data);
+int umd_set_vblank_events(struct gfx_device *dev, bool on);
+int umd_set_input_events(struct gfx_device *dev, bool on);
+
+/* ---- buffers (buffer.c) ---- */
+
+int umd_bo_create(struct gfx_device *dev, struct gfx_bo *bo);
+void umd_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
 
 /* ---- commands (commands.c) ---- */
 
+/* SET_SURFACE with the VRAM offset in the command (umd). */
 int gfx_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
 /* 0 if the shape (or bo) is a surface the device accepts, else -EINVAL with the reason. */
 int gfx_check_surface(struct gfx_device *dev, uint32_t width, uint32_t height, uint32_t stride,

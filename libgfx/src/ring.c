@@ -57,7 +57,7 @@ int gfx_ring_init(struct gfx_device *dev)
 	return 0;
 }
 
-GFX_EXPORT int gfx_submit(struct gfx_device *dev)
+int umd_submit(struct gfx_device *dev)
 {
 	if (GFX_UNLIKELY(dev->lost))
 		return -ENODEV;
@@ -89,7 +89,7 @@ int gfx_ring_wait_space(struct gfx_device *dev, uint64_t words)
 	if (dev->space >= words)
 		return 0;
 
-	r = gfx_submit(dev);
+	r = umd_submit(dev);
 	if (r < 0)
 		return r;
 	start = gfx_now_ns();
@@ -108,7 +108,7 @@ int gfx_ring_wait_space(struct gfx_device *dev, uint64_t words)
 			if (dev->space < GFX_FENCE_WORDS)
 				continue;	/* cannot happen: the reserve keeps room */
 			gfx_emit_fence(dev, true);
-			gfx_submit(dev);
+			umd_submit(dev);
 			continue;
 		}
 		r = gfx_wait_irq(dev, deadline);

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * api.c - the public functions whose work depends on how the GPU is driven:
+ * each calls the device's struct gfx_driver (internal.h), the user-mode
+ * driver's or the DRM driver's.
+ */
+#include "internal.h"
+
+GFX_EXPORT int gfx_get_info(struct gfx_device *dev, struct gfx_info *info)
+{
+	return dev->drv->get_info(dev, info);
+}
+
+GFX_EXPORT int gfx_submit(struct gfx_device *dev)
+{
+	return dev->drv->submit(dev);
+}
+
+GFX_EXPORT int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
+{
+	uint64_t seq;
+	int r;
+
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	r = dev->drv->fence(dev, irq, &seq);
+	if (r == 0 && seqno)
+		*seqno = seq;
+	return r;
+}
+
+GFX_EXPORT bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno)
+{
+	return dev->drv->fence_done(dev, seqno);
+}
+
+GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
+{
+	return dev->drv->fence_wait(dev, seqno, timeout_ns);
+}
+
+GFX_EXPORT int gfx_finish(struct gfx_device *dev, int64_t timeout_ns)
+{
+	uint64_t seq;
+	int r = gfx_fence(dev, true, &seq);
+
+	if (r < 0)
+		return r;
+	return gfx_fence_wait(dev, seq, timeout_ns);
+}
+
+GFX_EXPORT int gfx_reset(struct gfx_device *dev)
+{
+	if (dev->lost)
+		return gfx_lost(dev);
+	return dev->drv->reset(dev);
+}
+
+GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
+{
+	int r;
+
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	if (!bo)
+		return gfx_set_error(dev, -EINVAL, "flip without a buffer");
+	if (bo->width != dev->mode_width || bo->height != dev->mode_height)
+		return gfx_set_error(dev, -EINVAL, "flip buffer is %ux%u, the mode is %ux%u",
+				     bo->width, bo->height, dev->mode_width, dev->mode_height);
+	r = gfx_check_bo(dev, bo);
+	if (r < 0)
+		return r;
+	return dev->drv->flip(dev, bo, user_data);
+}
+
+GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)
+{
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	return dev->drv->emit_wait_vblank(dev);
+}
+
+GFX_EXPORT int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
+			       int64_t timeout_ns)
+{
+	if (dev->lost)
+		return gfx_lost(dev);
+	return dev->drv->wait_vblank(dev, seq, time_ns, timeout_ns);
+}
+
+GFX_EXPORT int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
+{
+	uint64_t s = 0, t = 0;
+	int r = dev->drv->last_vblank(dev, &s, &t);
+
+	if (seq)
+		*seq = s;
+	if (time_ns)
+		*time_ns = t;
+	return r;
+}
+
+GFX_EXPORT int gfx_get_fd(struct gfx_device *dev)
+{
+	return dev->event_fd;
+}
+
+GFX_EXPORT int gfx_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data)
+{
+	return dev->drv->dispatch(dev, handler, data);
+}
+
+GFX_EXPORT int gfx_set_vblank_events(struct gfx_device *dev, bool on)
+{
+	if (dev->lost)
+		return gfx_lost(dev);
+	return dev->drv->set_vblank_events(dev, on);
+}
+
+GFX_EXPORT int gfx_set_input_events(struct gfx_device *dev, bool on)
+{
+	if (dev->lost)
+		return gfx_lost(dev);
+	return dev->drv->set_input_events(dev, on);
+}

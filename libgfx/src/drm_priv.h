@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drm_priv.h - libgfx on the kernel's DRM driver (gfx_drm): private state
+ * shared by drm_device.c, drm_bo.c, drm_job.c and drm_kms.c.
+ *
+ * The command encoders write into dev->ring as for the user-mode driver,
+ * but here dev->ring is a buffer in our memory, filled from word 0: a job.
+ * SUBMIT hands it to the kernel, which validates it, relocates its
+ * SET_SURFACE offsets (one reloc each, naming a GEM handle of the job's
+ * list) and copies it into the real ring. Each job starts without engine
+ * state, so a job opens by restating the surfaces and clip libgfx has set.
+ */
+#ifndef GFX_DRM_PRIV_H
+#define GFX_DRM_PRIV_H
+
+#include "internal.h"
+#include "gfx_drm.h"
+
+/* A GEM object of ours, known by its VRAM offset. */
+struct drm_bo {
+	uint32_t offset, size;		/* VRAM */
+	uint32_t handle;
+	void *map;
+	/* The framebuffer made at the first flip to (part of) it. */
+	uint32_t fb_id, fb_offset, fb_width, fb_height, fb_stride, fb_format;
+};
+
+/* An event taken from the DRM fd by a wait, kept for gfx_dispatch(). */
+struct drm_event_rec {
+	enum gfx_event_type type;
+	uint64_t seq, time_ns, user_data;
+};
+
+#define DRM_MAX_QUEUED_EVENTS	64
+#define DRM_VBLANK_COOKIE_EVENTS 1	/* sequence user data of the vblank-event stream */
+#define DRM_VBLANK_COOKIE_WAIT	2	/* ... of gfx_wait_vblank's request */
+
+struct gfx_drm {
+	int fd;
+	uint64_t caps, version;
+
+	/* Our buffers, sorted by offset. */
+	struct drm_bo *bos;
+	unsigned int bo_n, bo_cap;
+
+	/* The job being built in dev->ring[0 .. dev->tail). */
+	bool job_open;			/* restated; more words are real work */
+	uint32_t restate_words;		/* the job's words before the real work */
+	uint32_t *job_handles;		/* the job's buffer list */
+	unsigned int job_bo_n;
+	struct drm_gfx_reloc *relocs;
+	unsigned int reloc_n, reloc_cap;
+	uint32_t *closing;		/* handles to close once the job is submitted */
+	unsigned int closing_n, closing_cap;
+
+	/* Fences: job seqnos from the kernel. */
+	uint64_t last_job;		/* newest of ours, 0 = none yet */
+	uint64_t done;			/* newest known complete */
+	uint64_t reported_done;		/* newest reported as GFX_EVENT_FENCE */
+
+	/* KMS (a card node with our CRTC); all 0 on a render node. */
+	bool kms, crtc_on, plane_on, flip_pending;
+	uint32_t crtc_id, plane_id, conn_id, mode_blob;
+	uint32_t prop_fb_id, prop_crtc_id, prop_src_x, prop_src_y, prop_src_w, prop_src_h;
+	uint32_t prop_crtc_x, prop_crtc_y, prop_crtc_w, prop_crtc_h;
+	uint32_t prop_conn_crtc_id, prop_mode_id, prop_active;
+	uint32_t refresh_mhz;
+	uint64_t last_flip_seq;		/* 64-bit extension of the events' 32-bit sequence */
+	bool vblank_armed, wait_vblank_seen;
+	uint64_t wait_vblank_seq, wait_vblank_ns;
+	struct drm_event_rec queue[DRM_MAX_QUEUED_EVENTS];
+	unsigned int queue_n;
+};
+
+/* drm_device.c */
+int drm_ioctl_err(struct gfx_device *dev, int r, const char *what);
+int drm_param(int fd, uint32_t param, uint32_t index, uint64_t *value);
+
+/* drm_bo.c */
+struct drm_bo *drm_bo_containing(struct gfx_drm *d, uint32_t offset, uint64_t end);
+int drm_bo_create(struct gfx_device *dev, struct gfx_bo *bo);
+void drm_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
+void drm_bo_fini(struct gfx_drm *d);
+void drm_close_handle(int fd, uint32_t handle);
+
+/* drm_job.c */
+int drm_job_init(struct gfx_device *dev);
+void drm_job_fini(struct gfx_drm *d);
+bool drm_job_uses(struct gfx_drm *d, uint32_t handle);
+void drm_job_close_later(struct gfx_device *dev, uint32_t handle);
+int drm_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
+int drm_make_space(struct gfx_device *dev, uint64_t words);
+int drm_submit(struct gfx_device *dev);
+int drm_fence(struct gfx_device *dev, bool irq, uint64_t *seqno);
+bool drm_fence_done(struct gfx_device *dev, uint64_t seqno);
+int drm_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
+int drm_reset(struct gfx_device *dev);
+
+/* drm_kms.c */
+int drm_kms_init(struct gfx_device *dev);
+int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+int drm_emit_wait_vblank(struct gfx_device *dev);
+int drm_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, int64_t timeout_ns);
+int drm_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
+int drm_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data);
+int drm_set_vblank_events(struct gfx_device *dev, bool on);
+int drm_set_input_events(struct gfx_device *dev, bool on);
+
+#endif /* GFX_DRM_PRIV_H */

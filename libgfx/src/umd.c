@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * umd.c - the user-mode driver: libgfx drives the GPU itself through a
+ * backend that maps BAR2 (direct, uio). Opening, identity, closing, and the
+ * driver table whose operations live in ring.c, fence.c, display.c,
+ * events.c and buffer.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* Identity from the register page; -ENODEV with the message for gfx_last_error(NULL). */
+static int read_identity(struct gfx_device *dev)
+{
+	uint32_t magic = gfx_rd32(dev, GFX_REG_MAGIC), version = gfx_rd32(dev, GFX_REG_VERSION);
+	uint32_t i;
+
+	if (magic != GFX_MAGIC)
+		return gfx_set_error(NULL, -ENODEV, "not a reference GPU: magic 0x%08x, expected 0x%08x",
+				     magic, GFX_MAGIC);
+	if (version >> 16 != GFX_VERSION_MAJOR)
+		return gfx_set_error(NULL, -ENODEV, "GPU version %u.%u, libgfx speaks %u.x",
+				     version >> 16, version & 0xffff, GFX_VERSION_MAJOR);
+	dev->vram_size = gfx_rd64(dev, GFX_REG_VRAM_SIZE);
+	if (dev->vram_size > dev->be->bar2_size || dev->vram_size < GFX_VRAM_START + 8192)
+		return gfx_set_error(NULL, -ENODEV, "bad VRAM size %llu (mapping is %llu bytes)",
+				     (unsigned long long)dev->vram_size,
+				     (unsigned long long)dev->be->bar2_size);
+	dev->max_cmd_words = gfx_rd32(dev, GFX_REG_MAX_CMD_WORDS);
+	if (dev->max_cmd_words < 16 || dev->max_cmd_words > GFX_MAX_CMD_WORDS)
+		return gfx_set_error(NULL, -ENODEV, "bad MAX_CMD_WORDS %u (16..%u)",
+				     dev->max_cmd_words, GFX_MAX_CMD_WORDS);
+	dev->mode_width = gfx_rd32(dev, GFX_REG_MODE_WIDTH);
+	dev->mode_height = gfx_rd32(dev, GFX_REG_MODE_HEIGHT);
+	dev->format_count = gfx_rd32(dev, GFX_REG_FORMAT_COUNT);
+	if (dev->format_count > GFX_MAX_FORMATS)
+		dev->format_count = GFX_MAX_FORMATS;
+	for (i = 0; i < dev->format_count; i++)
+		dev->formats[i] = gfx_rd32(dev, GFX_REG_FORMATS + 4 * i);
+	return 0;
+}
+
+static void umd_close(struct gfx_device *dev)
+{
+	if (!dev->lost && dev->regs)
+		gfx_wr32(dev, GFX_REG_IRQ_ENABLE, 0);
+	gfx_alloc_fini(dev);
+	dev->be->destroy(dev->be);
+	gfx_device_free(dev);
+}
+
+/* Takes be: on failure it is destroyed with the device. */
+int gfx_umd_open(struct gfx_backend *be, struct gfx_device **out)
+{
+	struct gfx_device *dev = gfx_device_alloc(&gfx_umd_driver, GFX_MAX_CMD_WORDS);
+	int r;
+
+	if (!dev) {
+		be->destroy(be);
+		return gfx_set_error(NULL, -ENOMEM, "out of memory");
+	}
+	dev->be = be;
+	dev->backend = be->name;
+	dev->regs = be->bar2;
+	r = read_identity(dev);
+	if (r < 0)
+		goto fail;
+	r = gfx_alloc_init(dev, GFX_VRAM_START, dev->vram_size);
+	if (r < 0) {
+		r = gfx_set_error(NULL, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	dev->last_seqno = dev->last_irq_seqno = gfx_rd64(dev, GFX_REG_FENCE_DONE);
+	r = gfx_events_init(dev);
+	if (r < 0) {
+		r = gfx_set_error(NULL, r, "cannot set up the event fd: %s", strerror(-r));
+		goto fail;
+	}
+	r = gfx_ring_init(dev);
+	if (r < 0) {
+		gfx_set_error(NULL, r, "%s", dev->err);
+		goto fail;
+	}
+	be->irq_master(be, 1);
+	*out = dev;
+	return 0;
+fail:
+	umd_close(dev);
+	return r;
+}
+
+static int umd_get_info(struct gfx_device *dev, struct gfx_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->backend = dev->backend;
+	info->version = gfx_rd32(dev, GFX_REG_VERSION);
+	info->caps = gfx_rd32(dev, GFX_REG_CAPS);
+	info->vram_size = dev->vram_size;
+	info->vram_free = gfx_alloc_free_bytes(dev);
+	info->format_count = dev->format_count;
+	memcpy(info->formats, dev->formats, sizeof(info->formats));
+	info->width = dev->mode_width;
+	info->height = dev->mode_height;
+	info->refresh_mhz = gfx_rd32(dev, GFX_REG_MODE_REFRESH);
+	info->vblank_seq = gfx_rd64(dev, GFX_REG_VBLANK_SEQ);
+	info->fence_done = gfx_rd64(dev, GFX_REG_FENCE_DONE);
+	info->status = gfx_rd32(dev, GFX_REG_STATUS);
+	info->error_count = gfx_rd32(dev, GFX_REG_ERROR_COUNT);
+	info->reset_count = gfx_rd32(dev, GFX_REG_RESET_COUNT);
+	return dev->lost ? gfx_lost(dev) : 0;
+}
+
+const struct gfx_driver gfx_umd_driver = {
+	.close = umd_close,
+	.get_info = umd_get_info,
+	.bo_create = umd_bo_create,
+	.bo_destroy = umd_bo_destroy,
+	.emit_surface = gfx_emit_surface,
+	.make_space = gfx_ring_wait_space,
+	.submit = umd_submit,
+	.fence = umd_fence,
+	.fence_done = umd_fence_done,
+	.fence_wait = umd_fence_wait,
+	.reset = umd_reset,
+	.flip = umd_flip,
+	.emit_wait_vblank = umd_emit_wait_vblank,
+	.wait_vblank = umd_wait_vblank,
+	.last_vblank = umd_last_vblank,
+	.dispatch = umd_dispatch,
+	.set_vblank_events = umd_set_vblank_events,
+	.set_input_events = umd_set_input_events,
+};
