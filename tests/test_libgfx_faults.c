@@ -22,6 +22,7 @@ TEST_STATE_DEFINE;
 static struct fixture fx;
 static struct gfx_device *dev;
 static struct gfx_bo *bo;	/* 64x64 XRGB, a valid surface */
+static bool drm;		/* the kernel validates jobs and owns the ring */
 
 static uint32_t px(const struct gfx_bo *b, uint32_t x, uint32_t y)
 {
@@ -75,7 +76,52 @@ struct bad_cmd {
 	bool set_dst;		/* a valid destination first */
 	bool alone;		/* submit it alone: its length runs past the tail */
 	unsigned int at;	/* index of the failing command's header in words */
+	bool kernel_refuses;	/* drm: the kernel's validation refuses the job (-EINVAL) */
 };
+
+static uint32_t device_errors(void)
+{
+	struct gfx_info info;
+
+	REQUIRE(fixture_info(dev, &info) == 0);
+	return info.error_count;
+}
+
+/*
+ * On drm the kernel checks what it must before the ring (opcodes, lengths,
+ * surfaces inside their buffers): it refuses such a job whole, and the
+ * device never sees it. What only the device checks (rectangles, a clip)
+ * fails there: the job's fence carries -EIO and the command's code.
+ */
+static void bad_command_drm(const struct bad_cmd *c)
+{
+	struct seen s = { 0 };
+	uint32_t errors = device_errors();
+	uint64_t seq;
+	int r;
+
+	if (c->set_dst)
+		OK(gfx_set_dst(dev, bo));
+	OK(gfx_submit(dev));
+	OK(gfx_emit_raw(dev, c->words, c->n));
+	r = gfx_fence(dev, true, &seq);
+	if (c->kernel_refuses) {
+		CHECK(r == -EINVAL, "fence = %d (%s)", r, gfx_last_error(dev));
+		CHECK(strstr(gfx_last_error(dev), "refused"), "%s", gfx_last_error(dev));
+		CHECK(device_errors() == errors, "the device saw the refused job");
+	} else {
+		OK(r);
+		r = gfx_fence_wait(dev, seq, 2 * SEC);
+		CHECK(r == -EIO, "fence wait = %d (%s)", r, gfx_last_error(dev));
+		CHECK(strstr(gfx_last_error(dev), gfx_error_name(c->code)), "%s", gfx_last_error(dev));
+		wait_error_event(&s);
+		CHECK(s.errors == 1 && s.code == c->code, "%d ERROR events, code %u", s.errors, s.code);
+		CHECK(device_errors() == errors + 1);
+	}
+	if (c->set_dst)	/* a raw SET_SURFACE may have unset the slot in libgfx */
+		OK(gfx_set_dst(dev, bo));
+	check_renders(0xff000000 | (uint32_t)rand());
+}
 
 static void bad_command(void *arg)
 {
@@ -86,6 +132,10 @@ static void bad_command(void *arg)
 	uint64_t seq;
 	int r;
 
+	if (drm) {
+		bad_command_drm(c);
+		return;
+	}
 	if (c->set_dst)
 		OK(gfx_set_dst(dev, bo));
 	OK(gfx_submit(dev));
@@ -127,14 +177,16 @@ static void bad_command(void *arg)
 /* Commands after a bad one in the same batch still run. */
 static void rest_of_batch_runs(void *arg)
 {
-	uint32_t bad = GFX_CMD(0x7e, 0, 1);
+	/* A rectangle past the 64x64 destination: the device's check on every path. */
+	uint32_t bad[4] = { GFX_CMD(GFX_OP_FILL_RECTS, 0, 4), 0xffffffff, GFX_PACK(60, 0),
+			    GFX_PACK(5, 1) };
 	uint64_t seq;
 
 	OK(gfx_set_dst(dev, bo));
 	OK(gfx_fill(dev, GFX_SRC, 0xff111111, &(struct gfx_rect){ 0, 0, 64, 64 }, 1));
-	OK(gfx_emit_raw(dev, &bad, 1));
+	OK(gfx_emit_raw(dev, bad, 4));
 	OK(gfx_fill(dev, GFX_SRC, 0xff222222, &(struct gfx_rect){ 0, 0, 32, 64 }, 1));
-	OK(gfx_emit_raw(dev, &bad, 1));
+	OK(gfx_emit_raw(dev, bad, 4));
 	OK(gfx_fill(dev, GFX_SRC, 0xff333333, &(struct gfx_rect){ 0, 0, 16, 64 }, 1));
 	OK(gfx_fence(dev, true, &seq));
 	for (int i = 0; i < 3; i++)
@@ -158,13 +210,29 @@ static void dropped_interrupts(void *arg)
 	REQUIRE(fixture_ctl(&fx, NULL, 0, "drop-irqs 3") == 0);
 	for (int i = 0; i < 3; i++) {
 		OK(gfx_set_dst(dev, bo));
-		OK(gfx_emit_wait_vblank(dev));	/* the fence comes late: the wait sleeps */
+		/* The fence comes late, so the wait sleeps (drm: big fills, no vblank command). */
+		if (drm)
+			for (int k = 0; k < 40; k++)
+				OK(gfx_fill(dev, GFX_OVER, 0x80402010, &(struct gfx_rect){ 0, 0, 64, 64 }, 1));
+		else
+			OK(gfx_emit_wait_vblank(dev));
 		OK(gfx_fence(dev, true, &seq));
 		t0 = fixture_now_ns();
-		OK(gfx_fence_wait(dev, seq, 2 * SEC));
-		CHECK(fixture_now_ns() - t0 < 500 * MS);
+		OK(gfx_fence_wait(dev, seq, 3 * SEC));
+		/* libgfx re-reads FENCE_DONE every 20 ms; the kernel's hangcheck looks each second. */
+		CHECK(fixture_now_ns() - t0 < (drm ? 1500 : 500) * MS, "%lld ms",
+		      (long long)((fixture_now_ns() - t0) / MS));
 	}
 	fixture_ctl(&fx, NULL, 0, "drop-irqs 0");
+}
+
+/* Engine resets: RESET_COUNT (umd), hangs the kernel recovered (drm). */
+static uint64_t reset_count(void)
+{
+	struct gfx_info info;
+
+	REQUIRE(fixture_info(dev, &info) == 0);
+	return info.reset_count;
 }
 
 static void hang_and_reset(void *arg)
@@ -176,7 +244,7 @@ static void hang_and_reset(void *arg)
 	if (fixture_no_ctl(&fx))
 		SKIP("%s", fixture_no_ctl(&fx));
 	check_renders(0xff0000ff);
-	before = fixture_reg32(bo, GFX_REG_RESET_COUNT);
+	before = reset_count();
 	REQUIRE(fixture_ctl(&fx, out, sizeof(out), "hang") == 0, "gfx-ctl hang: %s", out);
 	OK(gfx_set_dst(dev, bo));
 	OK(gfx_fill(dev, GFX_SRC, 0xff00ff00, &(struct gfx_rect){ 0, 0, 64, 64 }, 1));
@@ -186,8 +254,9 @@ static void hang_and_reset(void *arg)
 	CHECK(strstr(gfx_last_error(dev), "hang"), "%s", gfx_last_error(dev));
 	CHECK(px(bo, 0, 0) == 0x0000ff, "the hung engine drew");
 
-	OK(gfx_reset(dev));
-	CHECK(fixture_reg32(bo, GFX_REG_RESET_COUNT) == before + 1);
+	OK(gfx_reset(dev));	/* drm: waits for the kernel's hangcheck, which resets */
+	CHECK(reset_count() == before + 1, "%llu resets, were %llu",
+	      (unsigned long long)reset_count(), (unsigned long long)before);
 	/* Every fence emitted before the reset completes. */
 	OK(gfx_fence_wait(dev, seq, 2 * SEC));
 	check_renders(0xffff00ff);
@@ -201,6 +270,8 @@ static void bad_ring_tail(void *arg)
 	uint64_t seq;
 	int r;
 
+	if (drm)
+		SKIP("the ring registers are the kernel's on drm: no process can scribble on them");
 	OK(gfx_finish(dev, 2 * SEC));
 	__atomic_store_n((uint32_t *)(fixture_regs(bo) + GFX_REG_RING_TAIL), 2, __ATOMIC_RELEASE);
 	/* The device notices at its next vblank at the latest. */
@@ -338,32 +409,32 @@ int main(void)
 {
 	static struct bad_cmd cmds[] = {
 		{ "surface_in_register_page", GFX_ERR_SURFACE_OOB,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_DST, 6), 0, 16, 16, 64, GFX_FMT_XRGB8888 }, 6 },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_DST, 6), 0, 16, 16, 64, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "surface_past_vram", GFX_ERR_SURFACE_OOB,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_SRC, 6), 0x7ffff000, 16, 16, 64, GFX_FMT_XRGB8888 }, 6 },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_SRC, 6), 0x7ffff000, 16, 16, 64, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "rect_outside_surface", GFX_ERR_RECT_OOB,
 		  { GFX_CMD(GFX_OP_FILL_RECTS, 0, 4), 0xffffffff, GFX_PACK(60, 0), GFX_PACK(5, 1) }, 4, true },
 		{ "copy_rect_outside_surface", GFX_ERR_RECT_OOB,
 		  { GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_SRC, 6), 0, 0, 0, 0, 0,
-		    GFX_CMD(GFX_OP_COPY_RECTS, 0, 4), GFX_PACK(0, 0), GFX_PACK(0, 63), GFX_PACK(2, 2) }, 10, true, false, 6 },
-		{ "bad_opcode", GFX_ERR_BAD_OPCODE, { GFX_CMD(0x7f, 0, 2), 0 }, 2 },
+		    GFX_CMD(GFX_OP_COPY_RECTS, 0, 4), GFX_PACK(0, 0), GFX_PACK(0, 63), GFX_PACK(2, 2) }, 10, true, false, 6, .kernel_refuses = true },
+		{ "bad_opcode", GFX_ERR_BAD_OPCODE, { GFX_CMD(0x7f, 0, 2), 0 }, 2, .kernel_refuses = true },
 		{ "wrong_length_for_opcode", GFX_ERR_BAD_LENGTH,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 3), 4096, 16 }, 3 },
-		{ "zero_length", GFX_ERR_BAD_LENGTH, { GFX_CMD(GFX_OP_NOP, 0, 0) }, 1 },
-		{ "length_past_tail", GFX_ERR_BAD_LENGTH, { GFX_CMD(GFX_OP_NOP, 0, 200) }, 1, false, true },
-		{ "length_past_max", GFX_ERR_BAD_LENGTH, { GFX_CMD(GFX_OP_NOP, 0, 0xffff) }, 1, false, true },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 3), 4096, 16 }, 3, .kernel_refuses = true },
+		{ "zero_length", GFX_ERR_BAD_LENGTH, { GFX_CMD(GFX_OP_NOP, 0, 0) }, 1, .kernel_refuses = true },
+		{ "length_past_tail", GFX_ERR_BAD_LENGTH, { GFX_CMD(GFX_OP_NOP, 0, 200) }, 1, false, true, .kernel_refuses = true },
+		{ "length_past_max", GFX_ERR_BAD_LENGTH, { GFX_CMD(GFX_OP_NOP, 0, 0xffff) }, 1, false, true, .kernel_refuses = true },
 		{ "zero_size_rect", GFX_ERR_ZERO_SIZE,
 		  { GFX_CMD(GFX_OP_FILL_RECTS, 0, 4), 0xffffffff, GFX_PACK(1, 1), GFX_PACK(0, 4) }, 4, true },
 		{ "zero_size_surface", GFX_ERR_ZERO_SIZE,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 0, 16, 64, GFX_FMT_XRGB8888 }, 6 },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 0, 16, 64, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "misaligned_stride", GFX_ERR_BAD_STRIDE,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 66, GFX_FMT_XRGB8888 }, 6 },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 66, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "stride_too_small", GFX_ERR_BAD_STRIDE,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 32, GFX_FMT_XRGB8888 }, 6 },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 32, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "bad_format", GFX_ERR_BAD_FORMAT,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 64, GFX_FOURCC('N', 'V', '1', '2') }, 6 },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 64, GFX_FOURCC('N', 'V', '1', '2') }, 6, .kernel_refuses = true },
 		{ "flip_wrong_size", GFX_ERR_BAD_MODE,
-		  { GFX_CMD(GFX_OP_FLIP, 0, 8), 8192, 16, 16, 64, GFX_FMT_XRGB8888, 0, 0 }, 8 },
+		  { GFX_CMD(GFX_OP_FLIP, 0, 8), 8192, 16, 16, 64, GFX_FMT_XRGB8888, 0, 0 }, 8, .kernel_refuses = true },
 	};
 	char name[96];
 
@@ -375,6 +446,7 @@ int main(void)
 	}
 	struct gfx_info info;
 	gfx_get_info(dev, &info);
+	drm = !strcmp(info.backend, "drm");
 	cmds[1].words[1] = (uint32_t)info.vram_size - 512;	/* starts inside, ends outside */
 	/* The copy case needs the valid buffer as its source. */
 	cmds[3].words[1] = bo->offset;

@@ -406,6 +406,7 @@ int drm_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, in
 static int deliver(struct gfx_device *dev, gfx_event_handler handler, void *data)
 {
 	struct gfx_drm *d = dev->drm;
+	uint64_t done;
 	int events = 0;
 
 	for (unsigned int i = 0; i < dev->errors_n; i++, events++) {
@@ -425,6 +426,9 @@ static int deliver(struct gfx_device *dev, gfx_event_handler handler, void *data
 			handler(dev, &ev, data);
 	}
 	d->queue_n = 0;
+	if (d->done != d->last_job && drm_param(d->fd, DRM_GFX_PARAM_SEQNO_DONE, 0, &done) == 0 &&
+	    gfx_seqno_passed(done, d->done))
+		d->done = done;	/* no wait saw our newest job end: ask (one ioctl) */
 	if (d->done != d->reported_done) {
 		struct gfx_event ev = { .type = GFX_EVENT_FENCE, .seq = d->done };
 

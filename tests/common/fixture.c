@@ -25,6 +25,18 @@ int64_t fixture_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+bool fixture_is_drm(struct gfx_device *dev)
+{
+	struct gfx_info info;
+
+	return gfx_get_info(dev, &info) == 0 && strcmp(info.backend, "drm") == 0;
+}
+
+int fixture_info(struct gfx_device *dev, struct gfx_info *info)
+{
+	return gfx_get_info(dev, info) == 0 ? 0 : -1;
+}
+
 static int find_bin(struct fixture *f)
 {
 	char exe[PATH_MAX];

@@ -79,4 +79,13 @@ static inline uint64_t fixture_reg64(const struct gfx_bo *bo, uint32_t off)
 
 int64_t fixture_now_ns(void);
 
+/*
+ * True on the kernel's DRM driver (GFX_DEVICE=drm...): the kernel owns the
+ * ring and the register page, so fixture_regs() and raw ring tricks do not
+ * apply; the public API (gfx_get_info) tells the same counters.
+ */
+bool fixture_is_drm(struct gfx_device *dev);
+/* gfx_get_info(), REQUIREd to succeed by the caller's harness; 0 or -1. */
+int fixture_info(struct gfx_device *dev, struct gfx_info *info);
+
 #endif /* TEST_FIXTURE_H */
