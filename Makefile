@@ -22,6 +22,14 @@ LIB := $(BUILD)/lib
 OBJ := $(BUILD)/obj
 TESTBIN := $(BUILD)/tests
 
+# $(call config_stamp,NAME,TEXT): the file $(BUILD)/config/NAME holding TEXT,
+# rewritten only when TEXT changes. A build.mk passes what it detected (the
+# pkg-config flags, optional packages) and makes the objects built with it
+# depend on the file, so they rebuild when a dependency appears, disappears
+# or changes, and only then.
+config_stamp = $(shell mkdir -p $(BUILD)/config && f=$(BUILD)/config/$(1) && \
+	{ printf '%s\n' '$(strip $(2))' | cmp -s - $$f || printf '%s\n' '$(strip $(2))' >$$f; } && echo $$f)
+
 # Filled by the build.mk files.
 ALL_TARGETS :=
 TESTS :=
@@ -36,6 +44,9 @@ include compositor/build.mk
 include tests/build.mk
 -include kernel/build.mk
 include tools/build.mk
+include docs/man/build.mk
+# After every build.mk: it installs what they built.
+include install.mk
 
 all: $(ALL_TARGETS) $(TESTS)
 
@@ -50,8 +61,10 @@ $(TESTBIN)/%.sh: tests/%.sh
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
+# Every group, for test and demo alike: what one installs never leaves the
+# other's build stale, and the order of the two does not matter.
 deps:
-	scripts/install-deps.sh build clients vm
+	scripts/install-deps.sh all
 
 # Host tests on the normal build, the same tests under ASan+UBSan, and the
 # VM tests with the real kernel, all counted by one runner.
@@ -71,8 +84,7 @@ check-vm: all
 	tests/run.sh -l build/check-vm.log tests/vm/check-vm.sh
 
 demo:
-	scripts/install-deps.sh build clients
-	scripts/install-deps.sh window || echo "demo: no SDL2, the window output is not built"
+	scripts/install-deps.sh all || scripts/install-deps.sh build clients
 	$(MAKE) all
 	scripts/demo.sh
 

@@ -30,39 +30,45 @@ $(COMP_GEN)/%-client-protocol.h: %.xml
 $(COMP_GEN)/%-protocol.c: %.xml
 	@mkdir -p $(@D)
 	$(WL_SCANNER) private-code $< $@
-$(OBJ)/gen/%.o: $(COMP_GEN)/%.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags wayland-server) -c $< -o $@
-
 COMP_PKGS := wayland-server xkbcommon libevdev pixman-1
+COMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(COMP_PKGS))
+COMP_LIBS := $(shell $(PKG_CONFIG) --libs $(COMP_PKGS))
+COMP_CLIENT_CFLAGS := $(shell $(PKG_CONFIG) --cflags wayland-client)
+COMP_CLIENT_LIBS := $(shell $(PKG_CONFIG) --libs wayland-client)
+COMP_CONFIG := $(call config_stamp,compositor,$(WL_SCANNER) $(WL_PROTOCOLS) $(COMP_CFLAGS) $(COMP_LIBS))
+COMP_CLIENT_CONFIG := $(call config_stamp,wayland-client,$(COMP_CLIENT_CFLAGS) $(COMP_CLIENT_LIBS))
+
+$(OBJ)/gen/%.o: $(COMP_GEN)/%.c $(COMP_CONFIG)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(COMP_CFLAGS) -c $< -o $@
+
 COMP_SRCS := $(wildcard compositor/*.c)
 COMP_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(COMP_SRCS))
 
-$(COMP_OBJS): CFLAGS += -I$(COMP_GEN) -Icompositor $(shell $(PKG_CONFIG) --cflags $(COMP_PKGS))
-$(COMP_OBJS): $(COMP_SERVER_HDRS)
+$(COMP_OBJS): CFLAGS += -I$(COMP_GEN) -Icompositor $(COMP_CFLAGS)
+$(COMP_OBJS): $(COMP_SERVER_HDRS) $(COMP_CONFIG)
 
 $(BIN)/gfx-compositor: $(COMP_OBJS) $(COMP_PROTO_OBJS) $(LIB)/libgfx.so
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(COMP_OBJS) $(COMP_PROTO_OBJS) -L$(LIB) -Wl,-rpath,'$$ORIGIN/../lib' \
-		-lgfx $(shell $(PKG_CONFIG) --libs $(COMP_PKGS))
+		-lgfx $(COMP_LIBS)
 
 # Our animated wl_shm client (demo and benchmark).
-DEMO_CLIENT_PKGS := wayland-client
-$(OBJ)/examples/gfx_demo_client.o: CFLAGS += -I$(COMP_GEN) $(shell $(PKG_CONFIG) --cflags $(DEMO_CLIENT_PKGS))
-$(OBJ)/examples/gfx_demo_client.o: $(COMP_CLIENT_HDRS)
+$(OBJ)/examples/gfx_demo_client.o: CFLAGS += -I$(COMP_GEN) $(COMP_CLIENT_CFLAGS)
+$(OBJ)/examples/gfx_demo_client.o: $(COMP_CLIENT_HDRS) $(COMP_CLIENT_CONFIG)
 $(BIN)/gfx-demo-client: $(OBJ)/examples/gfx_demo_client.o $(COMP_PROTO_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs $(DEMO_CLIENT_PKGS)) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(COMP_CLIENT_LIBS) -lm
 
 ALL_TARGETS += $(BIN)/gfx-compositor $(BIN)/gfx-demo-client
 
 # Tests: a scriptable client and the scripts that drive it and real clients.
 COMP_TEST_CLIENT := $(TESTBIN)/helpers/compositor-test-client
-$(OBJ)/tests/compositor_test_client.o: CFLAGS += -I$(COMP_GEN) $(shell $(PKG_CONFIG) --cflags wayland-client)
-$(OBJ)/tests/compositor_test_client.o: $(COMP_CLIENT_HDRS)
+$(OBJ)/tests/compositor_test_client.o: CFLAGS += -I$(COMP_GEN) $(COMP_CLIENT_CFLAGS)
+$(OBJ)/tests/compositor_test_client.o: $(COMP_CLIENT_HDRS) $(COMP_CLIENT_CONFIG)
 $(COMP_TEST_CLIENT): $(OBJ)/tests/compositor_test_client.o $(COMP_PROTO_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs wayland-client)
+	$(CC) $(LDFLAGS) -o $@ $^ $(COMP_CLIENT_LIBS)
 
 COMP_TESTS := $(addprefix $(TESTBIN)/,compositor_clients.sh compositor_composition.sh \
 	compositor_input.sh compositor_presentation.sh compositor_abuse.sh \

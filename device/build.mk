@@ -4,6 +4,7 @@ DEVICE_SDL2 := $(shell $(PKG_CONFIG) --exists sdl2 2>/dev/null && echo yes)
 DEVICE_PKGS := pixman-1 libpng $(if $(DEVICE_SDL2),sdl2)
 DEVICE_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEVICE_PKGS)) $(if $(DEVICE_SDL2),-DHAVE_SDL2)
 DEVICE_LIBS := $(shell $(PKG_CONFIG) --libs $(DEVICE_PKGS)) -lpthread -lm
+DEVICE_CONFIG := $(call config_stamp,device,$(DEVICE_CFLAGS) $(DEVICE_LIBS))
 
 # The 2D engine alone, also linked into its unit tests.
 ENGINE_OBJS := $(OBJ)/device/engine.o $(OBJ)/device/engine_threads.o $(OBJ)/device/engine_blend_avx2.o
@@ -13,6 +14,7 @@ DEVICE_OBJS := $(ENGINE_OBJS) $(addprefix $(OBJ)/device/, \
 	display.o control.o input.o png_output.o window_sdl.o)
 
 $(OBJ)/device/%.o: CFLAGS += $(DEVICE_CFLAGS)
+$(patsubst %.c,$(OBJ)/%.o,$(wildcard device/*.c)): $(DEVICE_CONFIG)
 
 $(BIN)/gfx-device: $(DEVICE_OBJS)
 	@mkdir -p $(@D)
@@ -26,6 +28,7 @@ ALL_TARGETS += $(BIN)/gfx-device $(BIN)/gfx-ctl
 
 # Engine unit tests, the protocol-level device test and the smoke script.
 $(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: CFLAGS += $(DEVICE_CFLAGS) -Idevice -Itests -Wno-format-zero-length
+$(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: $(DEVICE_CONFIG)
 
 $(TESTBIN)/test_engine: $(OBJ)/tests/test_engine.o $(ENGINE_OBJS)
 	@mkdir -p $(@D)

@@ -21,6 +21,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: gfx-ctl --socket PATH CMD [ARGS...]\n"
+		"  --socket PATH          gfx-device's socket (the control endpoint is PATH.ctl)\n"
+		"  -h, --help             this text\n"
+		"Commands:\n"
 		"  stats                  counters, one 'key value' per line\n"
 		"  screenshot FILE.png    the current scanout, exact pixels\n"
 		"  frame                  with --display png:DIR, write DIR/frame-<vblank>.png now\n"
@@ -29,7 +32,8 @@ static void usage(FILE *f)
 		"  delay-irqs USEC        delay every interrupt (0 = off)\n"
 		"  key CODE 0|1|2         evdev key event (KEY_*)\n"
 		"  button CODE 0|1        evdev button event (BTN_LEFT = 272)\n"
-		"  pointer X Y            absolute pointer position in mode pixels\n");
+		"  pointer X Y            absolute pointer position in mode pixels\n"
+		"See gfx-ctl(1).\n");
 }
 
 int main(int argc, char **argv)

@@ -40,7 +40,9 @@ static void usage(FILE *f)
 		"  --mode WxH@Hz          display mode (default 1920x1080@60)\n"
 		"  --display KIND         none (default), png:DIR or window\n"
 		"  --png-every N          with png:DIR, a frame every N vblanks (default 60)\n"
-		"  --threads N            2D engine threads (default: online CPUs, at most 8)\n");
+		"  --threads N            2D engine threads (default: online CPUs, at most 8)\n"
+		"  -h, --help             this text\n"
+		"See gfx-device(1).\n");
 }
 
 void device_wake_cp(struct device *d)

@@ -20,6 +20,7 @@ $(BIN)/gfx-vm-bench: $(OBJ)/tests/vm/guest_bench.o $(LIBGFX_SO)
 
 # A uinput keyboard and mouse (libevdev) for the compositor's input case.
 $(OBJ)/tests/vm/guest_uinput.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libevdev)
+$(OBJ)/tests/vm/guest_uinput.o: $(call config_stamp,libevdev,$(shell $(PKG_CONFIG) --cflags --libs libevdev))
 $(BIN)/gfx-vm-uinput: $(OBJ)/tests/vm/guest_uinput.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libevdev)

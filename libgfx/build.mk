@@ -3,10 +3,12 @@
 # Every libgfx/src/*.c is part of the library (so backend_uio.c drops in).
 # Programs link with: -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'.
 #
-# build/lib/pkgconfig/gfx.pc is relocatable (prefix = the .pc file's ../..),
-# so it serves an installed prefix (PREFIX/lib/pkgconfig, PREFIX/include,
-# PREFIX/lib) and the build tree alike, where gfx.h is copied to build/include:
+# The public headers (gfx.h includes gfx_hw.h beside itself) go to
+# $(BUILD)/include/gfx/ here and to PREFIX/include/gfx/ when installed, so
+# gfx.pc says -I${includedir}/gfx in both. build/lib/pkgconfig/gfx.pc is
+# relocatable (prefix = the .pc file's ../..), for the build tree:
 #   PKG_CONFIG_PATH=$PWD/build/lib/pkgconfig pkg-config --cflags --libs gfx
+# `make install` writes one with the real prefix (install.mk).
 
 LIBGFX_SRCS := $(wildcard libgfx/src/*.c)
 LIBGFX_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIBGFX_SRCS))
@@ -28,19 +30,26 @@ $(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS)
 $(LIBGFX_SO): $(LIB)/$(LIBGFX_SONAME)
 	ln -sf $(LIBGFX_SONAME) $@
 
-$(BUILD)/include/gfx.h: libgfx/include/gfx.h
+GFX_HEADERS := libgfx/include/gfx.h include/gfx_hw.h
+GFX_BUILD_HEADERS := $(addprefix $(BUILD)/include/gfx/,$(notdir $(GFX_HEADERS)))
+
+$(BUILD)/include/gfx/%.h: libgfx/include/%.h
+	@mkdir -p $(@D)
+	cp $< $@
+$(BUILD)/include/gfx/%.h: include/%.h
 	@mkdir -p $(@D)
 	cp $< $@
 
+# $(call gfx_pc,PREFIX): gfx.pc's lines, quoted for printf '%s\n'.
+gfx_pc = 'prefix=$(1)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	'Name: gfx' 'Description: user-space driver for the reference GPU (direct rendering on UIO)' \
+	'Version: $(LIBGFX_VERSION)' 'Libs: -L$${libdir} -lgfx' 'Cflags: -I$${includedir}/gfx'
+
 $(LIB)/pkgconfig/gfx.pc: libgfx/build.mk
 	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$${pcfiledir}/../..' 'libdir=$${prefix}/lib' \
-		'includedir=$${prefix}/include' '' 'Name: gfx' \
-		'Description: user-space driver for the reference GPU (direct rendering on UIO)' \
-		'Version: $(LIBGFX_VERSION)' 'Libs: -L$${libdir} -lgfx' \
-		'Cflags: -I$${includedir}' > $@
+	printf '%s\n' $(call gfx_pc,$${pcfiledir}/../..) > $@
 
-ALL_TARGETS += $(LIBGFX_SO) $(LIB)/pkgconfig/gfx.pc $(BUILD)/include/gfx.h
+ALL_TARGETS += $(LIBGFX_SO) $(LIB)/pkgconfig/gfx.pc $(GFX_BUILD_HEADERS)
 
 # Tests (tests/test_libgfx*.c, with the fixture in tests/common/).
 LIBGFX_TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_libgfx*.c))
@@ -50,6 +59,8 @@ TEST_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags pixman-1 libpng 2>/dev/null)
 TEST_PKG_LIBS := $(shell $(PKG_CONFIG) --libs pixman-1 libpng 2>/dev/null)
 
 $(patsubst %,$(OBJ)/tests/%.o,$(LIBGFX_TEST_NAMES)) $(TEST_COMMON_OBJS): CFLAGS += $(TEST_PKG_CFLAGS) -Wno-format-zero-length
+$(patsubst %,$(OBJ)/tests/%.o,$(LIBGFX_TEST_NAMES)) $(TEST_COMMON_OBJS): \
+	$(call config_stamp,libgfx-tests,$(TEST_PKG_CFLAGS) $(TEST_PKG_LIBS))
 
 $(LIBGFX_TESTS): $(TESTBIN)/%: $(OBJ)/tests/%.o $(TEST_COMMON_OBJS) $(LIBGFX_SO)
 	@mkdir -p $(@D)

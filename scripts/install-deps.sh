@@ -1,16 +1,19 @@
 #!/bin/bash
 # install-deps.sh - install the Debian packages a target needs, if missing.
 #
-# Usage: scripts/install-deps.sh GROUP...   (build, vm, clients, demo)
+# Usage: scripts/install-deps.sh GROUP...   (build, window, vm, clients; all: every group)
 # Uses apt-get as root, sudo otherwise, and names the packages if neither works.
 set -eu
 
 declare -A groups=(
-	[build]="build-essential pkg-config python3 libwayland-dev wayland-protocols libxkbcommon-dev libevdev-dev libdrm-dev libpixman-1-dev libpng-dev xkb-data"
+	[build]="build-essential pkg-config python3 libwayland-dev wayland-protocols libxkbcommon-dev libevdev-dev libdrm-dev libpixman-1-dev libpng-dev xkb-data scdoc"
 	[window]="libsdl2-dev"
 	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse xz-utils"
 	[clients]="weston wayland-utils foot xkb-data"
 )
+
+# `make test` and `make demo` both ask for all, so either can come first.
+[ "$*" = all ] && set -- $(printf '%s\n' "${!groups[@]}" | sort)
 
 want=()
 for g in "$@"; do
