@@ -53,11 +53,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: gfx-compositor [--device SPEC] [--socket NAME] [--mode WxH@Hz]\n"
 		"                      [--input-dir DIR] [--verbose] [-- CMD ARGS...]\n"
-		"  --device SPEC   libgfx device (as GFX_DEVICE: direct:PATH, uio:/dev/uioN)\n"
-		"  --socket NAME   Wayland socket name under $XDG_RUNTIME_DIR (default: auto)\n"
-		"  --mode WxH@Hz   check the device's mode (gfx-device sets it); error if different\n"
-		"  --input-dir DIR evdev devices to watch (default /dev/input)\n"
-		"  -- CMD ARGS     run CMD with WAYLAND_DISPLAY set, exit when it exits\n");
+		"  -d, --device SPEC    libgfx device (as GFX_DEVICE: direct:PATH, uio:/dev/uioN)\n"
+		"  -s, --socket NAME    Wayland socket name under $XDG_RUNTIME_DIR (default: auto)\n"
+		"  -m, --mode WxH@Hz    check the device's mode (gfx-device sets it); error if different\n"
+		"  -i, --input-dir DIR  evdev devices to watch (default /dev/input)\n"
+		"  -v, --verbose        more messages (also GFX_COMPOSITOR_VERBOSE=1)\n"
+		"  -h, --help           this text\n"
+		"  -- CMD ARGS          run CMD with WAYLAND_DISPLAY set, exit when it exits\n"
+		"See gfx-compositor(1).\n");
 }
 
 static pid_t child_pid = -1;
@@ -209,8 +212,7 @@ int main(int argc, char **argv)
 
 	r = gfx_open(device, &s.gfx);
 	if (r < 0) {
-		log_msg("cannot open the GPU (%s): %s", device ? device : "default",
-			s.gfx ? gfx_last_error(s.gfx) : strerror(-r));
+		log_msg("cannot open the GPU: %s", gfx_last_error(NULL));	/* names the spec tried */
 		return 1;
 	}
 	gfx_get_info(s.gfx, &s.info);

@@ -7,7 +7,7 @@
  * validated and executed. The CP learns about driver writes at a doorbell
  * (the kick eventfd) and, as a backstop, at every vblank. After it drains
  * the ring it spins on RING_TAIL for a moment before blocking, because a
- * wake-up costs far more than the spin (ARCHITECTURE.md).
+ * wake-up costs far more than the spin (docs/architecture.md, "Costs").
  */
 #include <errno.h>
 #include <poll.h>

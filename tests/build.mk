@@ -8,3 +8,9 @@ TESTS += $(TESTBIN)/install.sh
 # A detected dependency (SDL2) that appears or disappears rebuilds what uses it.
 TESTS += $(TESTBIN)/build_config.sh
 
+# Every program that opens the GPU shows libgfx's message when it cannot.
+$(TESTBIN)/helpers/open-error: $(OBJ)/tests/open_error.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../../lib'
+$(TESTBIN)/open_errors.sh: | $(TESTBIN)/helpers/open-error
+TESTS += $(TESTBIN)/open_errors.sh

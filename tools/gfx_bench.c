@@ -450,7 +450,7 @@ int main(int argc, char **argv)
 
 	ret = gfx_open(spec, &dev);
 	if (ret < 0) {
-		fprintf(stderr, "gfx-bench: cannot open the device: %s\n", strerror(-ret));
+		fprintf(stderr, "gfx-bench: cannot open the GPU: %s\n", gfx_last_error(NULL));
 		return 1;
 	}
 	if ((ret = gfx_get_info(dev, &info)) < 0)
