@@ -59,6 +59,7 @@ static void usage(FILE *f)
 		"  -i, --input-dir DIR  evdev devices to watch (default /dev/input)\n"
 		"  -v, --verbose        more messages (also GFX_COMPOSITOR_VERBOSE=1)\n"
 		"  -h, --help           this text\n"
+		"  --print-layout       where windows go, the colours, as shell assignments\n"
 		"  -- CMD ARGS          run CMD with WAYLAND_DISPLAY set, exit when it exits\n"
 		"See gfx-compositor(1).\n");
 }
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
 		{ "input-dir", required_argument, NULL, 'i' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "print-layout", no_argument, NULL, 'L' },
 		{ 0 }
 	};
 	const char *device = NULL, *socket_name = NULL, *mode = NULL;
@@ -200,6 +202,7 @@ int main(int argc, char **argv)
 		case 'i': input_dir = optarg; break;
 		case 'v': s.verbose = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'L': layout_print(); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

@@ -14,10 +14,6 @@
 
 #include "server.h"
 
-#define BACKGROUND	0xff203040u
-#define FRAME_ACTIVE	0xff3a6ea5u
-#define FRAME_INACTIVE	0xff5a5f66u
-#define CLOSE_BUTTON	0xffc84040u
 #define CHUNK		32	/* rectangles per command */
 
 static void scene_add(struct scene *sc, enum item_kind kind, struct surface *surf,
@@ -229,9 +225,8 @@ static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t
 	ret = draw_region(s, DRAW_FILL_SRC, &r, active ? FRAME_ACTIVE : FRAME_INACTIVE, 0, 0);
 
 	/* The close button: a square at the right of the bar. */
-	int32_t bs = TITLE_HEIGHT - 8;
-	pixman_region32_intersect_rect(&r, &r, it->rect.x + it->rect.w - bs - 5,
-				       it->rect.y + 4, bs, bs);
+	struct gfx_rect box = layout_close_box(it->rect);
+	pixman_region32_intersect_rect(&r, &r, box.x, box.y, box.w, box.h);
 	if (ret == 0)
 		ret = draw_region(s, DRAW_FILL_SRC, &r, CLOSE_BUTTON, 0, 0);
 	pixman_region32_fini(&r);

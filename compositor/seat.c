@@ -466,9 +466,7 @@ void seat_button(struct server *s, uint32_t code, bool pressed)
 		if (t && !on_popup && s->seat.keyboard_focus != t->xdg->surface)
 			seat_focus_toplevel(s, t);
 		if (t && code == BTN_LEFT && (it.kind == ITEM_FRAME || alt_held(seat))) {
-			struct gfx_rect f = toplevel_frame_rect(t);
-			int32_t bs = TITLE_HEIGHT - 8;
-			struct gfx_rect close = { f.x + (int32_t)f.w - bs - 5, f.y + 4, bs, bs };
+			struct gfx_rect close = layout_close_box(toplevel_frame_rect(t));
 			if (it.kind == ITEM_FRAME && rect_contains(&close, seat->px, seat->py))
 				toplevel_close(t);
 			else if (!t->maximized && !t->fullscreen)

@@ -18,9 +18,7 @@
 
 #include "gfx.h"
 #include "gfx_hw.h"
-
-#define TITLE_HEIGHT	24	/* server-side title bar, output pixels */
-#define BORDER		1
+#include "layout.h"
 
 struct server;
 struct surface;

@@ -2,9 +2,8 @@
 /*
  * xdg_shell.c - xdg_wm_base: toplevel windows and popups.
  *
- * New toplevels are placed in a cascade from the top-left corner (the
- * window geometry origin of the k-th window is at 32 + 48k, 56 + 48k), so
- * tests know where to look. The client chooses its size unless it is
+ * New toplevels are placed in a cascade from the top-left corner
+ * (layout.h's PLACE_*; tests read them with --print-layout). The client chooses its size unless it is
  * maximized or fullscreen.
  */
 #include <stdlib.h>
@@ -865,10 +864,10 @@ void xdg_surface_precommit_check(struct surface *s, bool *ok)
 static void place_toplevel(struct toplevel *t)
 {
 	struct server *s = t->server;
-	int k = s->next_place++ % 8;
+	int k = s->next_place++ % PLACE_SLOTS;
 
-	t->x = 32 + 48 * k;
-	t->y = 32 + TITLE_HEIGHT + 48 * k;
+	t->x = PLACE_X + PLACE_STEP * k;
+	t->y = PLACE_Y + PLACE_STEP * k;
 }
 
 void xdg_surface_commit(struct surface *s)

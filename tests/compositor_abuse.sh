@@ -10,7 +10,7 @@ HERE=$(dirname "$0"); BIN=$HERE/../bin
 
 start_stack
 # The well-behaved client, on screen all along.
-client good --size 200x150 --color ff00ff00
+if ! client good --size 200x150 --color ff00ff00; then fail good_client_starts "$WHY"; exit 0; fi
 
 survived() { alive && kill -0 "$good_PID" 2>/dev/null; }
 
@@ -58,8 +58,9 @@ elif [ $((rss2 - rss1)) -gt ${RSS_SLACK_KB:-2048} ]; then
 else pass many_clients_memory; echo "# RSS $rss1 kB -> $rss2 kB" >&2; fi
 
 # The good client is still drawn, and the GPU saw no bad command.
-sleep 0.2; shot "$TMP/after.png"
-r=$(pyimg "$TMP/after.png" "print('ok' if img.get(40, 60) == (0, 255, 0) else ('good window is', img.get(40, 60)))")
+settled_shot "$TMP/after.png" &&
+	r=$(pyimg "$TMP/after.png" "print('ok' if img.get(X0 + 8, Y0 + 4) == (0, 255, 0) else ('good window is', img.get(X0 + 8, Y0 + 4)))") ||
+	r=$WHY
 errs=$(ctl stats | awk '$1 == "errors" {print $2}')
 if [ "$r" != ok ]; then fail good_client_unaffected "$r"
 elif [ "${errs:-1}" != 0 ]; then fail good_client_unaffected "$errs GPU errors"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # compositor_clients.sh - real Debian clients in gfx-compositor: each window
 # must show on the scanout (a gfx-ctl screenshot) at the place and size the
-# compositor gave it: the first window's geometry goes to (32, 56).
+# compositor gave it: the first window's geometry goes to the layout's first
+# place (X0, Y0: compositor/layout.h, through compositor_lib.sh).
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
 
@@ -15,21 +16,17 @@ check_client() {
 	"$@" >"$TMP/$name.log" 2>&1 &
 	local cpid=$! line=""
 	PIDS+=("$cpid")
-	for _ in $(seq 100); do
-		line=$(grep -m1 "map toplevel" "$TMP/compositor.log") && break
-		sleep 0.05
-	done
-	sleep 0.5	# a few frames
-	shot "$TMP/$name.png"
-	kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
-	if [ -z "$line" ]; then
-		fail "$name" "no window mapped ($(tail -1 "$TMP/$name.log"))"
+	if ! mapped || ! drawn || ! shot "$TMP/$name.png"; then
+		fail "$name" "$WHY ($(tail -1 "$TMP/$name.log"))"
+		kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
 		stop_stack; return
 	fi
+	kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+	line=$(grep -m1 "map toplevel" "$TMP/compositor.log")
 	local geo x y w h
 	geo=$(sed -E 's/.* at ([0-9-]+),([0-9-]+) size ([0-9]+)x([0-9]+).*/\1 \2 \3 \4/' <<<"$line")
 	read -r x y w h <<<"$geo"
-	if [ "$x,$y" != "32,56" ]; then fail "$name" "placed at $x,$y, expected 32,56"
+	if [ "$x,$y" != "$X0,$Y0" ]; then fail "$name" "placed at $x,$y, expected $X0,$Y0"
 	elif [ "$want" != any ] && [ "${w}x$h" != "$want" ]; then fail "$name" "size ${w}x$h, expected $want"
 	elif ! alive; then fail "$name" "compositor died"
 	else

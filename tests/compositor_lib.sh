@@ -4,6 +4,16 @@
 # XDG_RUNTIME_DIR, decodes screenshots, and cleans everything up.
 # Expects HERE (the build's tests folder) and BIN (its bin folder) to be
 # set by the caller.
+#
+# Every wait here gives up after a while, sets WHY to what did not happen
+# and returns 1: the case then fails with $WHY instead of going on to a
+# screenshot taken at a random moment.
+#
+# Where windows go and the colours the compositor paints come from the
+# compositor itself (compositor/layout.h, printed by --print-layout): shell
+# variables LAYOUT_*, and in pyimg expressions X0, Y0 (the first window's
+# place), STEP (the cascade), TITLE, BORDER, BG and rgb(LAYOUT colour).
+TESTS_SRC=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 
 TMP=$(mktemp -d /tmp/gfx-comp-test.XXXXXX)
 export XDG_RUNTIME_DIR=$TMP
@@ -15,6 +25,31 @@ PIDS=()
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; FAILED=1; }
 skip() { echo "SKIP $1: $2"; }
+
+if ! layout=$("$BIN/gfx-compositor" --print-layout) || ! grep -q '^LAYOUT_PLACE_X=' <<<"$layout"; then
+	fail "$(basename "$0" .sh)" "gfx-compositor --print-layout gave no layout"
+	rm -rf "$TMP"
+	exit 1
+fi
+eval "$layout"
+X0=$LAYOUT_PLACE_X Y0=$LAYOUT_PLACE_Y STEP=$LAYOUT_PLACE_STEP TITLE=$LAYOUT_TITLE_HEIGHT
+LAYOUT_PY="$(sed -E 's/^LAYOUT_([A-Z_]+)=/\1 = /' <<<"$layout")
+def rgb(v): return ((v >> 16) & 255, (v >> 8) & 255, v & 255)
+X0, Y0, STEP, TITLE, BG = PLACE_X, PLACE_Y, PLACE_STEP, TITLE_HEIGHT, rgb(BACKGROUND)"
+
+# wait_for SECONDS WHAT CMD...: run CMD every 50 ms until it succeeds; after
+# SECONDS, WHY="timed out ... waiting for WHAT" and return 1.
+WHY=
+wait_for() {
+	local secs=$1 what=$2 i
+	shift 2
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	WHY="timed out after ${secs}s waiting for $what"
+	return 1
+}
 
 cleanup() {
 	local p
@@ -33,8 +68,7 @@ start_stack() {
 	"$BIN/gfx-device" --socket "$SOCK" --display none --mode "$mode" --vram 64 \
 		>>"$TMP/device.log" 2>&1 &
 	DEV_PID=$!; PIDS+=("$DEV_PID")
-	for _ in $(seq 400); do [ -S "$SOCK" ] && break; sleep 0.05; done
-	if [ ! -S "$SOCK" ]; then
+	if ! wait_for 20 "gfx-device's socket" test -S "$SOCK"; then
 		echo "# gfx-device did not start:" >&2; cat "$TMP/device.log" >&2
 		return 1
 	fi
@@ -43,7 +77,7 @@ start_stack() {
 	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" ${COMP_EXTRA:-} \
 		>"$TMP/compositor.log" 2>&1 &
 	COMP_PID=$!; PIDS+=("$COMP_PID")
-	for _ in $(seq 400); do [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] && return 0; sleep 0.05; done
+	wait_for 20 "the compositor's Wayland socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" && return 0
 	echo "# compositor did not start:" >&2; cat "$TMP/compositor.log" >&2
 	return 1
 }
@@ -76,20 +110,40 @@ alive() { kill -0 "$COMP_PID" 2>/dev/null; }
 
 ctl() { "$BIN/gfx-ctl" --socket "$SOCK" "$@"; }
 
-shot() { ctl screenshot "$1" >/dev/null; }
+shot() { ctl screenshot "$1" >/dev/null || { WHY="no screenshot $1"; return 1; }; }
 
 # settle: wait until the compositor stops flipping (the scene is drawn), at
 # most 8 s, so screenshots are not timed by guesses on a loaded machine.
+flips() { ctl stats | awk '$1 == "flips" {print $2}'; }
 settle() {
 	local a b
 	sleep 0.05
-	b=$(ctl stats | awk '$1 == "flips" {print $2}')
+	b=$(flips)
 	for _ in $(seq 80); do
 		sleep 0.1
-		a=$b; b=$(ctl stats | awk '$1 == "flips" {print $2}')
-		[ "$a" = "$b" ] && return 0
+		a=$b; b=$(flips)
+		[ -n "$b" ] && [ "$a" = "$b" ] && return 0
 	done
+	WHY="the scene did not settle: the compositor still flipped after 8 s (flips ${a:-?} -> ${b:-?})"
+	return 1
 }
+
+# drawn: like settle, for scenes that may animate for ever: the flips
+# stopped, or 10 frames went by since the call; at most 8 s.
+drawn() {
+	local a b start
+	start=$(flips); b=$start
+	for _ in $(seq 80); do
+		sleep 0.1
+		a=$b; b=$(flips)
+		[ -n "$b" ] && { [ "$a" = "$b" ] || [ $((b - start)) -ge 10 ]; } && return 0
+	done
+	WHY="no frame drawn in 8 s (flips ${start:-?} -> ${b:-?})"
+	return 1
+}
+
+# settled_shot FILE: settle, then the screenshot; WHY says which failed.
+settled_shot() { settle && shot "$1"; }
 
 # client NAME ARGS...: start the test client (compositor-test-client) with
 # its output in $TMP/NAME.out and .err, its pid in NAME_PID; wait for "ready".
@@ -98,58 +152,30 @@ client() {
 	local name=$1; shift
 	"$CLIENT" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	PIDS+=($!); eval "${name}_PID=$!"
-	for _ in $(seq 100); do grep -q '^ready' "$TMP/$name.out" 2>/dev/null && return 0; sleep 0.05; done
+	wait_for 5 "client $name to be ready" grep -q '^ready' "$TMP/$name.out" && return 0
+	WHY="$WHY ($(tail -1 "$TMP/$name.err"))"
 	echo "# $name not ready: $(cat "$TMP/$name.err")" >&2
 	return 1
 }
 
 # expect NAME LINE: wait for an exact output line of client NAME.
-expect() {
-	for _ in $(seq 40); do grep -qx -- "$2" "$TMP/$1.out" && return 0; sleep 0.05; done
-	return 1
-}
+expect() { wait_for 2 "client $1 to print '$2'" grep -qx -- "$2" "$TMP/$1.out"; }
+
+# expect_n NAME PATTERN N: wait until client NAME printed N lines matching PATTERN.
+at_least() { [ "$(grep -c -- "$2" "$1")" -ge "$3" ]; }
+expect_n() { wait_for 3 "client $1's line #$3 matching '$2'" at_least "$TMP/$1.out" "$2" "$3"; }
+
+# mapped: wait for the compositor's first "map toplevel" line.
+mapped() { wait_for 10 "a window to be mapped" grep -q "map toplevel" "$TMP/compositor.log"; }
 
 # For pyimg: near(p, q), colours equal within 2 per channel.
 NEAR='def near(p, q, t=2): return all(abs(a - b) <= t for a, b in zip(p, q))'
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# pyimg FILE.png EXPR...: python3 with `img` (get(x, y) -> (r, g, b)) loaded.
+# pyimg FILE.png EXPR...: tests/pyimg.py with the layout's names defined.
 pyimg() {
-	local f=$1; shift
-	python3 - "$f" "$@" <<'EOF'
-import struct, sys, zlib
-def load(p):
-    d = open(p, 'rb').read()
-    i, idat = 8, b''
-    while i < len(d):
-        n, = struct.unpack('>I', d[i:i+4]); t = d[i+4:i+8]; c = d[i+8:i+8+n]; i += 12 + n
-        if t == b'IHDR':
-            w, h, bd, ct = struct.unpack('>IIBB', c[:10])
-        elif t == b'IDAT':
-            idat += c
-    bpp = {2: 3, 6: 4}[ct]
-    raw = zlib.decompress(idat)
-    rows, prev, s = [], bytearray(w * bpp), w * bpp
-    for y in range(h):
-        f = raw[y * (s + 1)]; line = bytearray(raw[y * (s + 1) + 1:(y + 1) * (s + 1)])
-        for x in range(s):
-            a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
-            if f == 1: line[x] = (line[x] + a) & 255
-            elif f == 2: line[x] = (line[x] + b) & 255
-            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(line); prev = line
-    return w, h, bpp, rows
-class Img:
-    def __init__(s, p): s.w, s.h, s.bpp, s.rows = load(p)
-    def get(s, x, y):
-        r = s.rows[y]; return tuple(r[x * s.bpp:x * s.bpp + 3])
-img = Img(sys.argv[1])
-BG = (0x20, 0x30, 0x40)
-for expr in sys.argv[2:]:
-    exec(expr)
-EOF
+	local f=$1
+	shift
+	python3 "$TESTS_SRC/pyimg.py" "$f" "$LAYOUT_PY" "$@"
 }

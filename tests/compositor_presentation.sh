@@ -11,10 +11,10 @@ FRAMES=${FRAMES:-120}
 start_stack 1280x720@60
 "$CLIENT" --size 256x256 --color ff102030 --feedback "$FRAMES" >"$TMP/a.out" 2>"$TMP/a.err" &
 PIDS+=($!)
-for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/a.out" 2>/dev/null && break; sleep 0.05; done
+wait_for 10 "$FRAMES frames of feedback" grep -q '^feedback-done' "$TMP/a.out"
 now=$(date +%s%N)
 if ! grep -q '^feedback-done' "$TMP/a.out"; then
-	fail presentation_feedback "only $(grep -c '^presented' "$TMP/a.out") of $FRAMES frames reported"
+	fail presentation_feedback "$WHY: only $(grep -c '^presented' "$TMP/a.out") of $FRAMES frames reported"
 else
 	r=$(python3 - "$TMP/a.out" "$now" <<'PYEOF'
 import sys
@@ -48,22 +48,20 @@ stop_stack
 # Lost interrupts: the GPU drops the next 5; the compositor's watchdog reads
 # the flip log and the client keeps getting frames.
 start_stack 1280x720@60
-client lost --size 128x128 --color ff336699 --feedback 120
-sleep 0.3
-ctl drop-irqs 5 >/dev/null
-for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/lost.out" 2>/dev/null && break; sleep 0.05; done
-if grep -q '^feedback-done' "$TMP/lost.out"; then pass lost_flip_interrupts
-else fail lost_flip_interrupts "stalled after $(grep -c '^presented' "$TMP/lost.out") frames"; fi
+if ! client lost --size 128x128 --color ff336699 --feedback 120 || ! expect_n lost '^presented' 5; then
+	fail lost_flip_interrupts "$WHY"
+elif ! ctl drop-irqs 5 >/dev/null; then fail lost_flip_interrupts "gfx-ctl drop-irqs failed"
+elif wait_for 10 "the rest of 120 frames" grep -q '^feedback-done' "$TMP/lost.out"; then pass lost_flip_interrupts
+else fail lost_flip_interrupts "$WHY: stalled after $(grep -c '^presented' "$TMP/lost.out") frames"; fi
 stop_stack
 
 # A hung engine: the compositor resets it after half a second and goes on.
 start_stack 1280x720@60
-client hang --size 128x128 --color ff336699 --feedback 150
-sleep 0.3
-ctl hang >/dev/null
-for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hang.out" 2>/dev/null && break; sleep 0.05; done
-if ! grep -q '^feedback-done' "$TMP/hang.out"; then
-	fail engine_hang_recovered "stalled after $(grep -c '^presented' "$TMP/hang.out") frames"
+if ! client hang --size 128x128 --color ff336699 --feedback 150 || ! expect_n hang '^presented' 5; then
+	fail engine_hang_recovered "$WHY"
+elif ! ctl hang >/dev/null; then fail engine_hang_recovered "gfx-ctl hang failed"
+elif ! wait_for 10 "the rest of 150 frames" grep -q '^feedback-done' "$TMP/hang.out"; then
+	fail engine_hang_recovered "$WHY: stalled after $(grep -c '^presented' "$TMP/hang.out") frames"
 elif ! grep -q "resetting the GPU engine" "$TMP/compositor.log"; then
 	fail engine_hang_recovered "no reset (did the hang happen?)"
 else pass engine_hang_recovered; fi
@@ -72,18 +70,19 @@ stop_stack
 # A window fully hidden under another still gets frame callbacks, throttled
 # to the refresh rate: the big window is raised over the small one (Alt+Tab).
 start_stack 1280x720@60
-client top --size 600x500 --color ffff0000
-client hidden --size 100x100 --color ff00ff00 --feedback 90
-t0=$(date +%s%N)
-ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null
-for _ in $(seq 200); do grep -q '^feedback-done' "$TMP/hidden.out" 2>/dev/null && break; sleep 0.02; done
-t1=$(date +%s%N)
-shot "$TMP/hidden.png"
-covered=$(pyimg "$TMP/hidden.png" "print('yes' if img.get(100, 120) == (255, 0, 0) else 'no')")
-ms=$(( (t1 - t0) / 1000000 ))
-if ! grep -q '^feedback-done' "$TMP/hidden.out"; then
-	fail hidden_surface_frame_callbacks "hidden client stalled after $(grep -cE '^(presented|discarded)' "$TMP/hidden.out") frames"
-elif [ "$covered" != yes ]; then fail hidden_surface_frame_callbacks "the window was not hidden"
+if client top --size 600x500 --color ffff0000 && client hidden --size 100x100 --color ff00ff00 --feedback 90; then
+	t0=$(date +%s%N)
+	ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null
+	wait_for 10 "90 frames of the hidden client" grep -q '^feedback-done' "$TMP/hidden.out"
+	t1=$(date +%s%N)
+fi
+# the hidden client is at the second place, inside the first window
+shot "$TMP/hidden.png" &&
+	covered=$(pyimg "$TMP/hidden.png" "print('yes' if img.get(X0 + STEP + 20, Y0 + STEP + 16) == (255, 0, 0) else 'no')")
+ms=$(( (${t1:-0} - ${t0:-0}) / 1000000 ))
+if ! grep -qs '^feedback-done' "$TMP/hidden.out"; then
+	fail hidden_surface_frame_callbacks "$WHY: hidden client stalled after $(grep -csE '^(presented|discarded)' "$TMP/hidden.out") frames"
+elif [ "${covered:-}" != yes ]; then fail hidden_surface_frame_callbacks "the window was not hidden ($WHY)"
 elif [ "$ms" -lt 1200 ]; then fail hidden_surface_frame_callbacks "90 frames in $ms ms: not throttled to 60 Hz"
 else pass hidden_surface_frame_callbacks; fi
 stop_stack

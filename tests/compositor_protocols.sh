@@ -7,28 +7,26 @@ HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
 
 start_stack
-if client a --copy "hello gfx" && client b --paste; then
-	for _ in $(seq 60); do grep -q '^pasted' "$TMP/b.out" 2>/dev/null && break; sleep 0.05; done
+if client a --copy "hello gfx" && client b --paste && expect_n b '^pasted' 1; then
 	got=$(sed -n 's/^pasted //p' "$TMP/b.out" | tail -1)
 	[ "$got" = "hello gfx" ] && pass clipboard_between_clients \
 		|| fail clipboard_between_clients "pasted '$got' ($(grep -c copied "$TMP/a.out") copies)"
-else fail clipboard_between_clients "clients did not start"; fi
+else fail clipboard_between_clients "$WHY"; fi
 stop_stack
 
 start_stack
-if client v --size 100x50 --color ff00ff00 --viewport 200x100; then
-	settle; shot "$TMP/vp.png"
+if client v --size 100x50 --color ff00ff00 --viewport 200x100 && settled_shot "$TMP/vp.png"; then
 	line=$(grep -m1 "map toplevel" "$TMP/compositor.log")
 	r=$(pyimg "$TMP/vp.png" "
 bad=[]
-if img.get(32 + 195, 56 + 95) != (0, 255, 0): bad.append(('scaled corner', img.get(227, 151)))
-if img.get(32 + 201, 56 + 5) != BG: bad.append(('right of it', img.get(233, 61)))
-if img.get(32 + 5, 56 + 101) != BG: bad.append(('below it', img.get(37, 157)))
+if img.get(X0 + 195, Y0 + 95) != (0, 255, 0): bad.append(('scaled corner', img.get(X0 + 195, Y0 + 95)))
+if img.get(X0 + 201, Y0 + 5) != BG: bad.append(('right of it', img.get(X0 + 201, Y0 + 5)))
+if img.get(X0 + 5, Y0 + 101) != BG: bad.append(('below it', img.get(X0 + 5, Y0 + 101)))
 print(bad or 'ok')")
 	if [[ "$line" != *"size 200x100"* ]]; then fail viewport_scaling "mapped as: $line"
 	elif [ "$r" != ok ]; then fail viewport_scaling "$r"
 	else pass viewport_scaling; fi
-else fail viewport_scaling "client did not start"; fi
+else fail viewport_scaling "$WHY"; fi
 stop_stack
 
 # -- CMD: exit status of CMD, which sees WAYLAND_DISPLAY
@@ -64,26 +62,34 @@ stop_stack
 COMP_EXTRA="--input-dir $TMP/input-later" start_stack
 sleep 0.2
 mkdir "$TMP/input-later"
-for _ in $(seq 60); do grep -q "input: $TMP/input-later appeared" "$TMP/compositor.log" && break; sleep 0.05; done
-if grep -q "input: $TMP/input-later appeared" "$TMP/compositor.log" && alive; then pass input_dir_appears_later
-else fail input_dir_appears_later "not noticed: $(grep 'input:' "$TMP/compositor.log" | head -3)"; fi
+if ! wait_for 3 "the compositor to notice $TMP/input-later" grep -q "input: $TMP/input-later appeared" "$TMP/compositor.log"; then
+	fail input_dir_appears_later "$WHY: $(grep 'input:' "$TMP/compositor.log" | head -3)"
+elif alive; then pass input_dir_appears_later
+else fail input_dir_appears_later "the compositor died"; fi
 stop_stack
 
 # The GPU vanishes under the compositor: it says so and exits, no hang.
 rm -f "$SOCK"
 "$BIN/gfx-device" --socket "$SOCK" --display none --mode 640x480@60 >"$TMP/dev2.log" 2>&1 &
-dev=$!
-for _ in $(seq 200); do [ -S "$SOCK" ] && break; sleep 0.05; done
-"$BIN/gfx-compositor" --device "direct:$SOCK" --socket wl-lost >"$TMP/lost.log" 2>&1 &
-comp=$!
-for _ in $(seq 200); do [ -S "$XDG_RUNTIME_DIR/wl-lost" ] && break; sleep 0.05; done
-kill -9 $dev; wait $dev 2>/dev/null
-for _ in $(seq 100); do kill -0 $comp 2>/dev/null || break; sleep 0.05; done
-if kill -0 $comp 2>/dev/null; then
-	kill -9 $comp; fail device_lost "compositor still running 5 s after the device died"
+dev=$! comp=
+PIDS+=($dev)
+if wait_for 10 "gfx-device's socket" test -S "$SOCK"; then
+	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket wl-lost >"$TMP/lost.log" 2>&1 &
+	comp=$!
+	PIDS+=($comp)
+	wait_for 10 "the compositor's socket wl-lost" test -S "$XDG_RUNTIME_DIR/wl-lost" || comp=
+fi
+gone() { ! kill -0 "$1"; }
+if [ -z "$comp" ]; then
+	fail device_lost "$WHY"
 else
-	wait $comp; rc=$?
-	if [ $rc != 0 ] && grep -qi "device lost" "$TMP/lost.log"; then pass device_lost
-	else fail device_lost "exit $rc: $(tail -1 "$TMP/lost.log")"; fi
+	kill -9 $dev; wait $dev 2>/dev/null
+	if ! wait_for 5 "the compositor to exit after the device died" gone $comp; then
+		kill -9 $comp; fail device_lost "$WHY"
+	else
+		wait $comp; rc=$?
+		if [ $rc != 0 ] && grep -qi "device lost" "$TMP/lost.log"; then pass device_lost
+		else fail device_lost "exit $rc: $(tail -1 "$TMP/lost.log")"; fi
+	fi
 fi
 exit 0
