@@ -107,6 +107,15 @@ else
 	pass readme_example_builds
 fi
 
+# The README's "from the tree" line, in a folder whose build/ is this build.
+tree_line=$(awk '/^## Using libgfx in an application/ {on=1} on && /# from the tree$/ {sub(/ *# from the tree$/, ""); print; exit}' \
+	"$SRC/README.md")
+mkdir -p "$T/tree" && ln -s "$SRC/$BUILD" "$T/tree/build" && cp "$T/app/app.c" "$T/tree/"
+if [ -z "$tree_line" ]; then fail readme_example_builds_from_tree "no '# from the tree' line in README.md"
+elif ! out=$(cd "$T/tree" && sh -c "$tree_line" 2>&1) || [ ! -x "$T/tree/a.out" ]; then
+	fail readme_example_builds_from_tree "'$tree_line': $(head -3 <<<"$out" | tr '\n' ' ')"
+else pass readme_example_builds_from_tree; fi
+
 # ...and runs on the installed gfx-device: the whole scanout is 0xff3366ff.
 ctl() { "$ROOT/bin/gfx-ctl" --socket "$T/gpu.sock" "$@"; }
 "$ROOT/bin/gfx-device" --socket "$T/gpu.sock" --mode 640x480@60 --vram 16 >"$T/device.log" 2>&1 &
