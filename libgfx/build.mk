@@ -22,6 +22,7 @@ LIBDRM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
 LIBDRM_LIBS := $(shell $(PKG_CONFIG) --libs libdrm 2>/dev/null)
 
 $(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src $(LIBDRM_CFLAGS)
+$(LIBGFX_OBJS): $(call config_stamp,libgfx,$(LIBDRM_CFLAGS) $(LIBDRM_LIBS))
 
 $(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS)
 	@mkdir -p $(@D)
