@@ -241,10 +241,12 @@ struct gfx_uio_irq_page {
 };
 
 /* ---- Layout checks: log entries, and register ranges that must not overlap ---- */
-#ifdef __cplusplus
+#if defined(__cplusplus)
 #define GFX_STATIC_ASSERT(e) static_assert(e, #e)
-#else
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define GFX_STATIC_ASSERT(e) _Static_assert(e, #e)
+#else
+#define GFX_STATIC_ASSERT(e) /* C99: the C11 builds (library, kernel) check them */
 #endif
 GFX_STATIC_ASSERT(sizeof(struct gfx_vblank_entry) == 16);
 GFX_STATIC_ASSERT(sizeof(struct gfx_flip_entry) == 32);
