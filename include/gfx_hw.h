@@ -246,7 +246,7 @@ struct gfx_uio_irq_page {
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define GFX_STATIC_ASSERT(e) _Static_assert(e, #e)
 #else
-#define GFX_STATIC_ASSERT(e) /* C99: the C11 builds (library, kernel) check them */
+#define GFX_STATIC_ASSERT(e) extern int gfx_static_assert_c99	/* C11 builds check them */
 #endif
 GFX_STATIC_ASSERT(sizeof(struct gfx_vblank_entry) == 16);
 GFX_STATIC_ASSERT(sizeof(struct gfx_flip_entry) == 32);
