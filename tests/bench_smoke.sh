@@ -20,7 +20,8 @@ echo "PASS bench_runs"
 python3 - "$tmp/out.jsonl" <<'PY'
 import json, sys, math
 need = ["memcpy_1080p", "fill_1080p", "copy_1080p", "blend_1080p", "blend_1080p_vs_pixman",
-        "scale_1080p", "small_fills", "fence_roundtrip", "fence_roundtrip_event_loop",
+        "scale_1080p", "small_fills", "small_fills_vs_pixman", "pixman_small_fills",
+        "fence_roundtrip", "fence_roundtrip_event_loop",
         "vblank_missed"]
 rows = {}
 for line in open(sys.argv[1]):

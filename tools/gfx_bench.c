@@ -123,6 +123,29 @@ static double bench_pixman_blend(void)
 	return median(t, iterations);
 }
 
+/*
+ * The same 64x64 SRC fills as bench_small_fills(), done in this process by
+ * single-threaded pixman into a CPU frame: fills per second. The absolute
+ * fill rate does not carry from one machine to another; this ratio does.
+ */
+static double bench_pixman_small_fills(void)
+{
+	const int batch = 1000, batches = iterations * 4;
+	uint32_t *frame = calloc((size_t)W * H, 4);
+	double t0;
+
+	if (!frame)
+		exit(1);
+	t0 = now_ms();
+	for (int b = 0; b < batches; b++)
+		for (int i = 0; i < batch; i++)
+			pixman_fill(frame, W, 32, (i * 64) % (W - 64), (i / 29 * 64) % (H - 64), 64, 64,
+				    0xff000000u | (i * 2654435761u >> 8));
+	t0 = now_ms() - t0;
+	free(frame);
+	return batch * batches / (t0 / 1e3);
+}
+
 /* Round trip between two processes over two eventfds, in µs. */
 static double bench_eventfd_pingpong(void)
 {
@@ -433,7 +456,7 @@ int main(int argc, char **argv)
 	struct gfx_info info;
 	struct gfx_bo *screen, *src, *argb, *small, *flip[2];
 	struct op_args args;
-	double memcpy_ms, pixman_ms, pingpong_us, v;
+	double memcpy_ms, pixman_ms, pingpong_us, pixman_fills, v;
 
 	while ((opt = getopt_long(argc, argv, "d:jqf:h", options, NULL)) != -1) {
 		switch (opt) {
@@ -459,7 +482,9 @@ int main(int argc, char **argv)
 	memcpy_ms = bench_memcpy();
 	pixman_ms = bench_pixman_blend();
 	pingpong_us = bench_eventfd_pingpong();
+	pixman_fills = bench_pixman_small_fills();
 	record("memcpy_1080p", memcpy_ms, "ms", NULL, 0);
+	record("pixman_small_fills", pixman_fills, "fills/s", NULL, 0);
 	record("pixman_blend_1080p", pixman_ms, "ms", NULL, 0);
 	record("eventfd_pingpong", pingpong_us, "us", NULL, 0);
 
@@ -477,7 +502,9 @@ int main(int argc, char **argv)
 	record("blend_1080p_vs_pixman", v, "ms", "pixman_blend_1080p", pixman_ms);
 	args.src = small;
 	record("scale_1080p", time_op(dev, emit_scale, &args), "ms", "memcpy_1080p", memcpy_ms);
-	record("small_fills", bench_small_fills(dev, screen), "fills/s", NULL, 0);
+	v = bench_small_fills(dev, screen);
+	record("small_fills", v, "fills/s", NULL, 0);
+	record("small_fills_vs_pixman", v, "fills/s", "pixman_small_fills", pixman_fills);
 	record("fence_roundtrip", bench_fence_roundtrip(dev), "us", "eventfd_pingpong",
 	       pingpong_us);
 	record("fence_roundtrip_event_loop", bench_fence_event_loop(dev), "us",
