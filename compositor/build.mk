@@ -42,16 +42,28 @@ $(OBJ)/gen/%.o: $(COMP_GEN)/%.c $(COMP_CONFIG)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(COMP_CFLAGS) -c $< -o $@
 
-COMP_SRCS := $(wildcard compositor/*.c)
-COMP_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(COMP_SRCS))
+# The core (every compositor/*.c but the programs) is a library with a
+# lifecycle that gfx-compositor (main.c) links; position-independent, for
+# shared objects that link it too.
+COMP_PROGRAM_SRCS := compositor/main.c
+COMP_CORE_SRCS := $(filter-out $(COMP_PROGRAM_SRCS),$(wildcard compositor/*.c))
+COMP_CORE_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(COMP_CORE_SRCS))
+COMP_CORE_LIB := $(OBJ)/compositor/libgfx-compositor-core.a
+COMP_OBJS := $(COMP_CORE_OBJS) $(OBJ)/compositor/main.o
 
+$(COMP_OBJS) $(COMP_PROTO_OBJS): CFLAGS += -fPIC
 $(COMP_OBJS): CFLAGS += -I$(COMP_GEN) -Icompositor $(COMP_CFLAGS)
 $(COMP_OBJS): $(COMP_SERVER_HDRS) $(COMP_CONFIG)
 
-$(BIN)/gfx-compositor: $(COMP_OBJS) $(COMP_PROTO_OBJS) $(LIB)/libgfx.so
+$(COMP_CORE_LIB): $(COMP_CORE_OBJS) $(COMP_PROTO_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(COMP_OBJS) $(COMP_PROTO_OBJS) -L$(LIB) -Wl,-rpath,'$$ORIGIN/../lib' \
-		-lgfx $(COMP_LIBS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/gfx-compositor: $(OBJ)/compositor/main.o $(COMP_CORE_LIB) $(LIB)/libgfx.so
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(OBJ)/compositor/main.o $(COMP_CORE_LIB) -L$(LIB) \
+		-Wl,-rpath,'$$ORIGIN/../lib' -lgfx $(COMP_LIBS)
 
 # Our animated wl_shm client (demo and benchmark).
 $(OBJ)/examples/gfx_demo_client.o: CFLAGS += -I$(COMP_GEN) $(COMP_CLIENT_CFLAGS)

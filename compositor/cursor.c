@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cursor.c - the pointer's image, blended by the GPU on top of the frame:
- * the client's cursor surface when it set one, else our own arrow.
+ * cursor.c - the pointer's image (cursor.h) and the cursor role: a
+ * client's cursor surface is drawn with its hotspot at the pointer, which
+ * wl_surface.attach's offset moves (the hotspot goes by -dx, -dy).
  */
 #include <string.h>
 
-#include "server.h"
+#include "core.h"
+#include "cursor.h"
+#include "output.h"
+#include "repaint.h"
+#include "surface.h"
+#include "util.h"
 
-/* 12x19 arrow: '#' black outline, '.' white, ' ' transparent. */
+/* 12x19 arrow: '#' black outline, '.' white, ' ' transparent. Its hotspot is the tip, (0, 0). */
 static const char *const arrow[] = {
 	"#           ",
 	"##          ",
@@ -34,8 +40,10 @@ static const char *const arrow[] = {
 
 int cursor_init(struct server *s)
 {
+	struct cursor *c = &s->cursor;
 	struct gfx_bo *bo;
 
+	wl_list_init(&c->surface_destroy.link);
 	if (gfx_bo_create(s->gfx, ARROW_W, ARROW_H, GFX_FMT_ARGB8888, &bo) < 0) {
 		log_msg("cannot allocate the cursor: %s", gfx_last_error(s->gfx));
 		return -1;
@@ -46,85 +54,153 @@ int cursor_init(struct server *s)
 			row[x] = arrow[y][x] == '#' ? 0xff000000u :
 				 arrow[y][x] == '.' ? 0xffffffffu : 0;
 	}
-	s->cursor_bo = bo;
-	s->cursor_hot_x = 0;
-	s->cursor_hot_y = 0;
+	c->arrow = bo;
 	return 0;
 }
 
 void cursor_fini(struct server *s)
 {
-	if (s->cursor_bo)
-		gfx_bo_destroy(s->gfx, s->cursor_bo);
-	s->cursor_bo = NULL;
+	struct cursor *c = &s->cursor;
+
+	if (c->arrow)
+		gfx_bo_destroy(s->gfx, c->arrow);
+	c->arrow = NULL;
+	wl_list_remove(&c->surface_destroy.link);
+	wl_list_init(&c->surface_destroy.link);
+	c->surface = NULL;
 }
 
-/* Unclipped rectangle and the image to draw in it. */
-static struct gfx_bo *cursor_image(struct server *s, struct gfx_rect *r)
+/* Unclipped rectangle and the image to draw in it; NULL when there is none. */
+static struct gfx_bo *cursor_image(struct cursor *c, struct gfx_rect *r)
 {
-	struct seat *seat = &s->seat;
-	int32_t px = (int32_t)seat->px, py = (int32_t)seat->py;
-
-	if (seat->cursor_hidden || (seat->cursor_surface && !seat->cursor_surface->bo)) {
+	if (c->hidden || (c->surface && !c->surface->bo)) {
 		*r = (struct gfx_rect){ 0 };
 		return NULL;
 	}
-	if (seat->cursor_surface && seat->cursor_surface->bo) {
-		struct surface *cs = seat->cursor_surface;
-		*r = (struct gfx_rect){ px - seat->hotspot_x, py - seat->hotspot_y,
-					cs->buf_w, cs->buf_h };
-		return cs->bo;
+	if (c->surface) {
+		*r = (struct gfx_rect){ c->x - c->hot_x, c->y - c->hot_y,
+					c->surface->buf_w, c->surface->buf_h };
+		return c->surface->bo;
 	}
-	*r = (struct gfx_rect){ px - s->cursor_hot_x, py - s->cursor_hot_y, ARROW_W, ARROW_H };
-	return s->cursor_bo;
+	*r = (struct gfx_rect){ c->x, c->y, ARROW_W, ARROW_H };
+	return c->arrow;
 }
 
-static bool clip_to_output(struct server *s, struct gfx_rect *r, int32_t *sx, int32_t *sy)
-{
-	int32_t x1 = r->x, y1 = r->y, x2 = r->x + (int32_t)r->w, y2 = r->y + (int32_t)r->h;
-	int32_t cx1 = x1 < 0 ? 0 : x1, cy1 = y1 < 0 ? 0 : y1;
-	int32_t cx2 = x2 > (int32_t)s->output.width ? (int32_t)s->output.width : x2;
-	int32_t cy2 = y2 > (int32_t)s->output.height ? (int32_t)s->output.height : y2;
-
-	if (sx) {
-		*sx = cx1 - x1;
-		*sy = cy1 - y1;
-	}
-	if (cx2 <= cx1 || cy2 <= cy1) {
-		*r = (struct gfx_rect){ 0 };
-		return false;
-	}
-	*r = (struct gfx_rect){ cx1, cy1, cx2 - cx1, cy2 - cy1 };
-	return true;
-}
-
-struct gfx_rect cursor_rect(struct server *s)
+/* The rectangle it covers now, cut to the output (w == 0: none). */
+static struct gfx_rect cursor_rect(struct server *s)
 {
 	struct gfx_rect r;
 
-	if (!cursor_image(s, &r))
+	if (!cursor_image(&s->cursor, &r))
 		return (struct gfx_rect){ 0 };
-	clip_to_output(s, &r, NULL, NULL);
+	rect_clip(&r, s->output.width, s->output.height, NULL, NULL);
 	return r;
 }
 
-void cursor_moved(struct server *s)
+/* It changed: damage its new place (the repaint damages the old one, which it knows). */
+static void cursor_changed(struct server *s)
 {
 	struct gfx_rect r = cursor_rect(s);
 
-	/* The old place is damaged by the repaint, which knows where it drew. */
 	output_damage_rect(s, r.x, r.y, r.w, r.h);
-	output_schedule_repaint(s);
+	repaint_schedule(s);
+}
+
+void cursor_move_to(struct server *s, int32_t x, int32_t y)
+{
+	s->cursor.x = x;
+	s->cursor.y = y;
+	cursor_changed(s);
+}
+
+static void set_surface(struct cursor *c, struct surface *surf)
+{
+	wl_list_remove(&c->surface_destroy.link);
+	wl_list_init(&c->surface_destroy.link);
+	c->surface = surf;
+	if (surf)
+		wl_signal_add(&surf->destroy_signal, &c->surface_destroy);
+}
+
+static void surface_destroyed(struct wl_listener *l, void *data)
+{
+	struct cursor *c = container_of(l, struct cursor, surface_destroy);
+	struct server *s = c->surface->server;
+
+	set_surface(c, NULL);
+	cursor_changed(s);
+}
+
+/* ---- the cursor role ---- */
+
+static void cursor_commit(struct surface *surf)
+{
+	struct cursor *c = &surf->server->cursor;
+
+	if (c->surface != surf)
+		return;
+	c->hot_x -= surf->dx;
+	c->hot_y -= surf->dy;
+	cursor_changed(surf->server);
+}
+
+static void cursor_unmap(struct surface *surf)
+{
+	if (surf->server->cursor.surface == surf)
+		cursor_changed(surf->server);
+}
+
+static const struct surface_role cursor_role = {
+	.name = "cursor",
+	.commit = cursor_commit,
+	.unmap = cursor_unmap,
+};
+
+bool cursor_set_client(struct server *s, struct surface *surf, int32_t hot_x, int32_t hot_y,
+		       struct wl_resource *error_res, uint32_t error_code)
+{
+	struct cursor *c = &s->cursor;
+
+	if (surf && !surface_set_role(surf, &cursor_role, NULL, error_res, error_code))
+		return false;
+	c->surface_destroy.notify = surface_destroyed;
+	set_surface(c, surf);
+	c->hidden = !surf;
+	c->hot_x = clamp_coord(hot_x);
+	c->hot_y = clamp_coord(hot_y);
+	cursor_changed(s);
+	return true;
+}
+
+void cursor_reset(struct server *s)
+{
+	set_surface(&s->cursor, NULL);
+	s->cursor.hidden = false;
+	cursor_changed(s);
+}
+
+/* ---- the repaint's side ---- */
+
+void cursor_damage(struct server *s)
+{
+	struct cursor *c = &s->cursor;
+	struct gfx_rect r = cursor_rect(s);
+	bool moved = memcmp(&r, &c->drawn, sizeof(r)) != 0;
+
+	if (c->was_drawn && moved)
+		output_damage_rect(s, c->drawn.x, c->drawn.y, c->drawn.w, c->drawn.h);
+	if (r.w && (!c->was_drawn || moved))
+		output_damage_rect(s, r.x, r.y, r.w, r.h);
 }
 
 int cursor_draw(struct server *s)
 {
 	struct gfx_rect r;
-	struct gfx_bo *img = cursor_image(s, &r);
+	struct gfx_bo *img = cursor_image(&s->cursor, &r);
 	int32_t sx, sy;
 	int ret;
 
-	if (!img || !clip_to_output(s, &r, &sx, &sy))
+	if (!img || !rect_clip(&r, s->output.width, s->output.height, &sx, &sy))
 		return 0;
 	ret = gfx_set_src(s->gfx, img);
 	if (ret == 0) {
@@ -132,4 +208,14 @@ int cursor_draw(struct server *s)
 		ret = gfx_blend(s->gfx, 255, &cr, 1);
 	}
 	return ret;
+}
+
+void cursor_frame_submitted(struct server *s, uint64_t fence)
+{
+	struct cursor *c = &s->cursor;
+
+	c->drawn = cursor_rect(s);
+	c->was_drawn = c->drawn.w > 0;
+	if (c->surface)
+		c->surface->bo_fence = fence;
 }

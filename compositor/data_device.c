@@ -10,7 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "server.h"
+#include "core.h"
+#include "data_device.h"
+#include "seat.h"
+#include "surface.h"
+#include "util.h"
 
 #define DDM_VERSION 3
 
@@ -87,22 +91,19 @@ static const struct wl_data_offer_interface offer_impl = {
 	.set_actions = offer_set_actions,
 };
 
-/* Offers of the current selection, to make stale when it changes. */
-static struct wl_list offers;
-
 static void offer_free(struct wl_resource *r)
 {
 	wl_list_remove(wl_resource_get_link(r));
 }
 
-static void send_selection(struct seat *seat, struct wl_resource *device)
+static void send_selection(struct data_device_state *dd, struct wl_resource *device)
 {
 	struct wl_client *c = wl_resource_get_client(device);
 	struct wl_resource *offer;
 	struct data_source *src;
 	char **p;
 
-	if (!seat->selection) {
+	if (!dd->selection) {
 		wl_data_device_send_selection(device, NULL);
 		return;
 	}
@@ -111,10 +112,10 @@ static void send_selection(struct seat *seat, struct wl_resource *device)
 		wl_client_post_no_memory(c);
 		return;
 	}
-	wl_resource_set_implementation(offer, &offer_impl, seat->selection, offer_free);
-	wl_list_insert(&offers, wl_resource_get_link(offer));
+	wl_resource_set_implementation(offer, &offer_impl, dd->selection, offer_free);
+	wl_list_insert(&dd->offers, wl_resource_get_link(offer));
 	wl_data_device_send_data_offer(device, offer);
-	src = wl_resource_get_user_data(seat->selection);
+	src = wl_resource_get_user_data(dd->selection);
 	wl_array_for_each(p, &src->mime_types)
 		wl_data_offer_send_offer(offer, *p);
 	wl_data_device_send_selection(device, offer);
@@ -124,29 +125,37 @@ void data_device_focus(struct server *s, struct wl_client *client)
 {
 	struct wl_resource *d;
 
-	wl_resource_for_each(d, &s->seat.data_devices)
+	wl_resource_for_each(d, &s->seat.data.devices)
 		if (wl_resource_get_client(d) == client)
-			send_selection(&s->seat, d);
+			send_selection(&s->seat.data, d);
 }
 
-static void stale_offers(void)
+static void stale_offers(struct data_device_state *dd)
 {
 	struct wl_resource *o;
 
-	wl_resource_for_each(o, &offers)
+	wl_resource_for_each(o, &dd->offers)
 		wl_resource_set_user_data(o, NULL);
+}
+
+/* The selection changed: the client with the keyboard learns of it. */
+static void selection_changed(struct data_device_state *dd)
+{
+	struct surface *focus = dd->server->seat.keyboard_focus;
+
+	if (focus)
+		data_device_focus(dd->server, wl_resource_get_client(focus->resource));
 }
 
 static void selection_destroyed(struct wl_listener *l, void *data)
 {
-	struct seat *seat = container_of(l, struct seat, selection_destroy);
+	struct data_device_state *dd = container_of(l, struct data_device_state, selection_destroy);
 
 	wl_list_remove(&l->link);
 	wl_list_init(&l->link);
-	seat->selection = NULL;
-	stale_offers();
-	if (seat->keyboard_focus)
-		data_device_focus(seat->server, wl_resource_get_client(seat->keyboard_focus->resource));
+	dd->selection = NULL;
+	stale_offers(dd);
+	selection_changed(dd);
 }
 
 /* ---- data device ---- */
@@ -162,23 +171,22 @@ static void device_start_drag(struct wl_client *c, struct wl_resource *r,
 static void device_set_selection(struct wl_client *c, struct wl_resource *r,
 				 struct wl_resource *source, uint32_t serial)
 {
-	struct seat *seat = wl_resource_get_user_data(r);
+	struct data_device_state *dd = wl_resource_get_user_data(r);
 
-	if (seat->selection == source)
+	if (dd->selection == source)
 		return;
-	if (seat->selection) {
-		wl_data_source_send_cancelled(seat->selection);
-		wl_list_remove(&seat->selection_destroy.link);
-		wl_list_init(&seat->selection_destroy.link);
+	if (dd->selection) {
+		wl_data_source_send_cancelled(dd->selection);
+		wl_list_remove(&dd->selection_destroy.link);
+		wl_list_init(&dd->selection_destroy.link);
 	}
-	stale_offers();
-	seat->selection = source;
+	stale_offers(dd);
+	dd->selection = source;
 	if (source) {
-		seat->selection_destroy.notify = selection_destroyed;
-		wl_resource_add_destroy_listener(source, &seat->selection_destroy);
+		dd->selection_destroy.notify = selection_destroyed;
+		wl_resource_add_destroy_listener(source, &dd->selection_destroy);
 	}
-	if (seat->keyboard_focus)
-		data_device_focus(seat->server, wl_resource_get_client(seat->keyboard_focus->resource));
+	selection_changed(dd);
 }
 
 static void device_release(struct wl_client *c, struct wl_resource *r)
@@ -228,11 +236,11 @@ static void manager_get_data_device(struct wl_client *c, struct wl_resource *r, 
 		wl_client_post_no_memory(c);
 		return;
 	}
-	wl_resource_set_implementation(d, &device_impl, &s->seat, device_free);
-	wl_list_insert(&s->seat.data_devices, wl_resource_get_link(d));
+	wl_resource_set_implementation(d, &device_impl, &s->seat.data, device_free);
+	wl_list_insert(&s->seat.data.devices, wl_resource_get_link(d));
 	if (s->seat.keyboard_focus &&
 	    wl_resource_get_client(s->seat.keyboard_focus->resource) == c)
-		send_selection(&s->seat, d);
+		send_selection(&s->seat.data, d);
 }
 
 static const struct wl_data_device_manager_interface manager_impl = {
@@ -253,6 +261,11 @@ static void manager_bind(struct wl_client *c, void *data, uint32_t version, uint
 
 void data_device_init(struct server *s)
 {
-	wl_list_init(&offers);
+	struct data_device_state *dd = &s->seat.data;
+
+	dd->server = s;
+	wl_list_init(&dd->devices);
+	wl_list_init(&dd->offers);
+	wl_list_init(&dd->selection_destroy.link);
 	wl_global_create(s->display, &wl_data_device_manager_interface, DDM_VERSION, s, manager_bind);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * input_evdev.c - keyboards and pointers from /dev/input/event* through
- * libevdev, with hotplug (inotify on the directory). The GPU's own input
- * FIFO carries the same evdev events and goes through evdev_feed() too.
+ * libevdev, with hotplug (inotify on the directory), into evdev.c and on
+ * to the input seam (input_evdev.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,10 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "server.h"
+#include "core.h"
+#include "evdev.h"
+#include "input_evdev.h"
+#include "util.h"
 
 struct evdev_dev {
 	struct input_evdev *in;
@@ -37,54 +40,6 @@ struct input_evdev {
 	struct wl_event_source *inotify_source;
 	struct wl_list devices;
 };
-
-void evdev_feed(struct server *s, struct evdev_accum *acc, uint16_t type, uint16_t code,
-		int32_t value)
-{
-	switch (type) {
-	case EV_KEY:
-		if (value == 2)
-			return;	/* our own repeat is the client's job (repeat_info) */
-		if (code >= BTN_MISC && code < KEY_OK)
-			seat_button(s, code, value != 0);
-		else
-			seat_key(s, code, value != 0);
-		break;
-	case EV_REL:
-		if (code == REL_X) { acc->rel_x += value; acc->rel_moved = true; }
-		else if (code == REL_Y) { acc->rel_y += value; acc->rel_moved = true; }
-		else if (code == REL_WHEEL) seat_axis(s, false, -10.0 * value);
-		else if (code == REL_HWHEEL) seat_axis(s, true, 10.0 * value);
-		break;
-	case EV_ABS: {
-		double v = value;
-		if (code == ABS_X) {
-			if (acc->abs_max_x > acc->abs_min_x)
-				v = (v - acc->abs_min_x) * s->output.width /
-				    (acc->abs_max_x - acc->abs_min_x + 1);
-			acc->abs_x = v;
-			acc->abs_moved = true;
-		} else if (code == ABS_Y) {
-			if (acc->abs_max_y > acc->abs_min_y)
-				v = (v - acc->abs_min_y) * s->output.height /
-				    (acc->abs_max_y - acc->abs_min_y + 1);
-			acc->abs_y = v;
-			acc->abs_moved = true;
-		}
-		break;
-	}
-	case EV_SYN:
-		if (code != SYN_REPORT)
-			break;
-		if (acc->abs_moved)
-			seat_pointer_motion_abs(s, acc->abs_x, acc->abs_y);
-		if (acc->rel_moved)
-			seat_pointer_motion_rel(s, acc->rel_x, acc->rel_y);
-		acc->abs_moved = acc->rel_moved = false;
-		acc->rel_x = acc->rel_y = 0;
-		break;
-	}
-}
 
 static void device_remove(struct evdev_dev *d)
 {
@@ -212,7 +167,7 @@ static int on_inotify(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
-struct input_evdev *input_evdev_init(struct server *s, const char *dir)
+struct input_evdev *input_evdev_create(struct server *s, const char *dir)
 {
 	struct input_evdev *in = calloc(1, sizeof(*in));
 
@@ -245,7 +200,7 @@ struct input_evdev *input_evdev_init(struct server *s, const char *dir)
 	return in;
 }
 
-void input_evdev_fini(struct input_evdev *in)
+void input_evdev_destroy(struct input_evdev *in)
 {
 	struct evdev_dev *d, *tmp;
 

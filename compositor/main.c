@@ -1,59 +1,46 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - gfx-compositor: options, the event loop, and the optional
- * client command (with `-- CMD`, the compositor lives as long as CMD).
+ * main.c - gfx-compositor: the options, the GPU (the output backend: any
+ * libgfx spec), the evdev input, the Wayland socket, signals, and the
+ * optional client command (with `-- CMD`, the compositor lives as long as
+ * CMD). Everything else is the core's (core.h).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "server.h"
+#include "core.h"
+#include "input_evdev.h"
+#include "layout.h"
+#include "util.h"
 
-uint64_t now_ns(void)
-{
-	struct timespec ts;
+/* --mode's refresh matches the device's within this many mHz. */
+#define MODE_REFRESH_SLACK_MHZ 500
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+struct options {
+	const char *device, *socket_name, *mode, *input_dir;
+	bool verbose;
+	char **command;			/* after --, or NULL */
+};
 
-void log_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "gfx-compositor: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void log_debug(struct server *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!s->verbose)
-		return;
-	fprintf(stderr, "gfx-compositor: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+struct app {
+	struct server *server;
+	struct input_evdev *evdev;
+	struct wl_event_source *signals[4];
+	pid_t child;
+};
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gfx-compositor [--device SPEC] [--socket NAME] [--mode WxH@Hz]\n"
 		"                      [--input-dir DIR] [--verbose] [-- CMD ARGS...]\n"
-		"  -d, --device SPEC    libgfx device (as GFX_DEVICE: direct:PATH, uio:/dev/uioN)\n"
+		"  -d, --device SPEC    libgfx device (as GFX_DEVICE: direct:PATH, uio:/dev/uioN, drm:PATH)\n"
 		"  -s, --socket NAME    Wayland socket name under $XDG_RUNTIME_DIR (default: auto)\n"
 		"  -m, --mode WxH@Hz    check the device's mode (gfx-device sets it); error if different\n"
 		"  -i, --input-dir DIR  evdev devices to watch (default /dev/input)\n"
@@ -64,101 +51,81 @@ static void usage(FILE *f)
 		"See gfx-compositor(1).\n");
 }
 
-static pid_t child_pid = -1;
-
-static int on_signal(int sig, void *data)
+/* -1: go on; else exit with that status (--help, --print-layout, a bad option). */
+static int parse_args(int argc, char **argv, struct options *o)
 {
-	struct server *s = data;
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "input-dir", required_argument, NULL, 'i' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "print-layout", no_argument, NULL, 'L' },
+		{ 0 }
+	};
+	int c;
 
-	if (sig == SIGCHLD) {
-		int status;
-		pid_t p;
-
-		while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (p == child_pid) {
-				s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-				log_debug(s, "client command exited (%d)", s->exit_code);
-				wl_display_terminate(s->display);
-			}
+	*o = (struct options){ .input_dir = "/dev/input", .verbose = !!getenv("GFX_COMPOSITOR_VERBOSE") };
+	while ((c = getopt_long(argc, argv, "+d:s:m:i:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->device = optarg; break;
+		case 's': o->socket_name = optarg; break;
+		case 'm': o->mode = optarg; break;
+		case 'i': o->input_dir = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'L': layout_print(); return 0;
+		default: usage(stderr); return 2;
 		}
-		return 0;
 	}
-	log_debug(s, "signal %d, quitting", sig);
-	wl_display_terminate(s->display);
-	return 0;
+	o->command = optind < argc ? argv + optind : NULL;
+	return -1;
 }
 
-static int check_mode(struct server *s, const char *mode)
+static int check_mode(const struct gfx_info *info, const char *mode)
 {
 	unsigned w, h;
 	double hz = 0;
 	int n = sscanf(mode, "%ux%u@%lf", &w, &h, &hz);
+	double mhz = hz * 1000;
 
 	if (n < 2) {
 		log_msg("bad --mode '%s' (want WxH or WxH@Hz)", mode);
 		return -1;
 	}
-	if (w != s->info.width || h != s->info.height ||
-	    (n == 3 && (hz * 1000 < s->info.refresh_mhz - 500 || hz * 1000 > s->info.refresh_mhz + 500))) {
+	if (w != info->width || h != info->height ||
+	    (n == 3 && (mhz < info->refresh_mhz - MODE_REFRESH_SLACK_MHZ ||
+			mhz > info->refresh_mhz + MODE_REFRESH_SLACK_MHZ))) {
 		log_msg("--mode %s differs from the device's mode %ux%u@%.3f; the mode is "
-			"set by gfx-device (gfx-device --mode %s)", mode, s->info.width,
-			s->info.height, s->info.refresh_mhz / 1000.0, mode);
+			"set by gfx-device (gfx-device --mode %s)", mode, info->width,
+			info->height, info->refresh_mhz / 1000.0, mode);
 		return -1;
 	}
 	return 0;
 }
 
-static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *data);
-
-bool server_dispatch_gfx(struct server *s)
+static int on_signal(int sig, void *data)
 {
-	if (gfx_dispatch(s->gfx, gfx_event, s) < 0) {
-		log_msg("device lost: %s", gfx_last_error(s->gfx));
-		s->exit_code = 1;
-		wl_display_terminate(s->display);
-		return false;
+	struct app *app = data;
+	struct server *s = app->server;
+	int status;
+	pid_t p;
+
+	if (sig != SIGCHLD) {
+		log_debug(s->verbose, "signal %d, quitting", sig);
+		server_terminate(s, 0);
+		return 0;
 	}
-	return true;
-}
-
-static int on_gfx(int fd, uint32_t mask, void *data)
-{
-	struct server *s = data;
-	int r = gfx_dispatch(s->gfx, gfx_event, s);
-
-	if (r < 0 || (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR))) {
-		log_msg("device lost: %s", gfx_last_error(s->gfx));
-		s->exit_code = 1;
-		wl_display_terminate(s->display);
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (p != app->child)
+			continue;
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		log_debug(s->verbose, "client command exited (%d)", code);
+		app->child = -1;
+		server_terminate(s, code);
 	}
 	return 0;
-}
-
-static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *data)
-{
-	struct server *s = data;
-
-	switch (ev->type) {
-	case GFX_EVENT_FLIP_DONE:
-		output_flip_done(s, ev->seq, ev->time_ns, ev->user_data);
-		break;
-	case GFX_EVENT_INPUT:
-		evdev_feed(s, &s->fifo_input, ev->input_type, ev->input_code, ev->input_value);
-		break;
-	case GFX_EVENT_ERROR:
-		log_msg("GPU error %s at ring offset %u (ring recovered)",
-			gfx_error_name(ev->error_code), ev->error_offset);
-		output_damage_whole(s);
-		output_schedule_repaint(s);
-		break;
-	case GFX_EVENT_DEVICE_LOST:
-		log_msg("device lost");
-		s->exit_code = 1;
-		wl_display_terminate(s->display);
-		break;
-	default:
-		break;
-	}
 }
 
 static pid_t spawn(char **argv)
@@ -177,130 +144,93 @@ static pid_t spawn(char **argv)
 	return pid;
 }
 
+static const char *add_socket(struct server *s, const char *name)
+{
+	if (name) {
+		if (wl_display_add_socket(s->display, name) == 0)
+			return name;
+		log_msg("cannot create socket %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	name = wl_display_add_socket_auto(s->display);
+	if (!name)
+		log_msg("cannot create a Wayland socket");
+	return name;
+}
+
+static void add_signals(struct app *app)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	struct wl_event_loop *loop = app->server->loop;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		app->signals[i] = wl_event_loop_add_signal(loop, sigs[i], on_signal, app);
+}
+
+/* The compositor on an open GPU: socket, input, signals, command, run. */
+static int run(struct app *app, struct gfx_device *gfx, const struct options *o)
+{
+	struct server_config cfg = { .gfx = gfx, .verbose = o->verbose };
+	const char *socket_name;
+
+	app->server = server_create(&cfg);
+	if (!app->server)
+		return 1;
+	socket_name = add_socket(app->server, o->socket_name);
+	if (!socket_name)
+		return 1;
+	setenv("WAYLAND_DISPLAY", socket_name, 1);
+	log_msg("%ux%u@%.3f on %s, WAYLAND_DISPLAY=%s", app->server->info.width,
+		app->server->info.height, app->server->info.refresh_mhz / 1000.0,
+		app->server->info.backend, socket_name);
+	app->evdev = input_evdev_create(app->server, o->input_dir);
+	add_signals(app);
+	if (o->command && (app->child = spawn(o->command)) < 0) {
+		log_msg("fork: %s", strerror(errno));
+		return 1;
+	}
+	wl_display_run(app->server->display);
+	return app->server->exit_code;
+}
+
+static void cleanup(struct app *app)
+{
+	if (app->child > 0 && kill(app->child, 0) == 0)
+		kill(app->child, SIGTERM);
+	input_evdev_destroy(app->evdev);
+	for (size_t i = 0; i < ARRAY_LEN(app->signals); i++)
+		if (app->signals[i])
+			wl_event_source_remove(app->signals[i]);
+	server_destroy(app->server);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "input-dir", required_argument, NULL, 'i' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "print-layout", no_argument, NULL, 'L' },
-		{ 0 }
-	};
-	const char *device = NULL, *socket_name = NULL, *mode = NULL;
-	const char *input_dir = "/dev/input";
-	struct server s = { 0 };
-	int c, r;
+	struct options o;
+	struct app app = { .child = -1 };
+	struct gfx_device *gfx;
+	struct gfx_info info;
+	int r = parse_args(argc, argv, &o);
 
-	while ((c = getopt_long(argc, argv, "+d:s:m:i:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': device = optarg; break;
-		case 's': socket_name = optarg; break;
-		case 'm': mode = optarg; break;
-		case 'i': input_dir = optarg; break;
-		case 'v': s.verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		case 'L': layout_print(); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (getenv("GFX_COMPOSITOR_VERBOSE"))
-		s.verbose = true;
+	if (r >= 0)
+		return r;
 	if (!getenv("XDG_RUNTIME_DIR")) {
 		log_msg("XDG_RUNTIME_DIR is not set");
 		return 1;
 	}
-
-	r = gfx_open(device, &s.gfx);
-	if (r < 0) {
+	if (gfx_open(o.device, &gfx) < 0) {
 		log_msg("cannot open the GPU: %s", gfx_last_error(NULL));	/* names the spec tried */
 		return 1;
 	}
-	gfx_get_info(s.gfx, &s.info);
-	if (mode && check_mode(&s, mode) < 0) {
-		gfx_close(s.gfx);
+	gfx_get_info(gfx, &info);
+	if (o.mode && check_mode(&info, o.mode) < 0) {
+		gfx_close(gfx);
 		return 2;
 	}
-
-	s.display = wl_display_create();
-	s.loop = wl_display_get_event_loop(s.display);
-	wl_list_init(&s.surfaces);
-	wl_list_init(&s.toplevels);
-	wl_list_init(&s.popups);
-
-	/* SIGBUS from truncated pools is handled by libwayland's begin_access. */
-	if (wl_display_init_shm(s.display) < 0) {
-		log_msg("wl_shm setup failed");
-		return 1;
-	}
-	wl_display_add_shm_format(s.display, WL_SHM_FORMAT_RGB565);
-
-	if (output_init(&s) < 0 || cursor_init(&s) < 0)
-		return 1;
-	compositor_init(&s);
-	subcompositor_init(&s);
-	xdg_shell_init(&s);
-	decoration_init(&s);
-	viewporter_init(&s);
-	presentation_init(&s);
-	seat_init(&s);
-	data_device_init(&s);
-	s.evdev = input_evdev_init(&s, input_dir);
-	gfx_set_input_events(s.gfx, true);
-
-	s.gfx_source = wl_event_loop_add_fd(s.loop, gfx_get_fd(s.gfx), WL_EVENT_READABLE,
-					    on_gfx, &s);
-
-	if (socket_name) {
-		if (wl_display_add_socket(s.display, socket_name) < 0) {
-			log_msg("cannot create socket %s: %s", socket_name, strerror(errno));
-			return 1;
-		}
-	} else {
-		socket_name = wl_display_add_socket_auto(s.display);
-		if (!socket_name) {
-			log_msg("cannot create a Wayland socket");
-			return 1;
-		}
-	}
-	setenv("WAYLAND_DISPLAY", socket_name, 1);
-	log_msg("%ux%u@%.3f on %s, WAYLAND_DISPLAY=%s", s.info.width, s.info.height,
-		s.info.refresh_mhz / 1000.0, s.info.backend, socket_name);
-
-	struct wl_event_source *sig[4];
-	signal(SIGPIPE, SIG_IGN);
-	sig[0] = wl_event_loop_add_signal(s.loop, SIGINT, on_signal, &s);
-	sig[1] = wl_event_loop_add_signal(s.loop, SIGTERM, on_signal, &s);
-	sig[2] = wl_event_loop_add_signal(s.loop, SIGHUP, on_signal, &s);
-	sig[3] = wl_event_loop_add_signal(s.loop, SIGCHLD, on_signal, &s);
-
-	if (optind < argc) {
-		child_pid = spawn(argv + optind);
-		if (child_pid < 0) {
-			log_msg("fork: %s", strerror(errno));
-			return 1;
-		}
-	}
-
-	output_damage_whole(&s);
-	output_schedule_repaint(&s);
-	wl_display_run(s.display);
-
-	s.quitting = true;
-	if (child_pid > 0 && kill(child_pid, 0) == 0)
-		kill(child_pid, SIGTERM);
-	wl_display_destroy_clients(s.display);
-	input_evdev_fini(s.evdev);
-	for (int i = 0; i < 4; i++)
-		wl_event_source_remove(sig[i]);
-	wl_event_source_remove(s.gfx_source);
-	seat_fini(&s);
-	cursor_fini(&s);
-	output_fini(&s);
-	wl_display_destroy(s.display);
-	gfx_close(s.gfx);
-	log_debug(&s, "exit %d", s.exit_code);
-	return s.exit_code;
+	r = run(&app, gfx, &o);
+	cleanup(&app);
+	gfx_close(gfx);
+	log_debug(o.verbose, "exit %d", r);
+	return r;
 }

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "server.h"
+#include "core.h"
+#include "presentation.h"
 #include "presentation-time-server-protocol.h"
+#include "surface.h"
+#include "util.h"
 
 struct feedback {
 	struct wl_resource *resource;
@@ -41,12 +44,12 @@ void presentation_discard_list(struct wl_list *list)
 	}
 }
 
-void presentation_send(struct server *srv, struct wl_list *list, bool presented,
-		       uint64_t time_ns, uint64_t seq)
+void presentation_send(struct wl_list *list, struct wl_list *outputs, bool presented,
+		       uint64_t time_ns, uint64_t seq, uint64_t period_ns)
 {
 	struct feedback *f, *tmp;
-	uint64_t sec = time_ns / 1000000000ull;
-	uint32_t nsec = time_ns % 1000000000ull;
+	uint64_t sec = time_ns / NS_PER_SEC;
+	uint32_t nsec = time_ns % NS_PER_SEC;
 
 	if (!presented) {
 		presentation_discard_list(list);
@@ -56,12 +59,12 @@ void presentation_send(struct server *srv, struct wl_list *list, bool presented,
 		struct wl_client *c = wl_resource_get_client(f->resource);
 		struct wl_resource *o;
 
-		wl_resource_for_each(o, &srv->output.resources)
+		wl_resource_for_each(o, outputs)
 			if (wl_resource_get_client(o) == c)
 				wp_presentation_feedback_send_sync_output(f->resource, o);
 		wp_presentation_feedback_send_presented(
 			f->resource, sec >> 32, sec & 0xffffffffu, nsec,
-			(uint32_t)srv->output.period_ns, seq >> 32, seq & 0xffffffffu,
+			(uint32_t)period_ns, seq >> 32, seq & 0xffffffffu,
 			WP_PRESENTATION_FEEDBACK_KIND_VSYNC | WP_PRESENTATION_FEEDBACK_KIND_HW_CLOCK |
 			WP_PRESENTATION_FEEDBACK_KIND_HW_COMPLETION);
 		wl_resource_destroy(f->resource);

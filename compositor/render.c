@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * render.c - the scene and its composition with GPU commands.
+ * render.c - a frame's composition with GPU commands (render.h).
  *
  * Only the damaged part of the back buffer is touched: the clip is set to
  * the damage, and every fill/copy/blend is cut to it on the CPU too, so the
@@ -12,146 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server.h"
+#include "core.h"
+#include "cursor.h"
+#include "layout.h"
+#include "render.h"
+#include "scene.h"
+#include "surface.h"
+#include "util.h"
+#include "xdg_shell.h"
 
-#define CHUNK		32	/* rectangles per command */
-
-static void scene_add(struct scene *sc, enum item_kind kind, struct surface *surf,
-		      struct toplevel *t, int32_t x, int32_t y, int32_t w, int32_t h)
-{
-	if (w <= 0 || h <= 0)
-		return;
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 32;
-		struct frame_item *n = realloc(sc->items, cap * sizeof(*n));
-		if (!n)
-			return;
-		sc->items = n;
-		sc->cap = cap;
-	}
-	sc->items[sc->n++] = (struct frame_item){
-		.kind = kind, .surface = surf, .toplevel = t,
-		.rect = { x, y, (uint32_t)w, (uint32_t)h },
-	};
-}
-
-/* A surface and its subsurfaces, in their stacking order. */
-static void scene_add_tree(struct scene *sc, struct surface *surf, struct toplevel *t,
-			   int32_t x, int32_t y)
-{
-	struct wl_list *l;
-
-	for (l = surf->sub_order.next; l != &surf->sub_order; l = l->next) {
-		struct surface *child;
-
-		if (l == &surf->self_link) {
-			if (surf->bo)
-				scene_add(sc, ITEM_SURFACE, surf, t, x, y, surf->width, surf->height);
-			continue;
-		}
-		struct subsurface *sub = container_of(l, struct subsurface, parent_link);
-		child = sub->surface;
-		if (!child || !child->bo)
-			continue;
-		scene_add_tree(sc, child, t, x + sub->x, y + sub->y);
-	}
-}
-
-void scene_build(struct server *s, struct scene *sc)
-{
-	struct toplevel *t;
-	struct popup *p;
-	int32_t x, y;
-
-	sc->n = 0;
-	wl_list_for_each_reverse(t, &s->toplevels, link) {
-		if (!t->mapped)
-			continue;
-		if (t->ssd && !t->fullscreen) {
-			struct gfx_rect f = toplevel_frame_rect(t);
-			scene_add(sc, ITEM_FRAME, NULL, t, f.x, f.y, f.w, f.h);
-		}
-		if (surface_output_pos(t->xdg->surface, &x, &y))
-			scene_add_tree(sc, t->xdg->surface, t, x, y);
-	}
-	wl_list_for_each(p, &s->popups, link) {
-		if (!p->mapped)
-			continue;
-		if (surface_output_pos(p->xdg->surface, &x, &y))
-			scene_add_tree(sc, p->xdg->surface, NULL, x, y);
-	}
-}
-
-void scene_fini(struct scene *sc)
-{
-	if (sc->vis) {
-		for (size_t i = 0; i < sc->n; i++)
-			pixman_region32_fini(&sc->vis[i]);
-		free(sc->vis);
-		pixman_region32_fini(&sc->covered);
-	}
-	free(sc->items);
-	sc->items = NULL;
-	sc->vis = NULL;
-	sc->n = sc->cap = 0;
-}
-
-static bool surface_scaled(struct surface *surf)
-{
-	return surf->src_w >= 0 || (uint32_t)surf->width != surf->buf_w ||
-	       (uint32_t)surf->height != surf->buf_h;
-}
-
-/* What item `it` paints opaquely, in output coordinates, into o (initialised here). */
-static void item_opaque(const struct frame_item *it, pixman_region32_t *o)
-{
-	pixman_region32_init(o);
-	if (it->kind == ITEM_SURFACE) {
-		struct surface *surf = it->surface;
-
-		if (!surf->has_alpha) {
-			pixman_region32_union_rect(o, o, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
-		} else if (!surface_scaled(surf)) {
-			pixman_region32_copy(o, &surf->opaque);
-			pixman_region32_translate(o, it->rect.x, it->rect.y);
-			pixman_region32_intersect_rect(o, o, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
-		}
-	} else if (it->kind == ITEM_FRAME) {
-		/* The bar and border are opaque fills; the window inside may not be. */
-		struct gfx_rect g = toplevel_geometry(it->toplevel);
-		pixman_region32_t inner;
-
-		pixman_region32_union_rect(o, o, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
-		pixman_region32_init_rect(&inner, it->toplevel->x, it->toplevel->y, g.w, g.h);
-		pixman_region32_subtract(o, o, &inner);
-		pixman_region32_fini(&inner);
-	}
-}
-
-void scene_compute_visibility(struct server *s, struct scene *sc)
-{
-	sc->vis = calloc(sc->n ? sc->n : 1, sizeof(*sc->vis));
-	if (!sc->vis)
-		return;
-	pixman_region32_init(&sc->covered);
-	for (size_t i = sc->n; i-- > 0;) {
-		struct frame_item *it = &sc->items[i];
-		pixman_region32_t *v = &sc->vis[i], o;
-
-		pixman_region32_init_rect(v, it->rect.x, it->rect.y, it->rect.w, it->rect.h);
-		pixman_region32_subtract(v, v, &sc->covered);
-		if (it->kind == ITEM_SURFACE) {
-			struct surface *surf = it->surface;
-
-			pixman_region32_copy(&surf->visible, v);
-			pixman_region32_translate(&surf->visible, -it->rect.x, -it->rect.y);
-			surf->visible_valid = !surface_scaled(surf);
-		}
-		item_opaque(it, &o);
-		pixman_region32_union(&sc->covered, &sc->covered, &o);
-		pixman_region32_fini(&o);
-	}
-}
+/* Rectangles per command, and per clip (more: the clip is their bounding box). */
+#define CHUNK		32
 
 enum draw_op { DRAW_FILL_SRC, DRAW_COPY, DRAW_BLEND };
 
@@ -221,8 +92,7 @@ static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t
 	pixman_region32_subtract(&r, &r, &inner);
 	pixman_region32_fini(&inner);
 
-	bool active = s->seat.keyboard_focus == t->xdg->surface;
-	ret = draw_region(s, DRAW_FILL_SRC, &r, active ? FRAME_ACTIVE : FRAME_INACTIVE, 0, 0);
+	ret = draw_region(s, DRAW_FILL_SRC, &r, t->activated ? FRAME_ACTIVE : FRAME_INACTIVE, 0, 0);
 
 	/* The close button: a square at the right of the bar. */
 	struct gfx_rect box = layout_close_box(it->rect);
@@ -233,12 +103,70 @@ static int draw_frame(struct server *s, struct frame_item *it, pixman_region32_t
 	return ret;
 }
 
+/*
+ * A scaled surface: the GPU's bilinear stretch of its source rectangle,
+ * clipped to r. The GPU takes 16.16 source coordinates (wl_fixed is 24.8)
+ * and rejects rectangles outside the frame: dst is cut to the output and
+ * the source with it.
+ */
+static int draw_scaled(struct server *s, struct frame_item *it, pixman_region32_t *r,
+		       pixman_region32_t *damage)
+{
+	struct surface *surf = it->surface;
+	wl_fixed_t sx = 0, sy = 0, sw = wl_fixed_from_int(surf->buf_w),
+		   sh = wl_fixed_from_int(surf->buf_h);
+	struct gfx_rect dst = it->rect;
+	int32_t cut_x, cut_y;
+	int ret;
+
+	if (surf->src_w >= 0) {
+		sx = surf->src_x * surf->scale; sy = surf->src_y * surf->scale;
+		sw = surf->src_w * surf->scale; sh = surf->src_h * surf->scale;
+	}
+	double fx = (double)sw / it->rect.w, fy = (double)sh / it->rect.h;
+	bool on_output = rect_clip(&dst, s->output.width, s->output.height, &cut_x, &cut_y);
+	int64_t csx = ((int64_t)sx << 8) + (int64_t)(cut_x * fx * 256);
+	int64_t csy = ((int64_t)sy << 8) + (int64_t)(cut_y * fy * 256);
+	int64_t csw = (int64_t)(dst.w * fx * 256), csh = (int64_t)(dst.h * fy * 256);
+
+	ret = set_clip_region(s, r);
+	if (ret == 0 && on_output && csw > 0 && csh > 0)
+		ret = gfx_stretch(s->gfx, csx, csy, csw, csh, &dst, GFX_BILINEAR,
+				  surf->has_alpha ? GFX_OVER : GFX_SRC, 255);
+	/* Back to the damage even after a refused stretch: the next items draw with it. */
+	int clip_ret = set_clip_region(s, damage);
+	return ret ? ret : clip_ret;
+}
+
+/* An unscaled surface: its opaque part copied, the rest blended. */
+static int draw_unscaled(struct server *s, struct frame_item *it, pixman_region32_t *r)
+{
+	struct surface *surf = it->surface;
+	pixman_region32_t opaque;
+	int ret;
+
+	pixman_region32_init(&opaque);
+	if (!surf->has_alpha) {
+		pixman_region32_copy(&opaque, r);
+	} else {
+		pixman_region32_copy(&opaque, &surf->opaque);
+		pixman_region32_translate(&opaque, it->rect.x, it->rect.y);
+		pixman_region32_intersect(&opaque, &opaque, r);
+	}
+	pixman_region32_subtract(r, r, &opaque);
+	ret = draw_region(s, DRAW_COPY, &opaque, 0, -it->rect.x, -it->rect.y);
+	if (ret == 0)
+		ret = draw_region(s, DRAW_BLEND, r, 0, -it->rect.x, -it->rect.y);
+	pixman_region32_fini(&opaque);
+	return ret;
+}
+
 static int draw_surface(struct server *s, struct frame_item *it, pixman_region32_t *damage,
 			pixman_region32_t *vis)
 {
 	struct surface *surf = it->surface;
-	pixman_region32_t r, opaque;
-	int ret;
+	pixman_region32_t r;
+	int ret = 0;
 
 	if (!surf->bo)
 		return 0;
@@ -246,56 +174,12 @@ static int draw_surface(struct server *s, struct frame_item *it, pixman_region32
 	pixman_region32_intersect(&r, &r, damage);
 	if (vis)	/* what opaque windows above cover is not drawn */
 		pixman_region32_intersect(&r, &r, vis);
-	if (!pixman_region32_not_empty(&r)) {
-		pixman_region32_fini(&r);
-		return 0;
+	if (pixman_region32_not_empty(&r)) {
+		ret = gfx_set_src(s->gfx, surf->bo);
+		if (ret == 0)
+			ret = surface_is_scaled(surf) ? draw_scaled(s, it, &r, damage)
+						      : draw_unscaled(s, it, &r);
 	}
-	ret = gfx_set_src(s->gfx, surf->bo);
-
-	bool scaled = surface_scaled(surf);
-	if (scaled && ret == 0) {
-		wl_fixed_t sx = 0, sy = 0, sw = wl_fixed_from_int(surf->buf_w),
-			   sh = wl_fixed_from_int(surf->buf_h);
-		if (surf->src_w >= 0) {
-			sx = surf->src_x * surf->scale; sy = surf->src_y * surf->scale;
-			sw = surf->src_w * surf->scale; sh = surf->src_h * surf->scale;
-		}
-		/* wl_fixed is 24.8; the GPU takes 16.16. The GPU rejects rectangles
-		 * outside the frame, so cut dst to the output and src with it. */
-		double fx = (double)sw / it->rect.w, fy = (double)sh / it->rect.h;
-		int32_t x1 = it->rect.x, y1 = it->rect.y;
-		int32_t x2 = x1 + (int32_t)it->rect.w, y2 = y1 + (int32_t)it->rect.h;
-		int32_t cx1 = x1 < 0 ? 0 : x1, cy1 = y1 < 0 ? 0 : y1;
-		int32_t cx2 = x2 > (int32_t)s->output.width ? (int32_t)s->output.width : x2;
-		int32_t cy2 = y2 > (int32_t)s->output.height ? (int32_t)s->output.height : y2;
-		struct gfx_rect dst = { cx1, cy1, cx2 - cx1, cy2 - cy1 };
-		int64_t csx = ((int64_t)sx << 8) + (int64_t)((cx1 - x1) * fx * 256);
-		int64_t csy = ((int64_t)sy << 8) + (int64_t)((cy1 - y1) * fy * 256);
-		int64_t csw = (int64_t)(dst.w * fx * 256), csh = (int64_t)(dst.h * fy * 256);
-		ret = set_clip_region(s, &r);
-		if (ret == 0 && cx2 > cx1 && cy2 > cy1 && csw > 0 && csh > 0)
-			ret = gfx_stretch(s->gfx, csx, csy, csw, csh, &dst, GFX_BILINEAR,
-					  surf->has_alpha ? GFX_OVER : GFX_SRC, 255);
-		/* Back to the damage even after a refused stretch: the next items draw with it. */
-		int clip_ret = set_clip_region(s, damage);
-		pixman_region32_fini(&r);
-		return ret ? ret : clip_ret;
-	}
-
-	pixman_region32_init(&opaque);
-	if (!surf->has_alpha)
-		pixman_region32_copy(&opaque, &r);
-	else {
-		pixman_region32_copy(&opaque, &surf->opaque);
-		pixman_region32_translate(&opaque, it->rect.x, it->rect.y);
-		pixman_region32_intersect(&opaque, &opaque, &r);
-	}
-	pixman_region32_subtract(&r, &r, &opaque);
-	if (ret == 0)
-		ret = draw_region(s, DRAW_COPY, &opaque, 0, -it->rect.x, -it->rect.y);
-	if (ret == 0)
-		ret = draw_region(s, DRAW_BLEND, &r, 0, -it->rect.x, -it->rect.y);
-	pixman_region32_fini(&opaque);
 	pixman_region32_fini(&r);
 	return ret;
 }
@@ -313,7 +197,7 @@ static int skipped_item_background(struct server *s, struct frame_item *it,
 
 	if (!vis)
 		return 0;	/* no visibility: the background was filled everywhere */
-	item_opaque(it, &r);
+	scene_item_opaque(it, &r);
 	pixman_region32_intersect(&r, &r, damage);
 	pixman_region32_intersect(&r, &r, vis);
 	ret = draw_region(s, DRAW_FILL_SRC, &r, BACKGROUND, 0, 0);
@@ -357,7 +241,7 @@ int render_frame(struct server *s, struct gfx_bo *fb, struct scene *sc,
 			ret = draw_surface(s, it, damage, vis);
 		if (ret == -EINVAL) {
 			/* One odd surface must not cost everyone the frame: background in its place. */
-			log_debug(s, "skipped a scene item: %s", gfx_last_error(s->gfx));
+			log_debug(s->verbose, "skipped a scene item: %s", gfx_last_error(s->gfx));
 			ret = skipped_item_background(s, it, damage, vis);
 		}
 	}

@@ -1,33 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * seat.c - wl_seat: pointer and keyboard focus, the keymap, and the
- * compositor's own bindings (Alt+drag and title bars move windows,
- * Alt+Tab raises the bottom window, clicks focus and raise).
- *
- * Input arrives as evdev codes, from libevdev devices or the GPU's input
- * FIFO, through seat_key/seat_button/seat_pointer_*.
+ * seat.c - wl_seat (seat.h): the clients' pointer, keyboard and touch
+ * objects, the keymap, the focus, and the window manager's answer to maps
+ * and unmaps (a mapped window gets the focus and goes on top; when the
+ * focused one goes, the next one down gets it).
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <linux/input-event-codes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "server.h"
+#include "core.h"
+#include "cursor.h"
+#include "data_device.h"
+#include "output.h"
+#include "repaint.h"
+#include "scene.h"
+#include "seat.h"
+#include "surface.h"
+#include "util.h"
+#include "xdg_shell.h"
 
 #define SEAT_VERSION 7
+/* Key repeat the clients do themselves: 25 per second after 600 ms. */
+#define REPEAT_RATE	25
+#define REPEAT_DELAY_MS	600
 
-uint32_t seat_next_serial(struct server *s)
+static uint32_t next_serial(struct seat *seat)
 {
-	return wl_display_next_serial(s->display);
-}
-
-static uint32_t now_ms(void)
-{
-	return (uint32_t)(now_ns() / 1000000ull);
+	return wl_display_next_serial(seat->server->display);
 }
 
 static bool same_client(struct wl_resource *r, struct surface *surf)
@@ -68,13 +70,15 @@ static int keymap_setup(struct seat *seat)
 	return 0;
 }
 
-static bool alt_held(struct seat *seat)
+bool seat_alt_held(struct server *s)
 {
+	struct seat *seat = &s->seat;
+
 	return seat->state &&
 	       xkb_state_mod_name_is_active(seat->state, XKB_MOD_NAME_ALT, XKB_STATE_MODS_EFFECTIVE) > 0;
 }
 
-/* ---- focus ---- */
+/* ---- keyboard focus ---- */
 
 static void send_modifiers(struct seat *seat, struct wl_resource *kb, uint32_t serial)
 {
@@ -91,6 +95,14 @@ static void keyboard_focus_destroyed(struct wl_listener *l, void *data)
 	seat->keyboard_focus = NULL;
 }
 
+static void send_keyboard_enter(struct seat *seat, struct wl_resource *kb)
+{
+	uint32_t serial = next_serial(seat);
+
+	wl_keyboard_send_enter(kb, serial, seat->keyboard_focus->resource, &seat->keys);
+	send_modifiers(seat, kb, serial);
+}
+
 static void set_keyboard_focus(struct seat *seat, struct surface *surf)
 {
 	struct wl_resource *kb;
@@ -99,7 +111,7 @@ static void set_keyboard_focus(struct seat *seat, struct surface *surf)
 	if (seat->keyboard_focus == surf)
 		return;
 	if (seat->keyboard_focus) {
-		serial = seat_next_serial(seat->server);
+		serial = next_serial(seat);
 		wl_resource_for_each(kb, &seat->keyboards)
 			if (same_client(kb, seat->keyboard_focus))
 				wl_keyboard_send_leave(kb, serial, seat->keyboard_focus->resource);
@@ -111,79 +123,111 @@ static void set_keyboard_focus(struct seat *seat, struct surface *surf)
 		return;
 	seat->keyboard_focus_destroy.notify = keyboard_focus_destroyed;
 	wl_signal_add(&surf->destroy_signal, &seat->keyboard_focus_destroy);
-	serial = seat_next_serial(seat->server);
-	wl_resource_for_each(kb, &seat->keyboards) {
-		if (!same_client(kb, surf))
-			continue;
-		wl_keyboard_send_enter(kb, serial, surf->resource, &seat->keys);
-		send_modifiers(seat, kb, serial);
-	}
+	wl_resource_for_each(kb, &seat->keyboards)
+		if (same_client(kb, surf))
+			send_keyboard_enter(seat, kb);
 	data_device_focus(seat->server, wl_resource_get_client(surf->resource));
+}
+
+/* Stacking changed: repaint the window and its subsurfaces. */
+static void damage_window(struct server *s, struct toplevel *t)
+{
+	struct surface *surf = toplevel_surface(t);
+	struct gfx_rect f = toplevel_frame_rect(t);
+	struct wl_list *l;
+
+	output_damage_rect(s, f.x, f.y, f.w, f.h);
+	surface_damage_whole(surf);
+	for (l = surf->sub_order.next; l != &surf->sub_order; l = l->next)
+		if (l != &surf->self_link)
+			surface_damage_whole(surface_from_sub_link(l));
 }
 
 void seat_focus_toplevel(struct server *s, struct toplevel *t)
 {
-	struct seat *seat = &s->seat;
 	struct toplevel *old = NULL, *it;
 
 	wl_list_for_each(it, &s->toplevels, link)
-		if (it->xdg && seat->keyboard_focus == it->xdg->surface)
+		if (it->activated)
 			old = it;
 	if (t) {	/* raise */
 		wl_list_remove(&t->link);
 		wl_list_insert(&s->toplevels, &t->link);
-		/* Stacking changed: repaint the window (subsurfaces too, roughly). */
-		struct gfx_rect f = toplevel_frame_rect(t);
-		output_damage_rect(s, f.x, f.y, f.w, f.h);
-		surface_damage_whole(t->xdg->surface);
-		struct wl_list *l;
-		for (l = t->xdg->surface->sub_order.next; l != &t->xdg->surface->sub_order; l = l->next)
-			if (l != &t->xdg->surface->self_link) {
-				struct subsurface *sub = container_of(l, struct subsurface, parent_link);
-				if (sub->surface)
-					surface_damage_whole(sub->surface);
-			}
+		damage_window(s, t);
 	}
-	set_keyboard_focus(seat, t ? t->xdg->surface : NULL);
+	set_keyboard_focus(&s->seat, t ? toplevel_surface(t) : NULL);
 	if (old && old != t)
 		toplevel_set_activated(old, false);
 	if (t && old != t)
 		toplevel_set_activated(t, true);
-	output_schedule_repaint(s);
+	repaint_schedule(s);
 }
 
-static struct toplevel *toplevel_of(struct surface *surf);
-
-void seat_focus_popup(struct server *s, struct surface *popup)
-{
-	set_keyboard_focus(&s->seat, popup);
-}
-
-void seat_popup_gone(struct server *s, struct surface *popup, struct surface *parent)
+/* The top mapped window but except, or NULL. */
+static struct toplevel *top_window(struct server *s, struct toplevel *except)
 {
 	struct toplevel *t;
 
-	if (s->seat.keyboard_focus != popup)
-		return;
-	/* Back to the parent popup if it grabs, else to the toplevel. */
-	if (parent && parent->role == ROLE_XDG_POPUP && parent->xdg && parent->xdg->popup &&
-	    parent->xdg->popup->mapped && parent->xdg->popup->grab) {
-		set_keyboard_focus(&s->seat, parent);
-		return;
-	}
-	t = toplevel_of(parent);
-	if (!t || !t->mapped || !t->xdg) {	/* orphaned: the top window */
-		struct toplevel *it;
-		t = NULL;
-		wl_list_for_each(it, &s->toplevels, link)
-			if (it->mapped && it->xdg && !t)
-				t = it;
-	}
-	if (t)
-		seat_focus_toplevel(s, t);
-	else
-		set_keyboard_focus(&s->seat, NULL);
+	wl_list_for_each(t, &s->toplevels, link)
+		if (t != except && t->mapped && t->xdg)
+			return t;
+	return NULL;
 }
+
+/* ---- the window manager: the shell's maps and unmaps ---- */
+
+static void on_toplevel_map(struct wl_listener *l, void *data)
+{
+	struct seat *seat = container_of(l, struct seat, toplevel_map);
+
+	seat_focus_toplevel(seat->server, data);
+	seat_repick(seat->server);
+}
+
+static void on_toplevel_unmap(struct wl_listener *l, void *data)
+{
+	struct seat *seat = container_of(l, struct seat, toplevel_unmap);
+	struct toplevel *t = data;
+
+	if (t->activated)
+		t->activated = false;
+	if (seat->keyboard_focus && seat->keyboard_focus == toplevel_surface(t))
+		seat_focus_toplevel(seat->server, top_window(seat->server, t));
+}
+
+static void on_popup_map(struct wl_listener *l, void *data)
+{
+	struct seat *seat = container_of(l, struct seat, popup_map);
+	struct popup *p = data;
+
+	if (p->grab)
+		set_keyboard_focus(seat, p->xdg->surface);
+	seat_repick(seat->server);
+}
+
+/* The keyboard goes back to the parent popup if it grabs, else to the window. */
+static void on_popup_unmap(struct wl_listener *l, void *data)
+{
+	struct seat *seat = container_of(l, struct seat, popup_unmap);
+	struct popup *p = data;
+	struct toplevel *t;
+
+	if (!p->xdg || seat->keyboard_focus != p->xdg->surface)
+		return;
+	if (popup_is_grabbing(popup_from_surface(p->parent))) {
+		set_keyboard_focus(seat, p->parent);
+		return;
+	}
+	t = toplevel_from_surface(p->parent);
+	if (!t || !t->mapped || !t->xdg)	/* orphaned: the top window */
+		t = top_window(seat->server, NULL);
+	if (t)
+		seat_focus_toplevel(seat->server, t);
+	else
+		set_keyboard_focus(seat, NULL);
+}
+
+/* ---- pointer focus ---- */
 
 static void pointer_focus_destroyed(struct wl_listener *l, void *data)
 {
@@ -203,6 +247,20 @@ static void send_pointer_frame(struct seat *seat, struct surface *surf)
 			wl_pointer_send_frame(p);
 }
 
+static void pointer_leave(struct seat *seat)
+{
+	struct surface *old = seat->pointer_focus;
+	uint32_t serial = next_serial(seat);
+	struct wl_resource *p;
+
+	wl_resource_for_each(p, &seat->pointers)
+		if (same_client(p, old))
+			wl_pointer_send_leave(p, serial, old->resource);
+	send_pointer_frame(seat, old);
+	wl_list_remove(&seat->pointer_focus_destroy.link);
+	wl_list_init(&seat->pointer_focus_destroy.link);
+}
+
 static void set_pointer_focus(struct seat *seat, struct surface *surf, double sx, double sy)
 {
 	struct wl_resource *p;
@@ -210,26 +268,16 @@ static void set_pointer_focus(struct seat *seat, struct surface *surf, double sx
 
 	if (seat->pointer_focus == surf)
 		return;
-	if (seat->pointer_focus) {
-		struct surface *old = seat->pointer_focus;
-		serial = seat_next_serial(seat->server);
-		wl_resource_for_each(p, &seat->pointers)
-			if (same_client(p, old))
-				wl_pointer_send_leave(p, serial, old->resource);
-		send_pointer_frame(seat, old);
-		wl_list_remove(&seat->pointer_focus_destroy.link);
-		wl_list_init(&seat->pointer_focus_destroy.link);
-	}
+	if (seat->pointer_focus)
+		pointer_leave(seat);
 	seat->pointer_focus = surf;
 	/* Back to our own cursor until the new client sets one. */
-	seat->cursor_surface = NULL;
-	seat->cursor_hidden = false;
-	cursor_moved(seat->server);
+	cursor_reset(seat->server);
 	if (!surf)
 		return;
 	seat->pointer_focus_destroy.notify = pointer_focus_destroyed;
 	wl_signal_add(&surf->destroy_signal, &seat->pointer_focus_destroy);
-	serial = seat_next_serial(seat->server);
+	serial = next_serial(seat);
 	wl_resource_for_each(p, &seat->pointers)
 		if (same_client(p, surf))
 			wl_pointer_send_enter(p, serial, surf->resource, wl_fixed_from_double(sx),
@@ -237,53 +285,9 @@ static void set_pointer_focus(struct seat *seat, struct surface *surf, double sx
 	send_pointer_frame(seat, surf);
 }
 
-/* The topmost item under (x, y): a surface taking input, or a title bar. */
-static struct frame_item pick(struct server *s, double x, double y, double *sx, double *sy)
+void seat_pointer_unfocus(struct server *s)
 {
-	struct scene sc = { 0 };
-	struct frame_item found = { .kind = ITEM_CURSOR };
-
-	scene_build(s, &sc);
-	for (size_t i = sc.n; i-- > 0;) {
-		struct frame_item *it = &sc.items[i];
-		if (!rect_contains(&it->rect, x, y))
-			continue;
-		if (it->kind == ITEM_SURFACE) {
-			double lx = x - it->rect.x, ly = y - it->rect.y;
-			if (!surface_accepts_input(it->surface, (int)lx, (int)ly))
-				continue;
-			*sx = lx;
-			*sy = ly;
-			found = *it;
-			break;
-		}
-		if (it->kind == ITEM_FRAME) {
-			struct gfx_rect g = toplevel_geometry(it->toplevel);
-			struct gfx_rect inner = { it->toplevel->x, it->toplevel->y, g.w, g.h };
-			if (rect_contains(&inner, x, y))
-				continue;	/* the window itself, under a non-input part */
-			found = *it;
-			break;
-		}
-	}
-	scene_fini(&sc);
-	return found;
-}
-
-/* The toplevel a surface belongs to (through subsurfaces and popups). */
-static struct toplevel *toplevel_of(struct surface *surf)
-{
-	for (int depth = 0; surf && depth < 64; depth++) {
-		if (surf->role == ROLE_XDG_TOPLEVEL && surf->xdg)
-			return surf->xdg->toplevel;
-		if (surf->role == ROLE_SUBSURFACE && surf->role_data)
-			surf = ((struct subsurface *)surf->role_data)->parent;
-		else if (surf->role == ROLE_XDG_POPUP && surf->xdg && surf->xdg->popup)
-			surf = surf->xdg->popup->parent;
-		else
-			return NULL;
-	}
-	return NULL;
+	set_pointer_focus(&s->seat, NULL, 0, 0);
 }
 
 void seat_repick(struct server *s)
@@ -291,123 +295,83 @@ void seat_repick(struct server *s)
 	struct seat *seat = &s->seat;
 	double sx = 0, sy = 0;
 
-	if (seat->grab)
+	if (s->input.grab)
 		return;
-	struct frame_item it = pick(s, seat->px, seat->py, &sx, &sy);
-	struct surface *surf = it.kind == ITEM_SURFACE ? it.surface : NULL;
-	set_pointer_focus(seat, surf, sx, sy);
+	struct frame_item it = scene_pick(s, seat->px, seat->py, &sx, &sy);
+	set_pointer_focus(seat, it.kind == ITEM_SURFACE ? it.surface : NULL, sx, sy);
 }
 
-void seat_surface_gone(struct server *s, struct surface *surf)
-{
-	struct seat *seat = &s->seat;
+/* ---- events to the focused client ---- */
 
-	if (seat->cursor_surface == surf) {
-		seat->cursor_surface = NULL;
-		cursor_moved(s);
+static void update_keys(struct seat *seat, uint32_t code, bool pressed)
+{
+	uint32_t *k, *end = (uint32_t *)((char *)seat->keys.data + seat->keys.size);
+
+	for (k = seat->keys.data; k < end; k++) {
+		if (*k == code) {
+			*k = end[-1];
+			seat->keys.size -= sizeof(*k);
+			break;
+		}
 	}
+	if (pressed && (k = wl_array_add(&seat->keys, sizeof(*k))))
+		*k = code;
 }
 
-/* ---- input entry points ---- */
-
-void seat_start_move(struct server *s, struct toplevel *t)
+/* New modifiers from the xkb state go to the focus; false if they did not change. */
+static bool update_modifiers(struct seat *seat)
 {
-	struct seat *seat = &s->seat;
+	struct wl_resource *kb;
+	uint32_t dep = xkb_state_serialize_mods(seat->state, XKB_STATE_MODS_DEPRESSED);
+	uint32_t lat = xkb_state_serialize_mods(seat->state, XKB_STATE_MODS_LATCHED);
+	uint32_t loc = xkb_state_serialize_mods(seat->state, XKB_STATE_MODS_LOCKED);
+	uint32_t grp = xkb_state_serialize_layout(seat->state, XKB_STATE_LAYOUT_EFFECTIVE);
 
-	if (!seat->buttons_down || !t)
-		return;
-	seat->grab = t;
-	seat->resize_edges = 0;
-	seat->grab_dx = seat->px - t->x;
-	seat->grab_dy = seat->py - t->y;
-	set_pointer_focus(seat, NULL, 0, 0);
+	if (dep == seat->mods_depressed && lat == seat->mods_latched &&
+	    loc == seat->mods_locked && grp == seat->group)
+		return false;
+	seat->mods_depressed = dep;
+	seat->mods_latched = lat;
+	seat->mods_locked = loc;
+	seat->group = grp;
+	if (!seat->keyboard_focus)
+		return true;
+	uint32_t serial = next_serial(seat);
+	wl_resource_for_each(kb, &seat->keyboards)
+		if (same_client(kb, seat->keyboard_focus))
+			send_modifiers(seat, kb, serial);
+	return true;
 }
 
-void seat_start_resize(struct server *s, struct toplevel *t, uint32_t edges)
+void seat_key(struct server *s, uint32_t code, bool pressed, bool forward)
 {
 	struct seat *seat = &s->seat;
-	struct gfx_rect g;
+	struct wl_resource *kb;
 
-	if (!seat->buttons_down || !t || !edges || t->maximized || t->fullscreen)
-		return;
-	g = toplevel_geometry(t);
-	seat->grab = t;
-	seat->resize_edges = edges;
-	seat->grab_px = seat->px;
-	seat->grab_py = seat->py;
-	seat->grab_w = g.w;
-	seat->grab_h = g.h;
-	t->resizing = true;
-	t->resize_edges = edges;
-	t->anchor_x = t->x + (int32_t)g.w;	/* right and bottom edges */
-	t->anchor_y = t->y + (int32_t)g.h;
-	set_pointer_focus(seat, NULL, 0, 0);
-}
-
-static void resize_motion(struct server *s)
-{
-	struct seat *seat = &s->seat;
-	struct toplevel *t = seat->grab;
-	double dx = seat->px - seat->grab_px, dy = seat->py - seat->grab_py;
-	int32_t w = seat->grab_w, h = seat->grab_h;
-
-	if (seat->resize_edges & 4) w -= (int32_t)dx;	/* left */
-	if (seat->resize_edges & 8) w += (int32_t)dx;	/* right */
-	if (seat->resize_edges & 1) h -= (int32_t)dy;	/* top */
-	if (seat->resize_edges & 2) h += (int32_t)dy;	/* bottom */
-	w = w < 32 ? 32 : clamp_size(w);
-	h = h < 32 ? 32 : clamp_size(h);
-	if (t->min_w && w < t->min_w) w = t->min_w;
-	if (t->min_h && h < t->min_h) h = t->min_h;
-	if (t->max_w && w > t->max_w) w = t->max_w;
-	if (t->max_h && h > t->max_h) h = t->max_h;
-	if (w == t->pending_w && h == t->pending_h)
-		return;
-	t->pending_w = w;
-	t->pending_h = h;
-	toplevel_send_configure(t);
-}
-
-static void end_grab(struct server *s)
-{
-	struct seat *seat = &s->seat;
-	struct toplevel *t = seat->grab;
-
-	seat->grab = NULL;
-	if (t && seat->resize_edges) {
-		t->resizing = false;
-		toplevel_send_configure(t);	/* the same size, without "resizing" */
+	update_keys(seat, code, pressed);	/* for wl_keyboard.enter */
+	if (seat->state)
+		xkb_state_update_key(seat->state, code + 8, pressed ? XKB_KEY_DOWN : XKB_KEY_UP);
+	if (forward && seat->keyboard_focus) {
+		uint32_t serial = next_serial(seat);
+		wl_resource_for_each(kb, &seat->keyboards)
+			if (same_client(kb, seat->keyboard_focus))
+				wl_keyboard_send_key(kb, serial, now_ms(), code,
+						     pressed ? WL_KEYBOARD_KEY_STATE_PRESSED
+							     : WL_KEYBOARD_KEY_STATE_RELEASED);
 	}
-	seat->resize_edges = 0;
-	seat_repick(s);
+	if (seat->state)
+		update_modifiers(seat);
 }
 
-static void pointer_moved(struct server *s)
+void seat_send_motion(struct server *s)
 {
 	struct seat *seat = &s->seat;
 	struct wl_resource *p;
-
-	if (seat->grab && seat->resize_edges) {
-		resize_motion(s);
-		cursor_moved(s);
-		return;
-	}
-	if (seat->grab) {
-		struct toplevel *t = seat->grab;
-		t->x = clamp_coord((int32_t)(seat->px - seat->grab_dx));
-		t->y = clamp_coord((int32_t)(seat->py - seat->grab_dy));
-		output_schedule_repaint(s);
-		cursor_moved(s);
-		return;
-	}
-	seat_repick(s);
-	cursor_moved(s);
-	if (!seat->pointer_focus)
-		return;
 	int32_t ox, oy;
-	if (!surface_output_pos(seat->pointer_focus, &ox, &oy))
-		return;
 	uint32_t t = now_ms();
+
+	if (!seat->pointer_focus || !surface_output_pos(seat->pointer_focus, &ox, &oy))
+		return;
 	wl_resource_for_each(p, &seat->pointers)
 		if (same_client(p, seat->pointer_focus))
 			wl_pointer_send_motion(p, t, wl_fixed_from_double(seat->px - ox),
@@ -415,79 +379,15 @@ static void pointer_moved(struct server *s)
 	send_pointer_frame(seat, seat->pointer_focus);
 }
 
-void seat_pointer_motion_abs(struct server *s, double x, double y)
-{
-	struct seat *seat = &s->seat;
-	double w = s->output.width, h = s->output.height;
-
-	seat->px = x < 0 ? 0 : x >= w ? w - 1 : x;
-	seat->py = y < 0 ? 0 : y >= h ? h - 1 : y;
-	pointer_moved(s);
-}
-
-void seat_pointer_motion_rel(struct server *s, double dx, double dy)
-{
-	seat_pointer_motion_abs(s, s->seat.px + dx, s->seat.py + dy);
-}
-
-void seat_button(struct server *s, uint32_t code, bool pressed)
+void seat_send_button(struct server *s, uint32_t code, bool pressed)
 {
 	struct seat *seat = &s->seat;
 	struct wl_resource *p;
-	uint32_t bit = code >= BTN_MOUSE && code < BTN_MOUSE + 32 ? 1u << (code - BTN_MOUSE) : 0;
+	uint32_t serial;
 
-	if (pressed)
-		seat->buttons_down |= bit;
-	else
-		seat->buttons_down &= ~bit;
-
-	if (!pressed && seat->grab) {
-		if (!seat->buttons_down)
-			end_grab(s);
-		if (seat->alt_button_swallow) {
-			seat->alt_button_swallow = seat->buttons_down != 0;
-			return;
-		}
-	} else if (!pressed && seat->alt_button_swallow) {
-		seat->alt_button_swallow = seat->buttons_down != 0;
-		return;
-	}
-
-	if (pressed) {
-		double sx, sy;
-		struct frame_item it = pick(s, seat->px, seat->py, &sx, &sy);
-		struct toplevel *t = it.kind == ITEM_FRAME ? it.toplevel
-				     : it.kind == ITEM_SURFACE ? toplevel_of(it.surface) : NULL;
-		bool on_popup = it.kind == ITEM_SURFACE && it.surface->role == ROLE_XDG_POPUP;
-
-		/* A click outside a grabbing client's popups dismisses them. */
-		if (!on_popup)
-			popup_dismiss_all(s, NULL);
-		if (t && !on_popup && s->seat.keyboard_focus != t->xdg->surface)
-			seat_focus_toplevel(s, t);
-		if (t && code == BTN_LEFT && (it.kind == ITEM_FRAME || alt_held(seat))) {
-			struct gfx_rect close = layout_close_box(toplevel_frame_rect(t));
-			if (it.kind == ITEM_FRAME && rect_contains(&close, seat->px, seat->py))
-				toplevel_close(t);
-			else if (!t->maximized && !t->fullscreen)
-				seat_start_move(s, t);
-			seat->alt_button_swallow = true;
-			return;
-		}
-		if (t && code == BTN_RIGHT && alt_held(seat)) {
-			seat_start_resize(s, t, 2 | 8);	/* bottom-right */
-			seat->alt_button_swallow = true;
-			return;
-		}
-		if (it.kind == ITEM_FRAME) {
-			seat->alt_button_swallow = true;
-			return;
-		}
-	}
 	if (!seat->pointer_focus)
 		return;
-	uint32_t serial = seat_next_serial(s);
-	seat->last_button_serial = serial;
+	serial = next_serial(seat);
 	wl_resource_for_each(p, &seat->pointers)
 		if (same_client(p, seat->pointer_focus))
 			wl_pointer_send_button(p, serial, now_ms(), code,
@@ -496,7 +396,7 @@ void seat_button(struct server *s, uint32_t code, bool pressed)
 	send_pointer_frame(seat, seat->pointer_focus);
 }
 
-void seat_axis(struct server *s, bool horizontal, double value)
+void seat_send_axis(struct server *s, bool horizontal, double value)
 {
 	struct seat *seat = &s->seat;
 	struct wl_resource *p;
@@ -512,77 +412,98 @@ void seat_axis(struct server *s, bool horizontal, double value)
 	send_pointer_frame(seat, seat->pointer_focus);
 }
 
-static void alt_tab(struct server *s)
-{
-	struct toplevel *t, *bottom = NULL;
+/* ---- touch ---- */
 
-	wl_list_for_each(t, &s->toplevels, link)
-		if (t->mapped)
-			bottom = t;
-	if (bottom)
-		seat_focus_toplevel(s, bottom);
-	seat_repick(s);
+static struct touch_point *touch_point(struct seat *seat, int32_t id)
+{
+	for (int i = 0; i < MAX_TOUCH_POINTS; i++)
+		if (seat->touch[i].id == id)
+			return &seat->touch[i];
+	return NULL;
 }
 
-void seat_key(struct server *s, uint32_t code, bool pressed)
+static void touch_point_release(struct touch_point *tp)
+{
+	tp->id = -1;
+	tp->surface = NULL;
+	wl_list_remove(&tp->surface_destroy.link);
+	wl_list_init(&tp->surface_destroy.link);
+}
+
+static void touch_surface_destroyed(struct wl_listener *l, void *data)
+{
+	struct touch_point *tp = container_of(l, struct touch_point, surface_destroy);
+
+	wl_list_remove(&l->link);
+	wl_list_init(&l->link);
+	tp->surface = NULL;	/* the point stays down, its events go nowhere */
+}
+
+static void send_touch_frame(struct seat *seat, struct surface *surf)
+{
+	struct wl_resource *t;
+
+	wl_resource_for_each(t, &seat->touches)
+		if (same_client(t, surf))
+			wl_touch_send_frame(t);
+}
+
+void seat_touch_down(struct server *s, int32_t id, struct surface *surf, double sx, double sy)
 {
 	struct seat *seat = &s->seat;
-	struct wl_resource *kb;
-	uint32_t *k, *end;
+	struct touch_point *tp;
+	struct wl_resource *t;
+	uint32_t serial;
 
-	/* Keep the pressed-keys array for wl_keyboard.enter. */
-	end = (uint32_t *)((char *)seat->keys.data + seat->keys.size);
-	for (k = seat->keys.data; k < end; k++) {
-		if (*k == code) {
-			*k = end[-1];
-			seat->keys.size -= sizeof(*k);
-			break;
-		}
-	}
-	if (pressed && (k = wl_array_add(&seat->keys, sizeof(*k))))
-		*k = code;
-
-	bool binding = false;
-	if (code == KEY_TAB && pressed && alt_held(seat)) {
-		alt_tab(s);
-		seat->alt_tab_swallow = true;
-		binding = true;
-	} else if (code == KEY_TAB && !pressed && seat->alt_tab_swallow) {
-		seat->alt_tab_swallow = false;
-		binding = true;
-	}
-
-	if (seat->state)
-		xkb_state_update_key(seat->state, code + 8, pressed ? XKB_KEY_DOWN : XKB_KEY_UP);
-
-	if (!binding && seat->keyboard_focus) {
-		uint32_t serial = seat_next_serial(s);
-		wl_resource_for_each(kb, &seat->keyboards)
-			if (same_client(kb, seat->keyboard_focus))
-				wl_keyboard_send_key(kb, serial, now_ms(), code,
-						     pressed ? WL_KEYBOARD_KEY_STATE_PRESSED
-							     : WL_KEYBOARD_KEY_STATE_RELEASED);
-	}
-
-	if (!seat->state)
+	if (touch_point(seat, id) || !(tp = touch_point(seat, -1)))
+		return;	/* already down, or too many fingers */
+	tp->id = id;
+	tp->surface = surf;
+	if (!surf)
 		return;
-	uint32_t dep = xkb_state_serialize_mods(seat->state, XKB_STATE_MODS_DEPRESSED);
-	uint32_t lat = xkb_state_serialize_mods(seat->state, XKB_STATE_MODS_LATCHED);
-	uint32_t loc = xkb_state_serialize_mods(seat->state, XKB_STATE_MODS_LOCKED);
-	uint32_t grp = xkb_state_serialize_layout(seat->state, XKB_STATE_LAYOUT_EFFECTIVE);
-	if (dep == seat->mods_depressed && lat == seat->mods_latched &&
-	    loc == seat->mods_locked && grp == seat->group)
+	tp->surface_destroy.notify = touch_surface_destroyed;
+	wl_signal_add(&surf->destroy_signal, &tp->surface_destroy);
+	serial = next_serial(seat);
+	wl_resource_for_each(t, &seat->touches)
+		if (same_client(t, surf))
+			wl_touch_send_down(t, serial, now_ms(), surf->resource, id,
+					   wl_fixed_from_double(sx), wl_fixed_from_double(sy));
+	send_touch_frame(seat, surf);
+}
+
+void seat_touch_motion(struct server *s, int32_t id, double x, double y)
+{
+	struct touch_point *tp = touch_point(&s->seat, id);
+	struct wl_resource *t;
+	int32_t ox, oy;
+
+	if (!tp || !tp->surface || !surface_output_pos(tp->surface, &ox, &oy))
 		return;
-	seat->mods_depressed = dep;
-	seat->mods_latched = lat;
-	seat->mods_locked = loc;
-	seat->group = grp;
-	if (!seat->keyboard_focus)
+	wl_resource_for_each(t, &s->seat.touches)
+		if (same_client(t, tp->surface))
+			wl_touch_send_motion(t, now_ms(), id, wl_fixed_from_double(x - ox),
+					     wl_fixed_from_double(y - oy));
+	send_touch_frame(&s->seat, tp->surface);
+}
+
+void seat_touch_up(struct server *s, int32_t id)
+{
+	struct touch_point *tp = touch_point(&s->seat, id);
+	struct surface *surf;
+	struct wl_resource *t;
+	uint32_t serial;
+
+	if (!tp)
 		return;
-	uint32_t serial = seat_next_serial(s);
-	wl_resource_for_each(kb, &seat->keyboards)
-		if (same_client(kb, seat->keyboard_focus))
-			send_modifiers(seat, kb, serial);
+	surf = tp->surface;
+	touch_point_release(tp);
+	if (!surf)
+		return;
+	serial = next_serial(&s->seat);
+	wl_resource_for_each(t, &s->seat.touches)
+		if (same_client(t, surf))
+			wl_touch_send_up(t, serial, now_ms(), id);
+	send_touch_frame(&s->seat, surf);
 }
 
 /* ---- protocol ---- */
@@ -600,123 +521,102 @@ static void pointer_set_cursor(struct wl_client *c, struct wl_resource *r, uint3
 	/* Only the client with pointer focus may set the cursor. */
 	if (!seat->pointer_focus || !same_client(r, seat->pointer_focus))
 		return;
-	if (surface_res) {
-		struct surface *surf = surface_from_resource(surface_res);
-		if (!surface_set_role(surf, ROLE_CURSOR, NULL, r, WL_POINTER_ERROR_ROLE))
-			return;
-		seat->cursor_surface = surf;
-		seat->cursor_hidden = false;
-	} else {
-		seat->cursor_surface = NULL;
-		seat->cursor_hidden = true;
-	}
-	seat->hotspot_x = hx;
-	seat->hotspot_y = hy;
-	cursor_moved(seat->server);
+	cursor_set_client(seat->server, surface_res ? surface_from_resource(surface_res) : NULL,
+			  hx, hy, r, WL_POINTER_ERROR_ROLE);
 }
 
-static void pointer_release(struct wl_client *c, struct wl_resource *r)
+static void resource_release(struct wl_client *c, struct wl_resource *r)
 {
 	wl_resource_destroy(r);
 }
 
 static const struct wl_pointer_interface pointer_impl = {
 	.set_cursor = pointer_set_cursor,
-	.release = pointer_release,
+	.release = resource_release,
 };
-
-static void keyboard_release(struct wl_client *c, struct wl_resource *r)
-{
-	wl_resource_destroy(r);
-}
 
 static const struct wl_keyboard_interface keyboard_impl = {
-	.release = keyboard_release,
+	.release = resource_release,
 };
-
-static void touch_release(struct wl_client *c, struct wl_resource *r)
-{
-	wl_resource_destroy(r);
-}
 
 static const struct wl_touch_interface touch_impl = {
-	.release = touch_release,
+	.release = resource_release,
 };
 
-static void seat_get_pointer(struct wl_client *c, struct wl_resource *r, uint32_t id)
+/* A new wl_pointer of the focused client learns where the pointer is. */
+static void pointer_created(struct seat *seat, struct wl_resource *p)
 {
-	struct seat *seat = wl_resource_get_user_data(r);
-	struct wl_resource *p = wl_resource_create(c, &wl_pointer_interface,
-						   wl_resource_get_version(r), id);
+	int32_t ox, oy;
 
-	if (!p) {
-		wl_client_post_no_memory(c);
+	if (!seat->pointer_focus || !same_client(p, seat->pointer_focus) ||
+	    !surface_output_pos(seat->pointer_focus, &ox, &oy))
 		return;
-	}
-	wl_resource_set_implementation(p, &pointer_impl, seat, unlink_resource);
-	wl_list_insert(&seat->pointers, wl_resource_get_link(p));
-	if (seat->pointer_focus && same_client(p, seat->pointer_focus)) {
-		int32_t ox, oy;
-		if (surface_output_pos(seat->pointer_focus, &ox, &oy)) {
-			wl_pointer_send_enter(p, seat_next_serial(seat->server),
-					      seat->pointer_focus->resource,
-					      wl_fixed_from_double(seat->px - ox),
-					      wl_fixed_from_double(seat->py - oy));
-			if (wl_resource_get_version(p) >= WL_POINTER_FRAME_SINCE_VERSION)
-				wl_pointer_send_frame(p);
-		}
-	}
+	wl_pointer_send_enter(p, next_serial(seat), seat->pointer_focus->resource,
+			      wl_fixed_from_double(seat->px - ox), wl_fixed_from_double(seat->py - oy));
+	if (wl_resource_get_version(p) >= WL_POINTER_FRAME_SINCE_VERSION)
+		wl_pointer_send_frame(p);
 }
 
-static void seat_get_keyboard(struct wl_client *c, struct wl_resource *r, uint32_t id)
+static void keyboard_created(struct seat *seat, struct wl_resource *kb)
 {
-	struct seat *seat = wl_resource_get_user_data(r);
-	struct wl_resource *kb = wl_resource_create(c, &wl_keyboard_interface,
-						    wl_resource_get_version(r), id);
-
-	if (!kb) {
-		wl_client_post_no_memory(c);
-		return;
-	}
-	wl_resource_set_implementation(kb, &keyboard_impl, seat, unlink_resource);
-	wl_list_insert(&seat->keyboards, wl_resource_get_link(kb));
 	if (seat->keymap_fd >= 0)
 		wl_keyboard_send_keymap(kb, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1, seat->keymap_fd,
 					seat->keymap_size);
 	else
 		wl_keyboard_send_keymap(kb, WL_KEYBOARD_KEYMAP_FORMAT_NO_KEYMAP, -1, 0);
 	if (wl_resource_get_version(kb) >= WL_KEYBOARD_REPEAT_INFO_SINCE_VERSION)
-		wl_keyboard_send_repeat_info(kb, 25, 600);
-	if (seat->keyboard_focus && same_client(kb, seat->keyboard_focus)) {
-		uint32_t serial = seat_next_serial(seat->server);
-		wl_keyboard_send_enter(kb, serial, seat->keyboard_focus->resource, &seat->keys);
-		send_modifiers(seat, kb, serial);
+		wl_keyboard_send_repeat_info(kb, REPEAT_RATE, REPEAT_DELAY_MS);
+	if (seat->keyboard_focus && same_client(kb, seat->keyboard_focus))
+		send_keyboard_enter(seat, kb);
+}
+
+static struct wl_resource *device_create(struct wl_client *c, struct wl_resource *seat_res,
+					 const struct wl_interface *iface, const void *impl,
+					 uint32_t id, struct wl_list *list)
+{
+	struct wl_resource *r = wl_resource_create(c, iface, wl_resource_get_version(seat_res), id);
+
+	if (!r) {
+		wl_client_post_no_memory(c);
+		return NULL;
 	}
+	wl_resource_set_implementation(r, impl, wl_resource_get_user_data(seat_res), unlink_resource);
+	wl_list_insert(list, wl_resource_get_link(r));
+	return r;
+}
+
+static void seat_get_pointer(struct wl_client *c, struct wl_resource *r, uint32_t id)
+{
+	struct seat *seat = wl_resource_get_user_data(r);
+	struct wl_resource *p = device_create(c, r, &wl_pointer_interface, &pointer_impl, id,
+					      &seat->pointers);
+
+	if (p)
+		pointer_created(seat, p);
+}
+
+static void seat_get_keyboard(struct wl_client *c, struct wl_resource *r, uint32_t id)
+{
+	struct seat *seat = wl_resource_get_user_data(r);
+	struct wl_resource *kb = device_create(c, r, &wl_keyboard_interface, &keyboard_impl, id,
+					       &seat->keyboards);
+
+	if (kb)
+		keyboard_created(seat, kb);
 }
 
 static void seat_get_touch(struct wl_client *c, struct wl_resource *r, uint32_t id)
 {
-	/* No touch capability is advertised; an inert object keeps clients happy. */
-	struct wl_resource *t = wl_resource_create(c, &wl_touch_interface,
-						   wl_resource_get_version(r), id);
+	struct seat *seat = wl_resource_get_user_data(r);
 
-	if (!t) {
-		wl_client_post_no_memory(c);
-		return;
-	}
-	wl_resource_set_implementation(t, &touch_impl, NULL, NULL);
-}
-
-static void seat_release(struct wl_client *c, struct wl_resource *r)
-{
-	wl_resource_destroy(r);
+	device_create(c, r, &wl_touch_interface, &touch_impl, id, &seat->touches);
 }
 
 static const struct wl_seat_interface seat_impl = {
 	.get_pointer = seat_get_pointer,
 	.get_keyboard = seat_get_keyboard,
 	.get_touch = seat_get_touch,
-	.release = seat_release,
+	.release = resource_release,
 };
 
 static void seat_bind(struct wl_client *c, void *data, uint32_t version, uint32_t id)
@@ -730,9 +630,16 @@ static void seat_bind(struct wl_client *c, void *data, uint32_t version, uint32_
 	}
 	wl_resource_set_implementation(r, &seat_impl, seat, unlink_resource);
 	wl_list_insert(&seat->resources, wl_resource_get_link(r));
-	wl_seat_send_capabilities(r, WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD);
+	wl_seat_send_capabilities(r, WL_SEAT_CAPABILITY_POINTER | WL_SEAT_CAPABILITY_KEYBOARD |
+				     WL_SEAT_CAPABILITY_TOUCH);
 	if (version >= WL_SEAT_NAME_SINCE_VERSION)
 		wl_seat_send_name(r, "seat0");
+}
+
+static void add_listener(struct wl_signal *signal, struct wl_listener *l, wl_notify_func_t fn)
+{
+	l->notify = fn;
+	wl_signal_add(signal, l);
 }
 
 void seat_init(struct server *s)
@@ -744,15 +651,23 @@ void seat_init(struct server *s)
 	wl_list_init(&seat->resources);
 	wl_list_init(&seat->pointers);
 	wl_list_init(&seat->keyboards);
-	wl_list_init(&seat->data_devices);
+	wl_list_init(&seat->touches);
 	wl_list_init(&seat->pointer_focus_destroy.link);
 	wl_list_init(&seat->keyboard_focus_destroy.link);
-	wl_list_init(&seat->selection_destroy.link);
+	for (int i = 0; i < MAX_TOUCH_POINTS; i++) {
+		seat->touch[i].id = -1;
+		wl_list_init(&seat->touch[i].surface_destroy.link);
+	}
 	wl_array_init(&seat->keys);
 	if (keymap_setup(seat) < 0)
 		log_msg("no keymap: keyboards get no_keymap");
 	seat->px = s->output.width / 2;
 	seat->py = s->output.height / 2;
+	cursor_move_to(s, (int32_t)seat->px, (int32_t)seat->py);
+	add_listener(&s->events.toplevel_map, &seat->toplevel_map, on_toplevel_map);
+	add_listener(&s->events.toplevel_unmap, &seat->toplevel_unmap, on_toplevel_unmap);
+	add_listener(&s->events.popup_map, &seat->popup_map, on_popup_map);
+	add_listener(&s->events.popup_unmap, &seat->popup_unmap, on_popup_unmap);
 	seat->global = wl_global_create(s->display, &wl_seat_interface, SEAT_VERSION, seat, seat_bind);
 }
 
@@ -760,6 +675,10 @@ void seat_fini(struct server *s)
 {
 	struct seat *seat = &s->seat;
 
+	wl_list_remove(&seat->toplevel_map.link);
+	wl_list_remove(&seat->toplevel_unmap.link);
+	wl_list_remove(&seat->popup_map.link);
+	wl_list_remove(&seat->popup_unmap.link);
 	wl_array_release(&seat->keys);
 	if (seat->keymap_fd >= 0)
 		close(seat->keymap_fd);

@@ -1,24 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * subsurface.c - wl_subcompositor and wl_subsurface.
+ * subsurface.c - wl_subcompositor and wl_subsurface (subsurface.h).
  *
- * A subsurface is drawn relative to its parent, in the parent's sub_order
- * list. Synchronized subsurfaces keep their commits in a cache that the
- * parent's commit applies, so parent and children change atomically.
+ * The role's hooks: precommit keeps a synchronized subsurface's state in
+ * its cache; parent_commit applies the position and, when synchronized,
+ * the cache; position and parent place it relative to its parent.
  */
 #include <stdlib.h>
 
-#include "server.h"
+#include "core.h"
+#include "repaint.h"
+#include "subsurface.h"
+#include "surface.h"
+#include "util.h"
 
-static struct subsurface *subsurface_from_resource(struct wl_resource *r)
+struct subsurface {
+	struct wl_resource *resource;
+	struct surface *surface, *parent;
+	struct wl_listener parent_destroy, surface_destroy;
+	int32_t x, y, pending_x, pending_y;
+	bool synchronized;
+};
+
+static const struct surface_role subsurface_role;
+
+static struct subsurface *role_subsurface(struct surface *s)
 {
-	return wl_resource_get_user_data(r);
+	return surface_has_role(s, &subsurface_role) ? s->role_data : NULL;
 }
 
-bool subsurface_is_synced(struct surface *s)
+/* Synchronized itself, or through an ancestor. */
+static bool is_synced(struct surface *s)
 {
-	while (s && s->role == ROLE_SUBSURFACE && s->role_data) {
-		struct subsurface *sub = s->role_data;
+	struct subsurface *sub;
+
+	for (int depth = 0; (sub = role_subsurface(s)) && depth <= MAX_NESTING; depth++) {
 		if (sub->synchronized)
 			return true;
 		s = sub->parent;
@@ -26,39 +42,75 @@ bool subsurface_is_synced(struct surface *s)
 	return false;
 }
 
-static void apply_cache(struct surface *s)
+/* ---- role hooks ---- */
+
+static bool subsurface_precommit(struct surface *s)
 {
-	if (!s->has_cache)
-		return;
-	s->has_cache = false;
-	surface_commit_state(s, &s->cached);
+	if (!is_synced(s))
+		return true;
+	surface_cache_pending(s);
+	return false;
 }
 
-void subsurface_parent_commit(struct surface *parent)
+static void subsurface_parent_commit(struct surface *s)
 {
-	struct wl_list *l;
+	struct subsurface *sub = role_subsurface(s);
 
-	for (l = parent->sub_order.next; l != &parent->sub_order; l = l->next) {
-		if (l == &parent->self_link)
-			continue;
-		struct subsurface *sub = container_of(l, struct subsurface, parent_link);
-		sub->x = sub->pending_x;
-		sub->y = sub->pending_y;
-		if (!sub->surface)
-			continue;
-		if (subsurface_is_synced(sub->surface)) {
-			apply_cache(sub->surface);
-			subsurface_parent_commit(sub->surface);
-		}
-	}
+	if (!sub)
+		return;
+	sub->x = sub->pending_x;
+	sub->y = sub->pending_y;
+	if (is_synced(s))
+		surface_commit_cached(s);
+}
+
+static bool subsurface_position(struct surface *s, int32_t *x, int32_t *y)
+{
+	struct subsurface *sub = role_subsurface(s);
+	int32_t px, py;
+
+	if (!sub || !sub->parent || !surface_output_pos(sub->parent, &px, &py))
+		return false;
+	*x = px + sub->x;
+	*y = py + sub->y;
+	return true;
+}
+
+static struct surface *subsurface_parent(struct surface *s)
+{
+	struct subsurface *sub = role_subsurface(s);
+
+	return sub ? sub->parent : NULL;
+}
+
+static const struct surface_role subsurface_role = {
+	.name = "wl_subsurface",
+	.precommit = subsurface_precommit,
+	.parent_commit = subsurface_parent_commit,
+	.position = subsurface_position,
+	.parent = subsurface_parent,
+};
+
+/* ---- the object ---- */
+
+static struct subsurface *subsurface_from_resource(struct wl_resource *r)
+{
+	return wl_resource_get_user_data(r);
+}
+
+static void unlink_from_parent(struct subsurface *sub)
+{
+	if (!sub->surface)
+		return;
+	wl_list_remove(&sub->surface->sub_link);
+	wl_list_init(&sub->surface->sub_link);
 }
 
 static void subsurface_parent_destroyed(struct wl_listener *l, void *data)
 {
 	struct subsurface *sub = container_of(l, struct subsurface, parent_destroy);
 
-	wl_list_remove(&sub->parent_link);
-	wl_list_init(&sub->parent_link);
+	unlink_from_parent(sub);
 	wl_list_remove(&sub->parent_destroy.link);
 	wl_list_init(&sub->parent_destroy.link);
 	sub->parent = NULL;
@@ -68,10 +120,9 @@ static void subsurface_surface_destroyed(struct wl_listener *l, void *data)
 {
 	struct subsurface *sub = container_of(l, struct subsurface, surface_destroy);
 
+	unlink_from_parent(sub);
 	wl_list_remove(&sub->surface_destroy.link);
 	wl_list_init(&sub->surface_destroy.link);
-	wl_list_remove(&sub->parent_link);
-	wl_list_init(&sub->parent_link);
 	sub->surface = NULL;
 }
 
@@ -79,13 +130,13 @@ static void subsurface_free(struct wl_resource *r)
 {
 	struct subsurface *sub = subsurface_from_resource(r);
 
-	wl_list_remove(&sub->parent_link);
+	unlink_from_parent(sub);
 	wl_list_remove(&sub->parent_destroy.link);
 	wl_list_remove(&sub->surface_destroy.link);
 	if (sub->surface) {
 		/* Unmapped now; it may become a subsurface again later. */
 		sub->surface->role_data = NULL;
-		output_schedule_repaint(sub->surface->server);
+		repaint_schedule(sub->surface->server);
 	}
 	free(sub);
 }
@@ -108,21 +159,18 @@ static void subsurface_set_position(struct wl_client *c, struct wl_resource *r,
 static struct wl_list *sibling_link(struct subsurface *sub, struct wl_resource *sibling_res)
 {
 	struct surface *sib = surface_from_resource(sibling_res);
+	struct subsurface *ss = role_subsurface(sib);
 
 	if (!sub->parent || sib == sub->surface)
 		return NULL;
 	if (sib == sub->parent)
 		return &sub->parent->self_link;
-	if (sib->role == ROLE_SUBSURFACE && sib->role_data) {
-		struct subsurface *ss = sib->role_data;
-		if (ss->parent == sub->parent)
-			return &ss->parent_link;
-	}
+	if (ss && ss->parent == sub->parent)
+		return &sib->sub_link;
 	return NULL;
 }
 
-static void restack(struct wl_client *c, struct wl_resource *r, struct wl_resource *sibling,
-		    bool above)
+static void restack(struct wl_resource *r, struct wl_resource *sibling, bool above)
 {
 	struct subsurface *sub = subsurface_from_resource(r);
 	struct wl_list *at;
@@ -135,22 +183,22 @@ static void restack(struct wl_client *c, struct wl_resource *r, struct wl_resour
 				       "sibling is not the parent or a sibling");
 		return;
 	}
-	wl_list_remove(&sub->parent_link);
-	wl_list_insert(above ? at : at->prev, &sub->parent_link);
+	wl_list_remove(&sub->surface->sub_link);
+	wl_list_insert(above ? at : at->prev, &sub->surface->sub_link);
 	surface_damage_whole(sub->surface);
-	output_schedule_repaint(sub->surface->server);
+	repaint_schedule(sub->surface->server);
 }
 
 static void subsurface_place_above(struct wl_client *c, struct wl_resource *r,
 				   struct wl_resource *sibling)
 {
-	restack(c, r, sibling, true);
+	restack(r, sibling, true);
 }
 
 static void subsurface_place_below(struct wl_client *c, struct wl_resource *r,
 				   struct wl_resource *sibling)
 {
-	restack(c, r, sibling, false);
+	restack(r, sibling, false);
 }
 
 static void subsurface_set_sync(struct wl_client *c, struct wl_resource *r)
@@ -163,8 +211,8 @@ static void subsurface_set_desync(struct wl_client *c, struct wl_resource *r)
 	struct subsurface *sub = subsurface_from_resource(r);
 
 	sub->synchronized = false;
-	if (sub->surface && !subsurface_is_synced(sub->surface))
-		apply_cache(sub->surface);
+	if (sub->surface && !is_synced(sub->surface) && sub->surface->has_cache)
+		surface_commit_cached(sub->surface);
 }
 
 static const struct wl_subsurface_interface subsurface_impl = {
@@ -181,12 +229,14 @@ static void subcompositor_destroy(struct wl_client *c, struct wl_resource *r)
 	wl_resource_destroy(r);
 }
 
+/* How many subsurface parents lie above s (bounded: the scene walk recurses). */
 static int nesting_depth(struct surface *s)
 {
+	struct subsurface *sub;
 	int d = 0;
 
-	while (s && s->role == ROLE_SUBSURFACE && s->role_data && d <= MAX_NESTING) {
-		s = ((struct subsurface *)s->role_data)->parent;
+	while ((sub = role_subsurface(s)) && d <= MAX_NESTING) {
+		s = sub->parent;
 		d++;
 	}
 	return d;
@@ -194,14 +244,32 @@ static int nesting_depth(struct surface *s)
 
 static bool is_ancestor(struct surface *candidate, struct surface *s)
 {
-	while (s) {
+	for (int depth = 0; s && depth <= MAX_NESTING + 1; depth++) {
 		if (s == candidate)
 			return true;
-		if (s->role != ROLE_SUBSURFACE || !s->role_data)
-			return false;
-		s = ((struct subsurface *)s->role_data)->parent;
+		s = subsurface_parent(s);
 	}
 	return false;
+}
+
+static bool check_new_subsurface(struct wl_resource *r, struct surface *s, struct surface *parent)
+{
+	if (is_ancestor(s, parent)) {
+		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
+				       "a surface cannot be its own ancestor");
+		return false;
+	}
+	if (nesting_depth(parent) >= MAX_NESTING) {
+		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
+				       "subsurfaces nested deeper than %d", MAX_NESTING);
+		return false;
+	}
+	if (s->role && (s->role != &subsurface_role || s->role_data)) {
+		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
+				       "wl_surface@%u already has a role", wl_resource_get_id(s->resource));
+		return false;
+	}
+	return true;
 }
 
 static void subcompositor_get_subsurface(struct wl_client *c, struct wl_resource *r, uint32_t id,
@@ -212,22 +280,8 @@ static void subcompositor_get_subsurface(struct wl_client *c, struct wl_resource
 	struct surface *parent = surface_from_resource(parent_res);
 	struct subsurface *sub;
 
-	if (is_ancestor(s, parent)) {
-		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
-				       "a surface cannot be its own ancestor");
+	if (!check_new_subsurface(r, s, parent))
 		return;
-	}
-	if (nesting_depth(parent) >= MAX_NESTING) {
-		/* Our scene walk recurses; keep the depth bounded. */
-		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
-				       "subsurfaces nested deeper than %d", MAX_NESTING);
-		return;
-	}
-	if (s->role != ROLE_NONE && (s->role != ROLE_SUBSURFACE || s->role_data)) {
-		wl_resource_post_error(r, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
-				       "wl_surface@%u already has a role", wl_resource_get_id(surface_res));
-		return;
-	}
 	sub = calloc(1, sizeof(*sub));
 	if (!sub) {
 		wl_client_post_no_memory(c);
@@ -243,12 +297,13 @@ static void subcompositor_get_subsurface(struct wl_client *c, struct wl_resource
 	sub->parent = parent;
 	sub->synchronized = true;
 	/* New subsurfaces go on top of the parent's stack. */
-	wl_list_insert(parent->sub_order.prev, &sub->parent_link);
+	wl_list_remove(&s->sub_link);
+	wl_list_insert(parent->sub_order.prev, &s->sub_link);
 	sub->parent_destroy.notify = subsurface_parent_destroyed;
 	wl_signal_add(&parent->destroy_signal, &sub->parent_destroy);
 	sub->surface_destroy.notify = subsurface_surface_destroyed;
 	wl_signal_add(&s->destroy_signal, &sub->surface_destroy);
-	s->role = ROLE_SUBSURFACE;
+	s->role = &subsurface_role;
 	s->role_data = sub;
 	wl_resource_set_implementation(sub->resource, &subsurface_impl, sub, subsurface_free);
 }

@@ -2,15 +2,22 @@
 /*
  * surface.c - wl_compositor, wl_surface and wl_region.
  *
- * On commit the damaged part of a wl_shm buffer is copied into the
- * surface's VRAM buffer object, and the buffer is released at once: the
- * client may reuse it while the GPU composites from VRAM.
+ * wl_surface.commit: the role's precommit hook may stop it (a protocol
+ * error, or a synchronized subsurface caching the state); then the state
+ * is applied (the buffer by buffer.c, size, regions, damage), the children
+ * hear of it (their role's parent_commit), and the role's commit and unmap
+ * hooks run.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "server.h"
+#include "buffer.h"
+#include "core.h"
+#include "output.h"
+#include "presentation.h"
+#include "repaint.h"
+#include "surface.h"
+#include "util.h"
 
 #define COMPOSITOR_VERSION 5
 
@@ -59,7 +66,7 @@ static void region_free(struct wl_resource *r)
 
 /* ---- surface state ---- */
 
-void surface_state_init(struct surface_state *st)
+static void state_init(struct surface_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	pixman_region32_init(&st->damage);
@@ -83,7 +90,7 @@ static void state_buffer_destroyed(struct wl_listener *l, void *data)
 	wl_list_init(&l->link);
 }
 
-void surface_state_set_buffer(struct surface_state *st, struct wl_resource *buffer)
+static void state_set_buffer(struct surface_state *st, struct wl_resource *buffer)
 {
 	wl_list_remove(&st->buffer_destroy.link);
 	wl_list_init(&st->buffer_destroy.link);
@@ -102,9 +109,9 @@ static void destroy_callbacks(struct wl_list *list)
 		wl_resource_destroy(cb);
 }
 
-void surface_state_fini(struct surface_state *st)
+static void state_fini(struct surface_state *st)
 {
-	surface_state_set_buffer(st, NULL);
+	state_set_buffer(st, NULL);
 	pixman_region32_fini(&st->damage);
 	pixman_region32_fini(&st->buffer_damage);
 	pixman_region32_fini(&st->opaque);
@@ -113,16 +120,34 @@ void surface_state_fini(struct surface_state *st)
 	presentation_discard_list(&st->feedbacks);
 }
 
+static void move_callbacks(struct wl_list *dst_callbacks, struct wl_list *dst_feedbacks,
+			   struct surface_state *src)
+{
+	wl_list_insert_list(dst_callbacks->prev, &src->frame_callbacks);
+	wl_list_init(&src->frame_callbacks);
+	presentation_move_list(dst_feedbacks, &src->feedbacks);
+}
+
+/* What a commit consumed: the state is empty again but for what persists. */
+static void state_consumed(struct surface_state *st)
+{
+	state_set_buffer(st, NULL);
+	st->new_buffer = false;
+	st->dx = st->dy = 0;
+	st->opaque_set = st->input_set = false;
+	pixman_region32_clear(&st->damage);
+	pixman_region32_clear(&st->buffer_damage);
+}
+
 /* Merge src into dst (a synchronized subsurface's cache), leaving src empty. */
 static void state_merge(struct surface_state *dst, struct surface_state *src)
 {
 	if (src->new_buffer) {
-		surface_state_set_buffer(dst, src->buffer);
-		surface_state_set_buffer(src, NULL);
+		state_set_buffer(dst, src->buffer);
 		dst->new_buffer = true;
-		dst->dx += src->dx;
-		dst->dy += src->dy;
 	}
+	dst->dx += src->dx;
+	dst->dy += src->dy;
 	pixman_region32_union(&dst->damage, &dst->damage, &src->damage);
 	pixman_region32_union(&dst->buffer_damage, &dst->buffer_damage, &src->buffer_damage);
 	if (src->opaque_set) {
@@ -137,17 +162,11 @@ static void state_merge(struct surface_state *dst, struct surface_state *src)
 	dst->src_x = src->src_x; dst->src_y = src->src_y;
 	dst->src_w = src->src_w; dst->src_h = src->src_h;
 	dst->dst_w = src->dst_w; dst->dst_h = src->dst_h;
-	wl_list_insert_list(dst->frame_callbacks.prev, &src->frame_callbacks);
-	wl_list_init(&src->frame_callbacks);
-	presentation_move_list(&dst->feedbacks, &src->feedbacks);
-	pixman_region32_clear(&src->damage);
-	pixman_region32_clear(&src->buffer_damage);
-	src->new_buffer = false;
-	src->dx = src->dy = 0;
-	src->opaque_set = src->input_set = false;
+	move_callbacks(&dst->frame_callbacks, &dst->feedbacks, src);
+	state_consumed(src);
 }
 
-/* ---- wl_surface ---- */
+/* ---- surface queries ---- */
 
 struct surface *surface_from_resource(struct wl_resource *r)
 {
@@ -159,24 +178,44 @@ bool surface_is_mapped(struct surface *s)
 	return s->bo != NULL;
 }
 
+bool surface_output_pos(struct surface *s, int32_t *x, int32_t *y)
+{
+	return s->role && s->role->position && s->role->position(s, x, y);
+}
+
+struct surface *surface_parent(struct surface *s)
+{
+	return s->role && s->role->parent ? s->role->parent(s) : NULL;
+}
+
 void surface_damage_whole(struct surface *s)
 {
 	if (s->was_drawn)
 		output_damage_rect(s->server, s->drawn.x, s->drawn.y, s->drawn.w, s->drawn.h);
 }
 
-bool surface_set_role(struct surface *s, enum surface_role role, void *data,
+bool surface_set_role(struct surface *s, const struct surface_role *role, void *data,
 		      struct wl_resource *error_res, uint32_t error_code)
 {
-	if (s->role != ROLE_NONE && (s->role != role || s->role_data)) {
+	if (s->role && (s->role != role || s->role_data)) {
 		wl_resource_post_error(error_res, error_code,
-				       "wl_surface@%u already has another role",
-				       wl_resource_get_id(s->resource));
+				       "wl_surface@%u already has the role %s",
+				       wl_resource_get_id(s->resource), s->role->name);
 		return false;
 	}
 	s->role = role;
 	s->role_data = data;
 	return true;
+}
+
+bool surface_has_role(struct surface *s, const struct surface_role *role)
+{
+	return s && s->role == role;
+}
+
+bool surface_is_scaled(struct surface *s)
+{
+	return s->src_w >= 0 || (uint32_t)s->width != s->buf_w || (uint32_t)s->height != s->buf_h;
 }
 
 bool surface_accepts_input(struct surface *s, int x, int y)
@@ -188,6 +227,134 @@ bool surface_accepts_input(struct surface *s, int x, int y)
 	return pixman_region32_contains_point(&s->input, x, y, NULL);
 }
 
+/* ---- commit ---- */
+
+/* Size from the viewport, else the buffer and its scale; damage if it changed. */
+static void apply_size(struct surface *s, struct surface_state *st)
+{
+	int32_t w, h;
+
+	s->scale = st->scale;
+	s->src_x = st->src_x; s->src_y = st->src_y;
+	s->src_w = st->src_w; s->src_h = st->src_h;
+	s->dst_w = st->dst_w; s->dst_h = st->dst_h;
+	if (!s->bo)
+		return;
+	if (s->dst_w > 0) {
+		w = s->dst_w; h = s->dst_h;
+	} else if (s->src_w >= 0) {
+		w = wl_fixed_to_int(s->src_w); h = wl_fixed_to_int(s->src_h);
+	} else {
+		w = s->buf_w / s->scale; h = s->buf_h / s->scale;
+	}
+	if (w != s->width || h != s->height) {
+		surface_damage_whole(s);
+		s->width = w;
+		s->height = h;
+	}
+}
+
+static void apply_regions(struct surface *s, struct surface_state *st)
+{
+	if (st->opaque_set)
+		pixman_region32_copy(&s->opaque, &st->opaque);
+	if (st->input_set) {
+		pixman_region32_copy(&s->input, &st->input);
+		s->input_infinite = false;
+	}
+}
+
+/* Output damage where it was drawn (moves and new maps are found by the scene diff). */
+static void damage_drawn(struct surface *s, struct surface_state *st, pixman_region32_t *bdamage)
+{
+	pixman_region32_t d;
+
+	if (!s->was_drawn || !s->bo)
+		return;
+	pixman_region32_init(&d);
+	pixman_region32_copy(&d, &st->damage);
+	if (pixman_region32_not_empty(bdamage)) {
+		if (s->width == (int32_t)s->buf_w && s->height == (int32_t)s->buf_h && s->src_w < 0)
+			pixman_region32_union(&d, &d, bdamage);
+		else
+			pixman_region32_union_rect(&d, &d, 0, 0, s->width, s->height);
+	}
+	pixman_region32_intersect_rect(&d, &d, 0, 0, s->width, s->height);
+	output_damage_region(s->server, &d, s->drawn.x, s->drawn.y);
+	pixman_region32_fini(&d);
+}
+
+/* Apply st to the surface; false after a protocol error (the client is dead). */
+static bool commit_state(struct surface *s, struct surface_state *st)
+{
+	pixman_region32_t bdamage;
+	bool ok = true;
+
+	pixman_region32_init(&bdamage);
+	if (st->new_buffer && !st->buffer)
+		buffer_remove(s);
+	else if (st->new_buffer)
+		ok = buffer_attach(s, st, &bdamage);
+	if (ok) {
+		s->dx = st->dx;
+		s->dy = st->dy;
+		apply_size(s, st);
+		apply_regions(s, st);
+		damage_drawn(s, st, &bdamage);
+	}
+	move_callbacks(&s->frame_callbacks, &s->feedbacks, st);
+	state_consumed(st);
+	pixman_region32_fini(&bdamage);
+	repaint_schedule(s->server);
+	return ok;
+}
+
+/* Tell each subsurface that its parent committed (bottom to top). */
+static void children_parent_commit(struct surface *s)
+{
+	struct wl_list *l, *next;
+
+	for (l = s->sub_order.next; l != &s->sub_order; l = next) {
+		next = l->next;
+		if (l == &s->self_link)
+			continue;
+		struct surface *child = surface_from_sub_link(l);
+		if (child->role && child->role->parent_commit)
+			child->role->parent_commit(child);
+	}
+}
+
+static void commit_apply(struct surface *s, struct surface_state *st)
+{
+	bool had_content = s->bo != NULL;
+
+	if (!commit_state(s, st))
+		return;
+	children_parent_commit(s);
+	if (s->role && s->role->commit)
+		s->role->commit(s);
+	if (had_content && !s->bo && s->role && s->role->unmap)
+		s->role->unmap(s);
+}
+
+void surface_cache_pending(struct surface *s)
+{
+	state_merge(&s->cached, &s->pending);
+	s->has_cache = true;
+}
+
+void surface_commit_cached(struct surface *s)
+{
+	if (!s->has_cache) {
+		children_parent_commit(s);
+		return;
+	}
+	s->has_cache = false;
+	commit_apply(s, &s->cached);
+}
+
+/* ---- wl_surface ---- */
+
 static void surface_destroy_req(struct wl_client *c, struct wl_resource *r)
 {
 	wl_resource_destroy(r);
@@ -198,15 +365,15 @@ static void surface_attach(struct wl_client *c, struct wl_resource *r,
 {
 	struct surface *s = surface_from_resource(r);
 
-	if (wl_resource_get_version(r) >= 5 && (x || y)) {
+	if (wl_resource_get_version(r) >= WL_SURFACE_OFFSET_SINCE_VERSION && (x || y)) {
 		wl_resource_post_error(r, WL_SURFACE_ERROR_INVALID_OFFSET,
 				       "attach with a non-zero offset (use wl_surface.offset)");
 		return;
 	}
-	surface_state_set_buffer(&s->pending, buffer);
+	state_set_buffer(&s->pending, buffer);
 	s->pending.new_buffer = true;
-	s->pending.dx = x;
-	s->pending.dy = y;
+	s->pending.dx = clamp_coord(x);
+	s->pending.dy = clamp_coord(y);
 }
 
 static void surface_damage(struct wl_client *c, struct wl_resource *r,
@@ -236,20 +403,15 @@ static void surface_frame(struct wl_client *c, struct wl_resource *r, uint32_t i
 	wl_list_insert(s->pending.frame_callbacks.prev, wl_resource_get_link(cb));
 }
 
-static void copy_region(pixman_region32_t *dst, struct wl_resource *region)
-{
-	if (region)
-		pixman_region32_copy(dst, wl_resource_get_user_data(region));
-	else
-		pixman_region32_clear(dst);
-}
-
 static void surface_set_opaque_region(struct wl_client *c, struct wl_resource *r,
 				      struct wl_resource *region)
 {
 	struct surface *s = surface_from_resource(r);
 
-	copy_region(&s->pending.opaque, region);
+	if (region)
+		pixman_region32_copy(&s->pending.opaque, wl_resource_get_user_data(region));
+	else
+		pixman_region32_clear(&s->pending.opaque);
 	s->pending.opaque_set = true;
 }
 
@@ -269,20 +431,10 @@ static void surface_set_input_region(struct wl_client *c, struct wl_resource *r,
 static void surface_commit(struct wl_client *c, struct wl_resource *r)
 {
 	struct surface *s = surface_from_resource(r);
-	bool ok = true;
 
-	xdg_surface_precommit_check(s, &ok);
-	if (!ok)
+	if (s->role && s->role->precommit && !s->role->precommit(s))
 		return;
-	if (s->role == ROLE_SUBSURFACE && subsurface_is_synced(s)) {
-		state_merge(&s->cached, &s->pending);
-		s->has_cache = true;
-		return;
-	}
-	surface_commit_state(s, &s->pending);
-	subsurface_parent_commit(s);
-	if (s->role == ROLE_XDG_TOPLEVEL || s->role == ROLE_XDG_POPUP)
-		xdg_surface_commit(s);
+	commit_apply(s, &s->pending);
 }
 
 static void surface_set_buffer_transform(struct wl_client *c, struct wl_resource *r,
@@ -319,8 +471,8 @@ static void surface_offset(struct wl_client *c, struct wl_resource *r, int32_t x
 {
 	struct surface *s = surface_from_resource(r);
 
-	s->pending.dx = x;
-	s->pending.dy = y;
+	s->pending.dx = clamp_coord(x);
+	s->pending.dy = clamp_coord(y);
 }
 
 static const struct wl_surface_interface surface_impl = {
@@ -337,282 +489,6 @@ static const struct wl_surface_interface surface_impl = {
 	.offset = surface_offset,
 };
 
-static bool format_info(uint32_t shm_format, uint32_t *fourcc, bool *alpha)
-{
-	switch (shm_format) {
-	case WL_SHM_FORMAT_ARGB8888: *fourcc = GFX_FMT_ARGB8888; *alpha = true; return true;
-	case WL_SHM_FORMAT_XRGB8888: *fourcc = GFX_FMT_XRGB8888; *alpha = false; return true;
-	case WL_SHM_FORMAT_RGB565: *fourcc = GFX_FMT_RGB565; *alpha = false; return true;
-	default: return false;
-	}
-}
-
-/* Copy the damaged rows of the shm buffer into the VRAM copy. */
-static void upload(struct surface *s, struct wl_shm_buffer *shm, pixman_region32_t *damage)
-{
-	struct gfx_bo *bo = s->bo;
-	uint32_t bpp = gfx_format_bpp(bo->format);
-	int32_t stride = wl_shm_buffer_get_stride(shm);
-	int n, i;
-	pixman_box32_t *b;
-
-	/* The GPU may still read the old content from the last frame. */
-	if (s->bo_fence && !gfx_fence_done(s->server->gfx, s->bo_fence))
-		gfx_fence_wait(s->server->gfx, s->bo_fence, 100000000);
-
-	b = pixman_region32_rectangles(damage, &n);
-	wl_shm_buffer_begin_access(shm);
-	const uint8_t *src = wl_shm_buffer_get_data(shm);
-	for (i = 0; i < n; i++) {
-		size_t len = (size_t)(b[i].x2 - b[i].x1) * bpp;
-		for (int32_t y = b[i].y1; y < b[i].y2; y++)
-			memcpy((uint8_t *)bo->map + (size_t)y * bo->stride + (size_t)b[i].x1 * bpp,
-			       src + (size_t)y * stride + (size_t)b[i].x1 * bpp, len);
-	}
-	wl_shm_buffer_end_access(shm);
-}
-
-/* ---- held buffers (see "Occlusion" in server.h) ---- */
-
-static void release_held(struct surface *s)
-{
-	if (!s->held)
-		return;
-	wl_buffer_send_release(s->held);
-	wl_list_remove(&s->held_destroy.link);
-	wl_list_init(&s->held_destroy.link);
-	s->held = NULL;
-}
-
-static void held_destroyed(struct wl_listener *l, void *data)
-{
-	struct surface *s = container_of(l, struct surface, held_destroy);
-
-	/* Gone while in use: what was not uploaded stays as it was. */
-	wl_list_remove(&l->link);
-	wl_list_init(&l->link);
-	s->held = NULL;
-	pixman_region32_clear(&s->stale);
-}
-
-static void hold(struct surface *s, struct wl_resource *buffer)
-{
-	if (s->held == buffer)
-		return;
-	release_held(s);
-	s->held = buffer;
-	s->held_destroy.notify = held_destroyed;
-	wl_resource_add_destroy_listener(buffer, &s->held_destroy);
-}
-
-void surface_upload_newly_visible(struct surface *s)
-{
-	pixman_region32_t up;
-	struct wl_shm_buffer *shm;
-
-	if (!s->held || !s->bo || !pixman_region32_not_empty(&s->stale))
-		return;
-	shm = wl_shm_buffer_get(s->held);
-	pixman_region32_init(&up);
-	if (s->visible_valid)
-		pixman_region32_intersect(&up, &s->stale, &s->visible);
-	else
-		pixman_region32_copy(&up, &s->stale);
-	if (shm && pixman_region32_not_empty(&up)) {
-		upload(s, shm, &up);
-		pixman_region32_subtract(&s->stale, &s->stale, &up);
-		if (s->was_drawn)
-			output_damage_region(s->server, &up, s->drawn.x, s->drawn.y);
-	}
-	pixman_region32_fini(&up);
-	if (!pixman_region32_not_empty(&s->stale))
-		release_held(s);
-}
-
-static void surface_unmap_content(struct surface *s)
-{
-	release_held(s);
-	pixman_region32_clear(&s->stale);
-	surface_damage_whole(s);
-	if (s->bo)
-		gfx_bo_destroy(s->server->gfx, s->bo);
-	s->bo = NULL;
-	s->buf_w = s->buf_h = 0;
-	s->width = s->height = 0;
-}
-
-void surface_commit_state(struct surface *s, struct surface_state *st)
-{
-	struct server *srv = s->server;
-	pixman_region32_t bdamage;
-	bool resized = false;
-
-	pixman_region32_init(&bdamage);
-
-	if (st->new_buffer && !st->buffer) {
-		surface_unmap_content(s);
-	} else if (st->new_buffer) {
-		struct wl_shm_buffer *shm = wl_shm_buffer_get(st->buffer);
-		uint32_t fourcc;
-		bool alpha;
-
-		if (!shm) {
-			wl_resource_post_error(s->resource, WL_SURFACE_ERROR_INVALID_SIZE,
-					       "only wl_shm buffers are supported");
-			goto out;
-		}
-		uint32_t w = wl_shm_buffer_get_width(shm), h = wl_shm_buffer_get_height(shm);
-		if (w > SIZE_MAX_PX || h > SIZE_MAX_PX) {
-			wl_resource_post_error(s->resource, WL_SURFACE_ERROR_INVALID_SIZE,
-					       "buffer larger than %d pixels a side", SIZE_MAX_PX);
-			goto out;
-		}
-		if (!format_info(wl_shm_buffer_get_format(shm), &fourcc, &alpha)) {
-			wl_resource_post_error(st->buffer, WL_SHM_ERROR_INVALID_FORMAT,
-					       "unsupported format");
-			goto out;
-		}
-		/* wl_shm checks stride >= width in pixels only: rows must hold the width's bytes. */
-		if ((uint32_t)wl_shm_buffer_get_stride(shm) < w * gfx_format_bpp(fourcc)) {
-			wl_resource_post_error(st->buffer, WL_SHM_ERROR_INVALID_STRIDE,
-					       "stride %d too small for %u pixels",
-					       wl_shm_buffer_get_stride(shm), w);
-			goto out;
-		}
-		if (st->scale > 1 && (w % st->scale || h % st->scale) &&
-		    wl_resource_get_version(s->resource) >= 6) {
-			wl_resource_post_error(s->resource, WL_SURFACE_ERROR_INVALID_SIZE,
-					       "buffer size not a multiple of the scale");
-			goto out;
-		}
-		if (!viewport_validate(s, st, w, h))
-			goto out;
-		if (!s->bo || s->buf_w != w || s->buf_h != h || s->format != fourcc) {
-			struct gfx_bo *bo;
-			if (gfx_bo_create(srv->gfx, w, h, fourcc, &bo) < 0) {
-				log_msg("out of VRAM for a %ux%u surface: %s", w, h,
-					gfx_last_error(srv->gfx));
-				wl_client_post_no_memory(wl_resource_get_client(s->resource));
-				goto out;
-			}
-			surface_damage_whole(s);
-			if (s->bo)
-				gfx_bo_destroy(srv->gfx, s->bo);
-			s->bo = bo;
-			s->bo_fence = 0;
-			s->buf_w = w;
-			s->buf_h = h;
-			s->format = fourcc;
-			resized = true;
-		}
-		s->has_alpha = alpha;
-		if (resized) {
-			pixman_region32_union_rect(&bdamage, &bdamage, 0, 0, w, h);
-		} else {
-			pixman_region32_copy(&bdamage, &st->buffer_damage);
-			if (st->scale == 1 && st->src_w < 0 && st->dst_w < 0) {
-				pixman_region32_union(&bdamage, &bdamage, &st->damage);
-			} else if (pixman_region32_not_empty(&st->damage)) {
-				/* Scaled surfaces: upload all rather than map damage back. */
-				pixman_region32_union_rect(&bdamage, &bdamage, 0, 0, w, h);
-			}
-		}
-		pixman_region32_intersect_rect(&bdamage, &bdamage, 0, 0, w, h);
-		if (pixman_region32_n_rects(&bdamage) > 64) {	/* confetti: one box is cheaper */
-			pixman_box32_t e = *pixman_region32_extents(&bdamage);
-			pixman_region32_reset(&bdamage, &e);
-		}
-		/* Upload what shows; keep the rest stale and the buffer held. The
-		 * buffer's content is complete, so older stale parts come from it too. */
-		pixman_region32_t up;
-		pixman_region32_init(&up);
-		pixman_region32_union(&s->stale, &s->stale, &bdamage);
-		if (!resized && s->was_drawn && s->visible_valid && st->scale == 1 &&
-		    st->src_w < 0 && st->dst_w < 0)
-			pixman_region32_intersect(&up, &s->stale, &s->visible);
-		else
-			pixman_region32_copy(&up, &s->stale);
-		if (pixman_region32_not_empty(&up))
-			upload(s, shm, &up);
-		pixman_region32_subtract(&s->stale, &s->stale, &up);
-		pixman_region32_fini(&up);
-		if (pixman_region32_not_empty(&s->stale)) {
-			hold(s, st->buffer);
-		} else {
-			if (s->held != st->buffer)
-				wl_buffer_send_release(st->buffer);
-			release_held(s);
-		}
-	} else if (s->bo) {
-		/* Damage without a new buffer still matters for size/scale changes. */
-	}
-
-	/* Geometry of the surface. */
-	s->scale = st->scale;
-	s->src_x = st->src_x; s->src_y = st->src_y;
-	s->src_w = st->src_w; s->src_h = st->src_h;
-	s->dst_w = st->dst_w; s->dst_h = st->dst_h;
-	if (s->bo) {
-		int32_t w, h;
-		if (s->dst_w > 0) {
-			w = s->dst_w; h = s->dst_h;
-		} else if (s->src_w >= 0) {
-			w = wl_fixed_to_int(s->src_w); h = wl_fixed_to_int(s->src_h);
-		} else {
-			w = s->buf_w / s->scale; h = s->buf_h / s->scale;
-		}
-		if (w != s->width || h != s->height) {
-			surface_damage_whole(s);
-			s->width = w;
-			s->height = h;
-		}
-	}
-
-	if (st->opaque_set)
-		pixman_region32_copy(&s->opaque, &st->opaque);
-	if (st->input_set) {
-		pixman_region32_copy(&s->input, &st->input);
-		s->input_infinite = false;
-	}
-
-	/* Screen damage where it was drawn (moves and new maps are found by the scene diff). */
-	if (s->was_drawn && s->bo) {
-		pixman_region32_t d;
-		pixman_region32_init(&d);
-		pixman_region32_copy(&d, &st->damage);
-		if (pixman_region32_not_empty(&bdamage)) {
-			if (s->width == (int32_t)s->buf_w && s->height == (int32_t)s->buf_h &&
-			    s->src_w < 0)
-				pixman_region32_union(&d, &d, &bdamage);
-			else
-				pixman_region32_union_rect(&d, &d, 0, 0, s->width, s->height);
-		}
-		pixman_region32_intersect_rect(&d, &d, 0, 0, s->width, s->height);
-		output_damage_region(srv, &d, s->drawn.x, s->drawn.y);
-		pixman_region32_fini(&d);
-	}
-
-	if (s->role == ROLE_CURSOR)
-		cursor_moved(srv);
-out:
-	surface_take_callbacks(s, st);
-	surface_state_set_buffer(st, NULL);
-	st->new_buffer = false;
-	st->dx = st->dy = 0;
-	st->opaque_set = st->input_set = false;
-	pixman_region32_clear(&st->damage);
-	pixman_region32_clear(&st->buffer_damage);
-	pixman_region32_fini(&bdamage);
-	output_schedule_repaint(srv);
-}
-
-void surface_take_callbacks(struct surface *s, struct surface_state *st)
-{
-	wl_list_insert_list(s->frame_callbacks.prev, &st->frame_callbacks);
-	wl_list_init(&st->frame_callbacks);
-	presentation_move_list(&s->feedbacks, &st->feedbacks);
-}
-
 static void surface_free(struct wl_resource *r)
 {
 	struct surface *s = surface_from_resource(r);
@@ -620,45 +496,30 @@ static void surface_free(struct wl_resource *r)
 
 	/* Listeners may remove other listeners (focus moves on), so the mutable emit. */
 	wl_signal_emit_mutable(&s->destroy_signal, s);
-	seat_surface_gone(srv, s);
 	surface_damage_whole(s);
-	output_schedule_repaint(srv);
+	repaint_schedule(srv);
 	/* Subsurfaces unlinked themselves from sub_order on destroy_signal. */
 	wl_list_remove(&s->self_link);
+	wl_list_remove(&s->sub_link);
 	wl_list_remove(&s->link);
-	surface_state_fini(&s->pending);
-	surface_state_fini(&s->cached);
+	state_fini(&s->pending);
+	state_fini(&s->cached);
 	destroy_callbacks(&s->frame_callbacks);
 	presentation_discard_list(&s->feedbacks);
 	pixman_region32_fini(&s->opaque);
 	pixman_region32_fini(&s->input);
-	release_held(s);
+	buffer_remove(s);
 	pixman_region32_fini(&s->visible);
 	pixman_region32_fini(&s->stale);
-	if (s->bo)
-		gfx_bo_destroy(srv->gfx, s->bo);
 	free(s);
 }
 
-static void compositor_create_surface(struct wl_client *c, struct wl_resource *r, uint32_t id)
+static void surface_init(struct surface *s, struct server *srv)
 {
-	struct server *srv = wl_resource_get_user_data(r);
-	struct surface *s = calloc(1, sizeof(*s));
-
-	if (!s) {
-		wl_client_post_no_memory(c);
-		return;
-	}
-	s->resource = wl_resource_create(c, &wl_surface_interface, wl_resource_get_version(r), id);
-	if (!s->resource) {
-		free(s);
-		wl_client_post_no_memory(c);
-		return;
-	}
 	s->server = srv;
 	wl_signal_init(&s->destroy_signal);
-	surface_state_init(&s->pending);
-	surface_state_init(&s->cached);
+	state_init(&s->pending);
+	state_init(&s->cached);
 	wl_list_init(&s->frame_callbacks);
 	wl_list_init(&s->feedbacks);
 	pixman_region32_init(&s->opaque);
@@ -672,7 +533,25 @@ static void compositor_create_surface(struct wl_client *c, struct wl_resource *r
 	s->dst_w = -1;
 	wl_list_init(&s->sub_order);
 	wl_list_insert(&s->sub_order, &s->self_link);
+	wl_list_init(&s->sub_link);
 	wl_list_insert(srv->surfaces.prev, &s->link);
+}
+
+static void compositor_create_surface(struct wl_client *c, struct wl_resource *r, uint32_t id)
+{
+	struct surface *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		wl_client_post_no_memory(c);
+		return;
+	}
+	s->resource = wl_resource_create(c, &wl_surface_interface, wl_resource_get_version(r), id);
+	if (!s->resource) {
+		free(s);
+		wl_client_post_no_memory(c);
+		return;
+	}
+	surface_init(s, wl_resource_get_user_data(r));
 	wl_resource_set_implementation(s->resource, &surface_impl, s, surface_free);
 }
 

@@ -5,7 +5,10 @@
  */
 #include <stdlib.h>
 
-#include "server.h"
+#include "core.h"
+#include "surface.h"
+#include "util.h"
+#include "viewporter.h"
 #include "viewporter-server-protocol.h"
 
 static void viewport_destroy_req(struct wl_client *c, struct wl_resource *r)

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * seat.h - wl_seat: the pointer, keyboard and touch objects of the
+ * clients, the keymap, and who has the focus. What the window manager does
+ * when windows map and unmap (focus, raise) is here too; input.c decides
+ * what each input event does and sends it through these functions.
+ */
+#ifndef COMPOSITOR_SEAT_H
+#define COMPOSITOR_SEAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wayland-server.h>
+#include <xkbcommon/xkbcommon.h>
+
+#include "data_device.h"
+
+struct server;
+struct surface;
+struct toplevel;
+
+#define MAX_TOUCH_POINTS 16
+
+struct touch_point {
+	int32_t id;			/* -1: free */
+	struct surface *surface;	/* NULL: down outside any window */
+	struct wl_listener surface_destroy;
+};
+
+struct seat {
+	struct server *server;
+	struct wl_global *global;
+	struct wl_list resources, pointers, keyboards, touches;
+	struct xkb_context *xkb;
+	struct xkb_keymap *keymap;
+	struct xkb_state *state;
+	int keymap_fd;
+	uint32_t keymap_size;
+	uint32_t mods_depressed, mods_latched, mods_locked, group;
+	struct wl_array keys;		/* pressed keys (uint32 evdev codes) */
+	double px, py;			/* pointer, output coordinates */
+	struct surface *pointer_focus;
+	struct wl_listener pointer_focus_destroy;
+	struct surface *keyboard_focus;
+	struct wl_listener keyboard_focus_destroy;
+	struct touch_point touch[MAX_TOUCH_POINTS];
+	/* The window manager's view of the shell (xdg_shell's signals). */
+	struct wl_listener toplevel_map, toplevel_unmap, popup_map, popup_unmap;
+	struct data_device_state data;
+};
+
+void seat_init(struct server *s);
+void seat_fini(struct server *s);
+
+/* ---- focus ---- */
+
+/* Raise t, give it the keyboard and mark it activated (NULL: nobody). */
+void seat_focus_toplevel(struct server *s, struct toplevel *t);
+/* Which surface is under the pointer now (after the scene changed). */
+void seat_repick(struct server *s);
+/* Pointer focus to nobody (a grab takes the pointer). */
+void seat_pointer_unfocus(struct server *s);
+bool seat_alt_held(struct server *s);
+
+/* ---- events to the clients, from input.c ---- */
+
+/* A key: pressed keys and modifiers are updated; the key goes to the focus if forward. */
+void seat_key(struct server *s, uint32_t code, bool pressed, bool forward);
+void seat_send_motion(struct server *s);
+void seat_send_button(struct server *s, uint32_t code, bool pressed);
+void seat_send_axis(struct server *s, bool horizontal, double value);
+/*
+ * Touch point id went down on surf (NULL: outside every window) at surface
+ * coordinates (sx, sy); it moved to (x, y) on the output; it went up. Each
+ * event goes out in a frame of its own.
+ */
+void seat_touch_down(struct server *s, int32_t id, struct surface *surf, double sx, double sy);
+void seat_touch_motion(struct server *s, int32_t id, double x, double y);
+void seat_touch_up(struct server *s, int32_t id);
+
+#endif /* COMPOSITOR_SEAT_H */
