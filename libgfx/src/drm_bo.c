@@ -120,7 +120,7 @@ void drm_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 	d->bo_n--;
 	munmap(b.map, b.size);
 	if (b.fb_id)
-		drmModeRmFB(d->fd, b.fb_id);
+		drm_kms_fb_gone(dev, b.fb_id);
 	if (drm_job_uses(d, b.handle))
 		drm_job_close_later(dev, b.handle);
 	else

@@ -135,7 +135,7 @@ static int fb_for(struct gfx_device *dev, const struct gfx_bo *bo, uint32_t *fb_
 		return 0;
 	}
 	if (b->fb_id)
-		drmModeRmFB(d->fd, b->fb_id);
+		drm_kms_fb_gone(dev, b->fb_id);
 	b->fb_id = 0;
 	handles[0] = b->handle;
 	offsets[0] = bo->offset - b->offset;
@@ -194,9 +194,26 @@ static int commit_flip(struct gfx_device *dev, uint32_t fb_id, uint64_t user_dat
 	add_plane(dev, req, fb_id);
 	r = drmModeAtomicCommit(d->fd, req, flags, (void *)(uintptr_t)user_data) < 0 ? -errno : 0;
 	drmModeAtomicFree(req);
-	if (r == 0)
+	if (r == 0) {
 		d->crtc_on = d->plane_on = d->flip_pending = true;
+		d->shown_fb = fb_id;
+	}
 	return r;
+}
+
+/*
+ * Removing the framebuffer on screen turns the plane off, and with it the
+ * CRTC (it cannot show nothing): the next flip sets the whole state again.
+ */
+void drm_kms_fb_gone(struct gfx_device *dev, uint32_t fb_id)
+{
+	struct gfx_drm *d = dev->drm;
+
+	drmModeRmFB(d->fd, fb_id);
+	if (fb_id == d->shown_fb) {
+		d->shown_fb = 0;
+		d->crtc_on = d->plane_on = d->flip_pending = false;
+	}
 }
 
 /* Turn the CRTC on with the mode (blocking), for vblanks before the first flip. */
@@ -236,6 +253,11 @@ int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data
 	if (r < 0)
 		return r;
 	r = commit_flip(dev, fb_id, user_data);
+	if (r == -EINVAL && d->plane_on) {
+		/* Someone else (another master, a removed framebuffer) changed the state. */
+		d->crtc_on = d->plane_on = false;
+		r = commit_flip(dev, fb_id, user_data);
+	}
 	if (r == -EBUSY) {	/* our previous flip has not latched yet */
 		int64_t deadline = gfx_now_ns() + DRM_FLIP_WAIT_NS;
 

@@ -60,6 +60,7 @@ struct gfx_drm {
 
 	/* KMS (a card node with our CRTC); all 0 on a render node. */
 	bool kms, crtc_on, plane_on, flip_pending;
+	uint32_t shown_fb;		/* the framebuffer of our last flip */
 	uint32_t crtc_id, plane_id, conn_id, mode_blob;
 	uint32_t prop_fb_id, prop_crtc_id, prop_src_x, prop_src_y, prop_src_w, prop_src_h;
 	uint32_t prop_crtc_x, prop_crtc_y, prop_crtc_w, prop_crtc_h;
@@ -98,6 +99,7 @@ int drm_reset(struct gfx_device *dev);
 
 /* drm_kms.c */
 int drm_kms_init(struct gfx_device *dev);
+void drm_kms_fb_gone(struct gfx_device *dev, uint32_t fb_id);
 int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
 int drm_emit_wait_vblank(struct gfx_device *dev);
 int drm_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, int64_t timeout_ns);
