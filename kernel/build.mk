@@ -1,5 +1,5 @@
-# kernel: the uio_gfx module (`make kernel`) and the guest-side programs of
-# the VM tests (tests/vm), which link libgfx and run inside the QEMU guest.
+# kernel: the uio_gfx and gfx_drm modules (`make kernel`) and the guest-side
+# programs of the VM tests (tests/vm), which run inside the QEMU guest.
 
 # The running kernel's build dir if it has one, else the newest Debian headers.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -24,5 +24,20 @@ $(OBJ)/tests/vm/guest_uinput.o: $(call config_stamp,libevdev,$(shell $(PKG_CONFI
 $(BIN)/gfx-vm-uinput: $(OBJ)/tests/vm/guest_uinput.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libevdev)
+
+# gfx-vm-drm, the gfx_drm cases' program: libdrm and libpng, and Mesa's GBM
+# for its GBM case when pkg-config finds it.
+DRM_TEST_PKGS := $(shell $(PKG_CONFIG) --exists libdrm libpng && echo libdrm libpng)
+ifneq ($(DRM_TEST_PKGS),)
+DRM_TEST_PKGS += $(shell $(PKG_CONFIG) --exists gbm && echo gbm)
+DRM_TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DRM_TEST_PKGS)) $(if $(filter gbm,$(DRM_TEST_PKGS)),-DHAVE_GBM)
+DRM_TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(DRM_TEST_PKGS))
+$(OBJ)/tests/vm/guest_drm.o: CFLAGS += $(DRM_TEST_CFLAGS)
+$(OBJ)/tests/vm/guest_drm.o: $(call config_stamp,vm-drm,$(DRM_TEST_CFLAGS) $(DRM_TEST_LIBS))
+$(BIN)/gfx-vm-drm: $(OBJ)/tests/vm/guest_drm.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(DRM_TEST_LIBS)
+VM_PROGS += $(BIN)/gfx-vm-drm
+endif
 
 ALL_TARGETS += $(VM_PROGS)

@@ -1,11 +1,12 @@
 #!/bin/bash
-# check-vm.sh - the uio_gfx stub and libgfx's uio backend in a real kernel.
+# check-vm.sh - the uio_gfx stub, libgfx's uio backend and the gfx_drm driver
+# in a real kernel.
 #
 # Usage: tests/vm/check-vm.sh   (from `make check-vm` and `make test`; BUILD=
 # selects the build dir, default build/). Prints one PASS/FAIL/SKIP line per
 # case for tests/run.sh and a closing "N passed, N failed" line.
 #
-# Builds the module against the newest installed Debian kernel (W=1, sparse),
+# Builds the modules against the newest installed Debian kernel (W=1, sparse),
 # starts gfx-device, boots that kernel once under QEMU (TCG unless KVM is
 # proven to work) with an ivshmem-doorbell on gfx-device's socket and a
 # foreign ivshmem-plain, and runs tests/vm/guest.sh in it. Logs: build/vm/.
@@ -33,7 +34,7 @@ fi
 # The module, warning-free with W=1 and clean under sparse.
 if vm_build_module; then
 	w=$(grep -E 'warning:|error:' "$VM_DIR/kmod/build.log" | grep -v 'Skipping BTF' | head -1)
-	if [ -n "$w" ]; then line "FAIL vm-kmod-build: $w"; else line "PASS vm-kmod-build (W=1, sparse, against $VM_KVER)"; fi
+	if [ -n "$w" ]; then line "FAIL vm-kmod-build: $w"; else line "PASS vm-kmod-build (uio_gfx and gfx_drm, W=1, sparse, against $VM_KVER)"; fi
 else
 	line "FAIL vm-kmod-build: $(grep -E 'error|Error' "$VM_DIR/kmod/build.log" | head -1)"
 	finish

@@ -1,10 +1,11 @@
 #!/bin/bash
 # guest.sh - runs inside the test VM, chrooted into the host root.
 #
-# Usage: tests/vm/guest.sh test|bench OUT KMOD
+# Usage: tests/vm/guest.sh test|bench|drm OUT KMOD
 #   OUT   the results directory shared with the host (read-write)
-#   KMOD  the uio_gfx.ko built for this kernel
-# test: one PASS/FAIL/SKIP line per case into OUT/results; the kernel log
+#   KMOD  the uio_gfx.ko built for this kernel (gfx_drm.ko beside it)
+# test: one PASS/FAIL/SKIP line per case into OUT/results (the uio cases,
+# then the gfx_drm cases of tests/vm/guest_drm.sh; drm: those only); the kernel log
 # is checked for WARN/BUG/oops after every case (a case with a bad dmesg
 # fails). bench: gfx-vm-bench's JSON lines into OUT/bench.jsonl.
 set -u
@@ -246,7 +247,14 @@ libgfx_suite() {
 	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$1.out" && result "FAIL vm-uio:$name: exit status $rc"
 }
 
+. "$repo/tests/vm/guest_drm.sh"
+
 dmesg -c >"$out/dmesg.log" 2>&1
+if [ "$mode" = drm ]; then
+	drm_cases
+	echo done >>"$out/results.done"
+	exit 0
+fi
 if [ "$mode" = bench ]; then
 	load >/dev/null || { echo "bench: cannot load uio_gfx" >"$out/bench.err"; exit 1; }
 	timeout 300 "$bin/gfx-vm-bench" --prefix uio >"$out/bench.jsonl" 2>"$out/bench.err"
@@ -273,4 +281,7 @@ for x in "$bin/gfx-compositor" "$bin/gfx-vm-uinput" "$tests/helpers/compositor-t
 if [ -n "$miss" ]; then result "SKIP vm-compositor-uinput-input: $miss is not built"
 elif ! modinfo uinput >/dev/null 2>&1; then result "SKIP vm-compositor-uinput-input: no uinput module for $(uname -r)"
 else case_ vm-compositor-uinput-input comp_uinput; fi
+
+# The DRM driver: uio_gfx leaves, gfx_drm stays loaded and bound afterwards.
+drm_cases
 echo done >>"$out/results.done"

@@ -44,12 +44,12 @@ vm_find_kernel() {
 	return 1
 }
 
-# Build uio_gfx in $VM_DIR/kmod against $VM_KDIR; the log is kmod/build.log.
+# Build uio_gfx and gfx_drm in $VM_DIR/kmod against $VM_KDIR, from the tree
+# `make -C kernel dkms-source` makes (what DKMS builds); the log is kmod/build.log.
 vm_build_module() {
 	local k=$VM_DIR/kmod extra=()
-	rm -rf "$k" && mkdir -p "$k/include"
-	cp "$VM_REPO"/kernel/{uio_gfx.c,Kbuild,Makefile} "$k/"
-	cp "$VM_REPO/include/gfx_hw.h" "$k/include/"
+	rm -rf "$k"
+	make -s -C "$VM_REPO/kernel" dkms-source DKMS_DIR="$k" >/dev/null || return 1
 	command -v sparse >/dev/null && extra=(C=2)
 	make -C "$k" KDIR="$VM_KDIR" W=1 "${extra[@]}" >"$k/build.log" 2>&1
 }

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gfx_drm - the DRM/KMS driver for the reference GPU: private declarations.
+ *
+ *   gfx_drm_drv.c     PCI binding, the interrupt, GET_PARAM, files
+ *   gfx_drm_gem.c     GEM objects in VRAM (drm_mm), mmap, dumb buffers, clears
+ *   gfx_drm_ring.c    the ring, job fences, errors, hangcheck and reset
+ *   gfx_drm_submit.c  SUBMIT (copy, validate, relocate) and WAIT
+ *   gfx_drm_kms.c     CRTC, plane, encoder, connector; flips through the ring
+ *
+ * docs/drm.md explains the design; include/gfx_drm.h is the uapi.
+ */
+#ifndef GFX_DRM_DRV_H
+#define GFX_DRM_DRV_H
+
+#include <linux/atomic.h>
+#include <linux/dma-fence.h>
+#include <linux/io.h>
+#include <linux/kref.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/version.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_mm.h>
+#include <drm/drm_plane.h>
+#include <gfx_hw.h>
+#include <gfx_drm.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)	/* vm_flags is read-only since */
+#define vm_flags_mod(vma, set, clear) ((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
+#endif
+
+#define GFX_RING_SIZE		SZ_256K
+/* A quarter of the ring, so that several jobs can be queued. */
+#define GFX_MAX_SUBMIT_WORDS	(GFX_RING_SIZE / 16)
+#define GFX_FILE_ERRORS		16		/* failed jobs a file remembers */
+#define GFX_HANGCHECK		HZ		/* no progress for this long: reset */
+
+struct gfx_bo {
+	struct drm_gem_object base;
+	struct drm_mm_node node;	/* its VRAM: BAR2 offset node.start */
+	struct llist_node put;		/* a deferred put of the scanout's reference */
+};
+
+static inline struct gfx_bo *to_gfx_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct gfx_bo, base);
+}
+
+/* An open file's memory of its failed jobs, for a WAIT after they retired. */
+struct gfx_file {
+	struct kref ref;		/* the file and each of its unretired jobs */
+	unsigned int next;
+	struct {
+		u64 seqno;
+		u32 code, word;
+	} err[GFX_FILE_ERRORS];		/* under gfx_dev.lock */
+};
+
+/* One submission: its fence, and the buffers it keeps alive until it signals. */
+struct gfx_job {
+	struct dma_fence fence;		/* first: dma_fence_free() frees the job */
+	spinlock_t fence_lock;		/* in the job: a fence may outlive the device */
+	struct list_head link;		/* gfx_dev.pending, ring order */
+	struct llist_node retire;
+	struct gfx_file *file;		/* NULL for the kernel's own clears */
+	u64 begin, start, end;		/* ring positions: job, user stream, after the fence */
+	u32 words;			/* user stream length */
+	u32 err_code, err_word;		/* the first command the device rejected */
+	unsigned int bo_count;
+	struct drm_gem_object *bos[];
+};
+
+static inline struct gfx_job *to_gfx_job(struct dma_fence *f)
+{
+	return container_of(f, struct gfx_job, fence);
+}
+
+/* The one FLIP in flight (the atomic helpers serialise commits on the CRTC). */
+struct gfx_flip {
+	bool queued;
+	bool vblank;			/* holds a vblank reference */
+	u64 id;				/* its user data in the flip log */
+	u64 end;			/* ring position after it */
+	struct drm_pending_vblank_event *event;
+	struct gfx_bo *bo;		/* referenced until it leaves the screen */
+	u32 cmd[GFX_FLIP_WORDS];	/* to emit again if a reset dropped it */
+};
+
+struct gfx_dev {
+	struct drm_device drm;
+	void __iomem *bar0;		/* the doorbell */
+	void __iomem *reg;		/* the register page, write-combined as user maps */
+	void __iomem *ring;
+	resource_size_t vram_phys;	/* BAR2 */
+	u64 vram_size;
+	u32 peer, version, caps, max_cmd_words;
+	u32 formats[GFX_MAX_FORMATS];
+	unsigned int num_formats;
+	struct drm_display_mode mode;
+	u32 refresh_mhz;
+
+	struct mutex mm_lock;		/* mm, vram_free */
+	struct drm_mm mm;
+	u64 vram_free;
+	struct drm_mm_node ring_node;
+
+	/* Writers of the ring hold ring_lock; the interrupt takes lock. */
+	struct mutex ring_lock;
+	u64 tail;			/* ring position: bytes ever written */
+	u64 seqno;			/* the newest handed out */
+	u64 seqno_first;		/* the first this binding handed out */
+	u64 fence_context;
+	wait_queue_head_t wq;		/* ring space, job completion */
+	bool gone;			/* unbound: no more waiting for the device */
+
+	spinlock_t lock;		/* what follows, and gfx_file.err */
+	struct list_head pending;	/* unsignalled jobs, in ring order */
+	u64 retired;			/* ring position the device is done with */
+	u64 seqno_done;
+	u32 errors_seen;		/* ERROR_COUNT handled */
+	u64 flips_seen;			/* FLIP_COUNT handled */
+	u64 errors, hangs;
+	struct gfx_flip flip;
+	struct gfx_bo *scanout;		/* on screen, referenced */
+	bool hc_armed;
+	u64 hc_fence, hc_flips;		/* progress at the last hangcheck */
+	u32 hc_head;
+
+	struct llist_head retire_list;	/* signalled jobs, for retire_work */
+	struct llist_head put_list;	/* buffers that left the screen */
+	struct work_struct retire_work;
+	struct delayed_work hangcheck;
+
+	spinlock_t irq_lock;		/* IRQ_ENABLE */
+	u32 irq_enable;
+
+	struct gfx_bo *next;		/* the plane update's buffer, for the CRTC flush */
+	u32 next_cmd[GFX_FLIP_WORDS];
+	struct drm_crtc crtc;
+	struct drm_plane plane;
+	struct drm_encoder encoder;
+	struct drm_connector connector;
+};
+
+static inline struct gfx_dev *to_gfx(struct drm_device *drm)
+{
+	return container_of(drm, struct gfx_dev, drm);
+}
+
+static inline u32 gfx_rd(struct gfx_dev *g, u32 reg)
+{
+	return readl(g->reg + reg);
+}
+
+static inline u64 gfx_rd64(struct gfx_dev *g, u32 reg)
+{
+	return readq(g->reg + reg);	/* one 64-bit load: the device stores atomically */
+}
+
+static inline void gfx_wr(struct gfx_dev *g, u32 reg, u32 val)
+{
+	writel(val, g->reg + reg);
+}
+
+/* CONTROL is written by both sides: atomic read-modify-write only. */
+static inline void gfx_control(struct gfx_dev *g, u32 set, u32 clear)
+{
+	atomic_t *ctl = (atomic_t __force *)(g->reg + GFX_REG_CONTROL);
+
+	if (set)
+		atomic_or(set, ctl);
+	if (clear)
+		atomic_andnot(clear, ctl);
+}
+
+/* Tell the device to look at CONTROL, IRQ_ENABLE and RING_TAIL. */
+static inline void gfx_kick(struct gfx_dev *g)
+{
+	wmb();	/* register-page and ring stores (WC) before the doorbell (UC) */
+	writel(IVSHMEM_DOORBELL(g->peer, GFX_VECTOR_KICK), g->bar0 + IVSHMEM_REG_DOORBELL);
+}
+
+/* Bytes per pixel of a device format, 0 if the device does not list it. */
+u32 gfx_format_cpp(struct gfx_dev *g, u32 fourcc);
+void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on);
+
+/* gfx_drm_gem.c */
+struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size);
+int gfx_dumb_create(struct drm_file *file, struct drm_device *drm,
+		    struct drm_mode_create_dumb *args);
+int gfx_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
+int gfx_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
+int gfx_vram_init(struct gfx_dev *g);
+
+/* gfx_drm_ring.c */
+extern const struct dma_fence_ops gfx_fence_ops;
+int gfx_ring_init(struct gfx_dev *g);
+void gfx_ring_fini(struct gfx_dev *g);
+int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr);
+void gfx_ring_write(struct gfx_dev *g, const u32 *words, u32 n);
+void gfx_ring_publish(struct gfx_dev *g);
+struct gfx_job *gfx_job_alloc(struct gfx_dev *g, struct gfx_file *file, u32 bo_count);
+void gfx_job_free(struct gfx_job *job);
+void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words);
+void gfx_job_end(struct gfx_dev *g, struct gfx_job *job);
+void gfx_hangcheck_arm(struct gfx_dev *g);
+void gfx_poll(struct gfx_dev *g);
+void gfx_file_put(struct gfx_file *file);
+
+/* gfx_drm_submit.c */
+int gfx_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
+int gfx_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
+
+/* gfx_drm_kms.c */
+int gfx_kms_init(struct gfx_dev *g);
+bool gfx_flips_process(struct gfx_dev *g, struct drm_pending_vblank_event **event, bool *vblank);
+void gfx_flip_finish(struct gfx_dev *g, struct drm_pending_vblank_event *event, bool vblank);
+
+#endif /* GFX_DRM_DRV_H */
