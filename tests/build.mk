@@ -14,3 +14,10 @@ $(TESTBIN)/helpers/open-error: $(OBJ)/tests/open_error.o $(LIBGFX_SO)
 	$(CC) -o $@ $< $(LDFLAGS) -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../../lib'
 $(TESTBIN)/open_errors.sh: | $(TESTBIN)/helpers/open-error
 TESTS += $(TESTBIN)/open_errors.sh
+
+# Pixels that differ between two screenshots (the VM's compositor cases).
+$(OBJ)/tests/png_diff.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libpng)
+$(TESTBIN)/helpers/png-diff: $(OBJ)/tests/png_diff.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libpng)
+ALL_TARGETS += $(TESTBIN)/helpers/png-diff
