@@ -268,6 +268,8 @@ static void gfx_progress(struct gfx_dev *g, u64 *fence, u32 *head, u64 *flips)
 /* Under ring_lock, after publishing: watch the device while work is queued. */
 void gfx_hangcheck_arm(struct gfx_dev *g)
 {
+	if (READ_ONCE(g->hc_armed))
+		return;		/* the common case: the device is busy already */
 	spin_lock_irq(&g->lock);
 	if (!g->hc_armed) {
 		g->hc_armed = true;
@@ -386,6 +388,8 @@ static void gfx_hangcheck_work(struct work_struct *work)
  */
 int gfx_ring_init(struct gfx_dev *g)
 {
+	u32 status;
+
 	g->ring = devm_ioremap_wc(g->drm.dev, g->vram_phys + g->ring_node.start, GFX_RING_SIZE);
 	if (!g->ring)
 		return -ENOMEM;
@@ -409,6 +413,10 @@ int gfx_ring_init(struct gfx_dev *g)
 		drm_err(&g->drm, "the device does not answer RESET\n");
 		return -EIO;
 	}
+	/* A flip the previous driver queued latches at the next vblank: after it. */
+	if (read_poll_timeout(gfx_rd, status, !(status & GFX_STATUS_FLIP_PENDING), 1000,
+			      USEC_PER_SEC, false, g, GFX_REG_STATUS))
+		drm_warn(&g->drm, "a flip of the previous driver is still pending\n");
 	g->seqno = gfx_rd64(g, GFX_REG_FENCE_DONE);
 	g->seqno_done = g->seqno;
 	g->seqno_first = g->seqno + 1;

@@ -23,6 +23,7 @@
  *   gfx-vm-drm rebind PCI N [hold] N sysfs unbind + bind (with a client open)
  *   gfx-vm-drm reload KO N         N rmmod + insmod of gfx_drm.ko
  *   gfx-vm-drm gbm SHOT            Mesa GBM: scanout buffers, map, draw, flip
+ *   gfx-vm-drm bench               SUBMIT's cost by stream size (refused, queued)
  *   gfx-vm-drm shot FILE X,Y=RRGGBB...  pixels of a screenshot
  *   gfx-vm-drm diff A B            differing pixels of two screenshots: count,
  *                                  box and distinct colours inside it (A "-":
@@ -178,9 +179,11 @@ static void gem_close(int fd, uint32_t handle)
 	ioc(fd, DRM_IOCTL_GEM_CLOSE, &c);
 }
 
+#define JOB_WORDS_MAX 16400	/* past the driver's MAX_SUBMIT_WORDS (16384) */
+
 /* A command stream with its buffers and relocations. */
 struct job {
-	uint32_t w[8192], n;
+	uint32_t w[JOB_WORDS_MAX], n;
 	struct drm_gfx_reloc rel[256];
 	uint32_t nrel;
 	uint32_t bos[64], nbos;
@@ -1050,11 +1053,15 @@ static void on_flip(int fd, unsigned seq, unsigned sec, unsigned usec, void *dat
 	(void)fd;
 }
 
-/* Wait (5 s at most) until the event count reaches n. */
+/*
+ * Wait (5 s at most) until the event count reaches n. The last event's time
+ * is a vblank's of the last 100 ms, in CLOCK_MONOTONIC (a stale one would
+ * mean the vblank was off when the flip was queued).
+ */
 static int kms_events(struct kms *k, unsigned n)
 {
 	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip, .vblank_handler = on_flip };
-	int64_t end = now_ns() + 5 * SEC;
+	int64_t end = now_ns() + 5 * SEC, age;
 
 	while (k->events < n) {
 		struct timeval tv = { 0, 100000 };
@@ -1066,6 +1073,8 @@ static int kms_events(struct kms *k, unsigned n)
 			drmHandleEvent(k->fd, &ev);
 		CHECK(now_ns() < end, "no event after 5 s (%u of %u)", k->events, n);
 	}
+	age = now_ns() - k->last_ns;
+	CHECK(age >= 0 && age < 100 * MS, "event %u's time is %.3f s old", n, age / 1e9);
 	return 0;
 }
 
@@ -1146,6 +1155,7 @@ static int kms_off_on(struct kms *k)
 	r = drmModeAtomicCommit(k->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
 	drmModeAtomicFree(req);
 	CHECK(!r, "atomic disable: %s", strerror(errno));
+	usleep(300000);		/* the vblank counter's time goes stale while off */
 	CHECK(!drmModeCreatePropertyBlob(k->fd, &k->mode, sizeof(k->mode), &blob), "mode blob");
 	req = drmModeAtomicAlloc();
 	drmModeAtomicAddProperty(req, k->crtc, k->p_active, 1);
@@ -1748,6 +1758,69 @@ static int cmd_reload(const char *ko, int n)
 	return 0;
 }
 
+/* ---- the cost of a submit ---- */
+
+/* Mean ioctl time (ns) of `n` submits of J; each queued one waited for outside the clock. */
+static double bench_submits(int fd, int n, bool queue)
+{
+	int64_t total = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct drm_gfx_submit s = { .cmds = (uintptr_t)J.w, .cmd_words = J.n, .bos = (uintptr_t)J.bos,
+					    .bo_count = J.nbos, .relocs = (uintptr_t)J.rel, .reloc_count = J.nrel };
+		int64_t t0 = now_ns();
+		int r = ioctl(fd, DRM_IOCTL_GFX_SUBMIT, &s);
+
+		total += now_ns() - t0;
+		if (queue && (r || wait_seq(fd, s.seqno, 10 * SEC, NULL)))
+			return -1;
+		if (!queue && (r == 0 || errno != EINVAL))
+			return -1;
+	}
+	return (double)total / n;
+}
+
+/*
+ * SUBMIT's cost by stream size: a stream of 1-rectangle fills (4 words a
+ * command, the validator's worst case per byte) refused at its last command
+ * (copy, lookup, validate) and queued (plus ring, fence, reservations).
+ */
+static int cmd_bench(void)
+{
+	static const uint32_t sizes[] = { 16, 256, 1024, 4096, 16384 };
+	int fd = must_open(true);
+	double refused[5], queued[5], sys = 0;
+	struct bo bo;
+
+	CHECK(!bo_new(fd, 64 * 64 * 4, &bo), "BO_CREATE failed");
+	for (int i = 0; i < 1000; i++) {
+		int64_t t0 = now_ns();
+
+		syscall(SYS_getppid);
+		sys += now_ns() - t0;
+	}
+	sys /= 1000;
+	for (int k = 0; k < 5; k++) {
+		int n = sizes[k] >= 4096 ? 200 : 1000;
+
+		job_reset(&J);
+		job_surface(&J, GFX_SURFACE_DST, bo.handle, 0, 64, 64, 256, GFX_FMT_XRGB8888);
+		while (J.n + 4 <= sizes[k] - 3)
+			job_fill(&J, 0xff000000 | J.n, J.n % 64, 0, 1, 1);
+		J.w[J.n++] = GFX_CMD(GFX_OP_NOP, 0, 3);
+		J.n += 2;
+		queued[k] = bench_submits(fd, n, true);
+		J.w[J.n - 3] = GFX_CMD(GFX_OP_FENCE, 0, 3);
+		refused[k] = bench_submits(fd, n, false);
+		CHECK(queued[k] > 0 && refused[k] > 0, "bench: a submit failed at %u words", sizes[k]);
+	}
+	printf("ok syscall %.1f us; SUBMIT refused at its last command / queued, by stream size:", sys / 1e3);
+	for (int k = 0; k < 5; k++)
+		printf(" %u B %.1f/%.1f us;", sizes[k] * 4, refused[k] / 1e3, queued[k] / 1e3);
+	printf(" copy+validate %.2f us per KiB\n", (refused[4] - refused[1]) / 1e3 / ((sizes[4] - sizes[1]) * 4 / 1024.0));
+	return 0;
+}
+
 /* ---- Mesa GBM ---- */
 
 #ifdef HAVE_GBM
@@ -1848,6 +1921,8 @@ int main(int argc, char **argv)
 		return cmd_rebind(argv[2], atoi(argv[3]), argc > 4 && !strcmp(argv[4], "hold"));
 	if (!strcmp(c, "reload") && argc == 4)
 		return cmd_reload(argv[2], atoi(argv[3]));
+	if (!strcmp(c, "bench"))
+		return cmd_bench();
 	if (!strcmp(c, "gbm") && argc == 3)
 		return cmd_gbm(argv[2]);
 	if (!strcmp(c, "shot") && argc >= 3)
