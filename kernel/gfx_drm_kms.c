@@ -151,13 +151,16 @@ static void gfx_crtc_atomic_disable(struct drm_crtc *crtc, struct drm_atomic_sta
 	drm_crtc_vblank_off(crtc);
 }
 
-/* An enabled CRTC shows the primary plane: the device cannot blank. */
+/*
+ * An enabled CRTC may have its plane off (a client that waits for vblanks
+ * before its first flip): the device cannot blank, so it keeps showing the
+ * buffer it latched last, which stays referenced (gfx_dev.scanout), as a
+ * controller without a blank bit would. Vblanks run either way.
+ */
 static int gfx_crtc_atomic_check(struct drm_crtc *crtc, struct drm_atomic_state *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 
-	if (cs->enable && !(cs->plane_mask & drm_plane_mask(crtc->primary)))
-		return -EINVAL;
 	cs->no_vblank = !cs->active;	/* drm_atomic_helper_fake_vblank() */
 	return 0;
 }
