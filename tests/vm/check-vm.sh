@@ -78,15 +78,18 @@ fi
 
 while read -r l; do line "$l"; done < <(grep -E '^(PASS|FAIL|SKIP) ' "$VM_OUT/results" 2>/dev/null)
 
-if [ -f "$VM_OUT/hello.png" ]; then
+# gfx-hello's scanout in the guest, on each kernel path, against the host's.
+for h in hello:uio hello-drm:drm; do
+	f=$VM_OUT/${h%%:*}.png name=vm-${h#*:}-gfx-hello-screenshot
+	[ -f "$f" ] || continue
 	if [ ! -f "$ref" ]; then
-		line "FAIL vm-gfx-hello-screenshot: no reference picture from the host run"
-	elif cmp -s "$ref" "$VM_OUT/hello.png"; then
-		line "PASS vm-gfx-hello-screenshot (identical to the direct backend's picture)"
+		line "FAIL $name: no reference picture from the host run"
+	elif cmp -s "$ref" "$f"; then
+		line "PASS $name (identical to the direct backend's picture)"
 	else
-		line "FAIL vm-gfx-hello-screenshot: differs from $ref"
+		line "FAIL $name: $f differs from $ref"
 	fi
-fi
+done
 
 oops=$(grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection' "$VM_DIR/serial.log" | head -1)
 if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then

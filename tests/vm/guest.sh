@@ -80,9 +80,11 @@ foreign() {
 	echo "ok $n ivshmem devices, 1 bound, the foreign one left alone"
 }
 
+# hello SPEC FILE: gfx-hello on SPEC; the scanout kept as FILE (check-vm.sh
+# compares it with the direct backend's picture).
 hello() {
-	timeout 60 "$bin/gfx-hello" uio || { echo "gfx-hello failed"; return 1; }
-	host_ctl screenshot /tmp/hello.png && cp /tmp/hello.png "$out/hello.png" || return 1
+	timeout 60 "$bin/gfx-hello" "$1" || { echo "gfx-hello failed"; return 1; }
+	host_ctl screenshot /tmp/hello.png && cp /tmp/hello.png "$out/$2" || return 1
 	echo "ok gfx-hello exited 0, screenshot taken"
 }
 
@@ -232,22 +234,40 @@ reload() {
 	echo "ok 20 reloads, unreclaimable slab $before -> $after kB"
 }
 
-# A libgfx test program on the uio backend; its cases are prefixed vm-uio:.
+# libgfx_suite TEST PATH [SPEC]: a libgfx test program on the uio path (the
+# exported GFX_DEVICE) or on SPEC; its cases are prefixed vm-PATH:. The same
+# binaries run on both kernel paths.
 libgfx_suite() {
-	local t=$tests/$1 name=${1#test_} rc bad t0
-	[ -x "$t" ] || { result "SKIP vm-uio:$name: $t not built"; return; }
+	local t=$tests/$1 name=${1#test_} p=vm-$2 rc bad t0
+	[ -x "$t" ] || { result "SKIP $p:$name: $t not built"; return; }
 	t0=$(uptime_cs)
-	timeout 240 "$t" >"$out/$1.out" 2>"$out/$1.err"
+	GFX_DEVICE=${3:-$GFX_DEVICE} timeout 240 "$t" >"$out/$1.$2.out" 2>"$out/$1.$2.err"
 	rc=$?
-	echo "== $1 ($(since "$t0") s)" >>"$out/guest.log"
-	sed -E 's/^(PASS|FAIL|SKIP) /\1 vm-uio:/' "$out/$1.out" | grep -E '^(PASS|FAIL|SKIP) ' |
+	echo "== $1 on $2 ($(since "$t0") s)" >>"$out/guest.log"
+	sed -E "s/^(PASS|FAIL|SKIP) /\\1 $p:/" "$out/$1.$2.out" | grep -E '^(PASS|FAIL|SKIP) ' |
 		while read -r l; do result "$l"; done
 	bad=$(dmesg -c 2>/dev/null | tee -a "$out/dmesg.log" | grep -E "$bad_dmesg" | head -1)
-	[ -n "$bad" ] && result "FAIL vm-uio:$name: kernel log: $bad"
-	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$1.out" && result "FAIL vm-uio:$name: exit status $rc"
+	[ -n "$bad" ] && result "FAIL $p:$name: kernel log: $bad"
+	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$1.$2.out" && result "FAIL $p:$name: exit status $rc"
+}
+LIBGFX_SUITES="test_libgfx test_libgfx_display test_libgfx_faults test_libgfx_clock"
+
+# libgfx and the compositor on gfx_drm, once drm_cases left it bound.
+drm_libgfx_cases() {
+	local t spec=drm:/dev/dri/card0
+	if [ "$drm_ok" != 1 ]; then
+		result "SKIP vm-drm-libgfx: gfx_drm is not bound (see vm-drm-bind)"
+		return
+	fi
+	for t in $LIBGFX_SUITES; do libgfx_suite $t drm $spec; done
+	case_ vm-drm-gfx-hello hello $spec hello-drm.png
+	case_ vm-drm-compositor-scene comp_scene_case drm
+	case_ vm-drm-compositor-clients comp_clients_drm
+	case_ vm-drm-compositor-feedback comp_feedback_drm
 }
 
 . "$repo/tests/vm/guest_drm.sh"
+. "$repo/tests/vm/guest_compositor.sh"
 
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
@@ -266,8 +286,8 @@ case_ vm-insmod load
 uio_dev >/dev/null || { result "FAIL vm-guest: uio_gfx did not bind, the other cases are skipped"; exit 0; }
 case_ vm-foreign-ivshmem-not-bound foreign
 case_ vm-irq-map-read-only "$bin/gfx-vm-test" irqro
-for t in test_libgfx test_libgfx_display test_libgfx_faults test_libgfx_clock; do libgfx_suite $t; done
-case_ vm-gfx-hello hello
+for t in $LIBGFX_SUITES; do libgfx_suite $t uio; done
+case_ vm-gfx-hello hello uio hello.png
 case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
 case_ vm-irqcontrol-and-open-count timeout 60 "$bin/gfx-vm-test" irqctl
 case_ vm-uio-dropped-irqs dropped
@@ -281,7 +301,9 @@ for x in "$bin/gfx-compositor" "$bin/gfx-vm-uinput" "$tests/helpers/compositor-t
 if [ -n "$miss" ]; then result "SKIP vm-compositor-uinput-input: $miss is not built"
 elif ! modinfo uinput >/dev/null 2>&1; then result "SKIP vm-compositor-uinput-input: no uinput module for $(uname -r)"
 else case_ vm-compositor-uinput-input comp_uinput; fi
+case_ vm-compositor-scene-uio comp_scene_case uio
 
 # The DRM driver: uio_gfx leaves, gfx_drm stays loaded and bound afterwards.
 drm_cases
+drm_libgfx_cases
 echo done >>"$out/results.done"
