@@ -7,6 +7,8 @@
 # FAIL line (a crash, a sanitizer report, a timeout) counts as one failure,
 # and so does one that exits 0 without a single PASS, FAIL or SKIP line (a
 # test that silently stopped early has not shown anything).
+# Each test gets TEST_TIMEOUT seconds (300), or what a script declares in
+# one of its first lines as "# test-timeout: SECONDS" (the VM suite).
 # Ends with the line "N passed, N failed, N skipped".
 set -u
 log=/dev/null
@@ -18,7 +20,9 @@ failures=()
 for t in "$@"; do
 	out=$(mktemp)
 	echo "== $t" | tee -a "$log"
-	timeout -k 10 "$TEST_TIMEOUT" "$t" >"$out" 2>"$out.err"
+	limit=$(sed -n '1,10s/^# test-timeout: \([0-9]\+\)$/\1/p' "$t" 2>/dev/null | head -1)
+	limit=${limit:-$TEST_TIMEOUT}
+	timeout -k 10 "$limit" "$t" >"$out" 2>"$out.err"
 	rc=$?
 	cat "$out.err" "$out" >>"$log"
 	grep -E '^(PASS|FAIL|SKIP) ' "$out"
@@ -34,7 +38,7 @@ for t in "$@"; do
 		echo "FAIL $t: exit status 0 without a PASS, FAIL or SKIP line (stderr in $log)"
 		failures+=("FAIL $t: no result lines"); f=1
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		why="exit status $rc"; [ "$rc" -eq 124 ] && why="timed out after ${TEST_TIMEOUT}s"
+		why="exit status $rc"; [ "$rc" -eq 124 ] && why="timed out after ${limit}s"
 		echo "FAIL $t: $why (stderr in $log)"
 		failures+=("FAIL $t: $why"); f=1
 	fi

@@ -27,3 +27,9 @@ check runner_crash_without_fail_line_fails 1 "1 passed, 1 failed, 0 skipped" cra
 check runner_counts_pass_and_skip 0 "1 passed, 0 failed, 1 skipped" good
 check runner_counts_fail_lines_once 1 "1 passed, 1 failed, 0 skipped" bad
 check runner_sums_over_tests 1 "3 passed, 3 failed, 1 skipped" silent crash good bad
+
+# A test's declared limit replaces TEST_TIMEOUT, in both directions.
+printf '#!/bin/sh\n# test-timeout: 1\nsleep 5; echo PASS late\n' >"$T/slow"; chmod +x "$T/slow"
+printf '#!/bin/sh\n# test-timeout: 20\nsleep 2; echo PASS patient\n' >"$T/patient"; chmod +x "$T/patient"
+TEST_TIMEOUT=60 check runner_declared_timeout_kills 1 "0 passed, 1 failed, 0 skipped" slow
+TEST_TIMEOUT=1 check runner_declared_timeout_waits 0 "1 passed, 0 failed, 0 skipped" patient

@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 1800
 # check-vm.sh - the uio_gfx stub, libgfx's uio backend and the gfx_drm driver
 # in a real kernel.
 #
@@ -11,6 +12,8 @@
 # proven to work) with an ivshmem-doorbell on gfx-device's socket and a
 # foreign ivshmem-plain, and runs tests/vm/guest.sh in it. Logs: build/vm/.
 set -u
+# Both drivers' cases, peers and the fuzzer: minutes under TCG (the runner allows 30).
+VM_TIMEOUT=${VM_TIMEOUT:-1700}
 . "$(dirname "$0")/vmlib.sh"
 pass=0 fail=0 skip=0
 line() {
