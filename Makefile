@@ -34,7 +34,7 @@ config_stamp = $(shell mkdir -p $(BUILD)/config && f=$(BUILD)/config/$(1) && \
 ALL_TARGETS :=
 TESTS :=
 
-.PHONY: all clean deps test check asan check-vm demo bench kernel
+.PHONY: all clean deps test check asan check-vm demo bench bench-vm kernel
 all:
 
 include libgfx/build.mk
@@ -89,8 +89,15 @@ demo:
 	scripts/demo.sh
 
 bench: all
+	scripts/install-deps.sh bench
 	@mkdir -p build/bench
 	scripts/bench.sh build/bench/results.jsonl
+
+# UIO against DRM in one VM (docs/comparison.md); also part of `make bench`.
+bench-vm: all
+	scripts/install-deps.sh bench
+	@mkdir -p build/bench
+	scripts/bench-cmp.sh build/bench/results.jsonl
 
 clean:
 	rm -rf build

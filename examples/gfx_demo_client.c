@@ -9,6 +9,8 @@
  * larger than one), after a warm-up of 30 frames. With --stats it prints one
  * line at exit:
  *   frames=N presented=N discarded=N missed=N p50_us=N p99_us=N
+ * --latency-file FILE writes every latency after the warm-up (µs, one per
+ * line, in presentation order) for the benchmarks' CDF plots.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -305,14 +307,15 @@ int main(int argc, char **argv)
 		{ "hue", required_argument, NULL, 'H' },
 		{ "csd", no_argument, NULL, 'c' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "latency-file", required_argument, NULL, 'L' },
 		{ 0 }
 	};
 	struct app a = { .w = 320, .h = 240, .clock = CLOCK_MONOTONIC };
-	const char *title = "gfx-demo-client";
+	const char *title = "gfx-demo-client", *latency_file = NULL;
 	bool stats = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cS", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (sscanf(optarg, "%dx%d", &a.w, &a.h) != 2 || a.w < 8 || a.h < 8) {
@@ -326,9 +329,10 @@ int main(int argc, char **argv)
 		case 'H': a.hue = atoi(optarg); break;
 		case 'c': a.csd = true; break;
 		case 'S': stats = true; break;
+		case 'L': latency_file = optarg; break;
 		default:
 			fprintf(stderr, "usage: gfx-demo-client [--size WxH] [--frames N] [--seconds S]"
-				" [--title T] [--hue N] [--csd] [--stats]\n");
+				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE]\n");
 			return 2;
 		}
 	}
@@ -387,6 +391,14 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (latency_file) {
+		FILE *f = fopen(latency_file, "w");
+
+		for (size_t i = 0; f && i < a.nlat; i++)
+			fprintf(f, "%llu\n", (unsigned long long)(a.lat[i] / 1000));
+		if (!f || fclose(f) != 0)
+			fprintf(stderr, "gfx-demo-client: cannot write %s\n", latency_file);
+	}
 	if (stats) {
 		uint64_t p50 = 0, p99 = 0;
 		if (a.nlat) {

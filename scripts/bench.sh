@@ -2,7 +2,8 @@
 # bench.sh - run every benchmark and append JSON lines to one results file.
 #
 # Usage: scripts/bench.sh [RESULTS.jsonl]
-# gfx-bench on the host (direct backend), then the VM (uio) and compositor
+# gfx-bench on the host (direct backend), then the VM (uio), the uio-against-drm
+# comparison in the VM (scripts/bench-cmp.sh, `make bench-vm`) and the compositor
 # benchmarks when their scripts exist. Each prints its own table.
 set -u
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ python3 scripts/bench_table.py "$tmp/host.jsonl"
 kill $dev; wait $dev 2>/dev/null
 unset GFX_DEVICE
 
-for s in tests/vm/bench.sh scripts/bench-compositor.sh; do
+for s in tests/vm/bench.sh scripts/bench-cmp.sh scripts/bench-compositor.sh; do
 	[ -x "$s" ] || { echo "== $s: not present, skipped"; continue; }
 	echo "== $s"
 	"$s" "$out" || echo "bench: $s failed" >&2

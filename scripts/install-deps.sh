@@ -1,9 +1,11 @@
 #!/bin/bash
 # install-deps.sh - install the Debian packages a target needs, if missing.
 #
-# Usage: scripts/install-deps.sh GROUP...   (build, window, vm, clients; all: every group)
+# Usage: scripts/install-deps.sh GROUP...   (build, window, vm, clients, bench; all: every group)
 # vm: QEMU, the Debian kernel and its headers, and the peers the gfx_drm cases
 # run on the driver (libdrm-tests, drm-info, weston, cage with xwayland, Mesa GBM).
+# bench: perf for the guest kernel's counts (linux-perf's perf_6.1 matches the
+# Debian 6.1 guest) and gnuplot for the plots of `make bench-vm`.
 # Uses apt-get as root, sudo otherwise, and names the packages if neither works.
 set -eu
 
@@ -11,7 +13,8 @@ declare -A groups=(
 	[build]="build-essential pkg-config python3 libwayland-dev wayland-protocols libxkbcommon-dev libevdev-dev libdrm-dev libpixman-1-dev libpng-dev xkb-data scdoc"
 	[window]="libsdl2-dev"
 	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse xz-utils libdrm-tests drm-info weston cage xwayland libgbm-dev libgl1-mesa-dri"
-	[clients]="weston wayland-utils foot xkb-data"
+	[clients]="weston wayland-utils foot xkb-data wlcs"
+	[bench]="linux-perf gnuplot-nox"
 )
 
 # `make test` and `make demo` both ask for all, so either can come first.

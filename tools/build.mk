@@ -12,3 +12,14 @@ $(BIN)/gfx-bench: $(GFX_BENCH_OBJS) $(LIB)/libgfx.so
 
 ALL_TARGETS += $(BIN)/gfx-bench
 TESTS += $(TESTBIN)/bench_smoke.sh
+
+# gfx-vm-cmp: the uio-against-drm workloads in the VM guest (tests/vm/guest_cmp.c,
+# driven by tests/vm/guest_cmp.sh); gfx-native-costs: the host's own price of a
+# system call, a copy from user space, a wake-up and an IPI (scripts/bench-cmp.sh).
+$(BIN)/gfx-vm-cmp: $(OBJ)/tests/vm/guest_cmp.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
+$(BIN)/gfx-native-costs: $(OBJ)/tools/native_costs.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) -lpthread
+ALL_TARGETS += $(BIN)/gfx-vm-cmp $(BIN)/gfx-native-costs

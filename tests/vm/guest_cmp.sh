@@ -1,0 +1,268 @@
+#!/bin/bash
+# guest_cmp.sh - runs inside the VM guest (scripts/bench-cmp.sh boots it):
+# the same workloads on the uio path (uio_gfx + libgfx's user-mode driver)
+# and the drm path (gfx_drm + libgfx's DRM driver), switching the driver
+# with rmmod/insmod, alternating uio, drm, uio, drm within each workload so
+# that the machine's drift hits both alike. Raw JSON lines go to OUT/raw.jsonl
+# for scripts/cmp_report.py.
+#
+# Usage: tests/vm/guest_cmp.sh OUT KMOD_DIR
+#   OUT        the results directory shared with the host (read-write)
+#   KMOD_DIR   uio_gfx.ko and gfx_drm.ko built for this kernel (BUILD/vm-cmp/kmod)
+# Environment: CMP_BIN (the programs; default BUILD/bin), CMP_SECONDS (compositor window per run, 30), CMP_COUNT_SECONDS
+# (the perf-counted runs, 10), CMP_ROUNDS (2), CMP_WINDOWS ("1 4 16"),
+# CMP_BATCHES (200), CMP_SAMPLES (300), CMP_WINDOW_SIZE (160x120: TCG draws
+# about 20x slower than the host, where the compositor bench uses 400x300),
+# CMP_ENGINE_ARGS (gfx-bench's, "--frames 120").
+#
+# Timing runs are never traced: the kernel-operation counts (perf stat with
+# tracepoints and two kprobes) come from separate runs, since tracing costs
+# more on the path that enters the kernel more often.
+set -u
+out=$1 kdir=$2
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${CMP_BIN:-$(cd "$kdir/../../bin" && pwd)}
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export GFX_VM_OUT=$out
+SECS=${CMP_SECONDS:-30} CSECS=${CMP_COUNT_SECONDS:-10} ROUNDS=${CMP_ROUNDS:-2}
+WINDOWS=${CMP_WINDOWS:-1 4 16} BATCHES=${CMP_BATCHES:-200} SAMPLES=${CMP_SAMPLES:-300}
+SIZE=${CMP_WINDOW_SIZE:-160x120} WARM=3
+raw=$out/raw.jsonl
+log=$out/guest.log
+read -r up _ </proc/uptime; echo "$up" >"$out/started"
+cd /tmp || exit 1
+mkdir -p "$out/comp"
+: >"$raw"
+say() { echo "cmp: $*" | tee -a "$log" >&2; }
+rec() { echo "$*" >>"$raw"; }
+host_ctl() { "${CMP_CTL:-$repo/tests/vm/guest-ctl.sh}" "$@"; }
+
+# ---- the two drivers ----
+
+uio_bound() { local d n; for d in /sys/class/uio/uio*; do read -r n <"$d/name" 2>/dev/null && [ "$n" = uio_gfx ] && return 0; done; return 1; }
+use_uio() {
+	rmmod gfx_drm 2>/dev/null
+	modprobe uio && { lsmod | grep -q '^uio_gfx ' || insmod "$kdir/uio_gfx.ko"; } || return 1
+	for _ in $(seq 50); do uio_bound && break; sleep 0.1; done
+	uio_bound || { say "uio_gfx did not bind"; return 1; }
+	export GFX_DEVICE=uio
+	CUR=uio
+}
+use_drm() {
+	rmmod uio_gfx 2>/dev/null
+	modprobe drm_kms_helper && { lsmod | grep -q '^gfx_drm ' || insmod "$kdir/gfx_drm.ko"; } || return 1
+	for _ in $(seq 50); do [ -c /dev/dri/card0 ] && break; sleep 0.1; done
+	[ -c /dev/dri/card0 ] || { say "gfx_drm made no /dev/dri/card0"; return 1; }
+	export GFX_DEVICE=drm:/dev/dri/card0
+	CUR=drm
+}
+use() { if [ "$1" = uio ]; then use_uio; else use_drm; fi; }
+
+gpu_irq() {
+	local d v id
+	for d in /sys/bus/pci/devices/*; do
+		read -r v <"$d/vendor"; read -r id <"$d/device"
+		[ "$v" = 0x1af4 ] && [ "$id" = 0x1110 ] && [ -d "$d/msi_irqs" ] || continue
+		ls "$d/msi_irqs" | head -1; return 0
+	done
+}
+
+# ---- tracing: perf stat (software events and tracepoints) and kprobes ----
+
+TR=/sys/kernel/tracing
+PERF_OK=0
+trace_setup() {
+	mountpoint -q $TR || mount -t tracefs nodev $TR 2>/dev/null || { say "no tracefs"; return 1; }
+	command -v perf >/dev/null && perf version >/dev/null 2>&1 || { say "no perf for $(uname -r) (linux-perf)"; return 1; }
+	# Bytes copied from user space: copy_from_user is notrace, so the probe
+	# is on hardened usercopy's __check_object_size(ptr, n, to_user), which
+	# every copy of a size not known at compile time passes (ioctl arguments
+	# in drm_ioctl, the SUBMIT stream and relocations, poll's fds, the data
+	# of write/sendmsg through copy_from_iter); copies of a constant size
+	# (an eventfd's 8 bytes) do not. Counted only with to_user == 0.
+	echo 'p:gfxcmp/cfu __check_object_size n=%si:u64 to_user=%dx:u8' >>$TR/kprobe_events ||
+		{ say "cannot add the kprobe"; return 1; }
+	PERF_OK=1
+}
+# The hist triggers sum the size argument per thread in the kernel; they
+# are on only while a counted run counts (they cost a little per copy).
+HIST='hist:keys=common_pid:vals=hitcount,n:size=4096 if to_user == 0'
+hist_on() { echo "$HIST" >>$TR/events/gfxcmp/cfu/trigger; }
+hist_off() { echo "!$HIST" >>$TR/events/gfxcmp/cfu/trigger; }
+# hist_get PID: "calls bytes calls_pid bytes_pid"
+hist_get() {
+	sed -nE 's/.*common_pid: *([0-9]+) *\} *hitcount: *([0-9]+) *n: *([0-9]+).*/\1 \2 \3/p' \
+		$TR/events/gfxcmp/cfu/hist | awk -v pid="$1" '{h += $2; n += $3; if ($1 == pid) {hp += $2; np += $3}}
+		END {printf "%d %d %d %d\n", h, n, hp, np}'
+}
+
+# perf_start PID TAG: perf stat on every CPU, counting disabled until perf_ctl enable.
+PERF_PID=
+perf_start() {
+	local pid=$1 tag=$2 irq
+	irq=$(gpu_irq)
+	rm -f /tmp/perf.ctl /tmp/perf.ack && mkfifo /tmp/perf.ctl /tmp/perf.ack
+	# The order is the one cmp_report.py reads back.
+	perf stat -a -x, -o "$out/comp/$tag.perf" -D -1 --control fifo:/tmp/perf.ctl,/tmp/perf.ack \
+		-e raw_syscalls:sys_enter \
+		-e raw_syscalls:sys_enter --filter "common_pid == $pid" \
+		-e context-switches -e cpu-migrations \
+		-e sched:sched_switch --filter "prev_pid == $pid" \
+		-e sched:sched_wakeup \
+		-e sched:sched_wakeup --filter "pid == $pid" \
+		-e irq:irq_handler_entry \
+		-e irq:irq_handler_entry --filter "irq == ${irq:-0}" \
+		-e irq:softirq_entry \
+		-e irq_vectors:local_timer_entry \
+		-e irq_vectors:reschedule_entry \
+		-e irq_vectors:call_function_single_entry -e irq_vectors:call_function_entry \
+		-e workqueue:workqueue_execute_start \
+		-e gfxcmp:cfu --filter "to_user == 0" \
+		-e gfxcmp:cfu --filter "to_user == 0 && common_pid == $pid" \
+		-e syscalls:sys_enter_clock_gettime \
+		-e syscalls:sys_enter_clock_gettime --filter "common_pid == $pid" \
+		2>"$out/comp/$tag.perf.err" &
+	PERF_PID=$!
+	sleep 1
+	kill -0 $PERF_PID 2>/dev/null || { say "perf stat failed: $(tail -2 "$out/comp/$tag.perf.err" | tr '\n' ' ')"; PERF_PID=; return 1; }
+	export CMP_PERF_CTL=/tmp/perf.ctl CMP_PERF_ACK=/tmp/perf.ack
+}
+perf_ctl() { echo "$1" >/tmp/perf.ctl && read -r -t 10 _ </tmp/perf.ack; }
+perf_stop() {
+	[ -n "$PERF_PID" ] && { kill -INT $PERF_PID; wait $PERF_PID 2>/dev/null; }
+	PERF_PID=
+	unset CMP_PERF_CTL CMP_PERF_ACK
+}
+
+# ---- snapshots ----
+
+dev_stats() { host_ctl stats | awk '$1 ~ /^(vblanks|flips|commands|irqs|kicks|fence_done|missed_vblanks)$/ {printf "%s=%s ", $1, $2}'; }
+
+# ---- workloads ----
+
+wl_irq() {
+	local p=$1 r=$2
+	say "irq $p round $r"
+	timeout 120 "$bin/gfx-vm-cmp" irq "$p" "$r" "$SAMPLES" >>"$raw" 2>>"$log" || say "irq $p failed"
+}
+
+wl_submit() {
+	local p=$1 r=$2
+	say "submit $p round $r"
+	timeout 600 "$bin/gfx-vm-cmp" submit "$p" "$r" "$BATCHES" >>"$raw" 2>>"$log" || say "submit $p failed"
+}
+
+# A compositor run: N animated clients; with COUNT=1 under perf, else timed.
+COMP_PIDS=()
+comp_stop() {
+	local p
+	for p in "${COMP_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${COMP_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	COMP_PIDS=()
+}
+wl_comp() {
+	local p=$1 n=$2 r=$3 count=${4:-0} spec=uio secs=$SECS tag run cpid i cl=() clients
+	[ "$p" = drm ] && spec=drm:/dev/dri/card0
+	[ "$count" = 1 ] && secs=$CSECS
+	tag=$p-$n-r$r$([ "$count" = 1 ] && echo -count)
+	say "compositor $p $n windows round $r$([ "$count" = 1 ] && echo ', counted')"
+	run=$(mktemp -d /tmp/cmp.XXXXXX)
+	export XDG_RUNTIME_DIR=$run
+	"$bin/gfx-compositor" --device "$spec" --socket wl-cmp >"$out/comp/$tag.log" 2>&1 &
+	cpid=$!; COMP_PIDS=($cpid)
+	for _ in $(seq 300); do [ -S "$run/wl-cmp" ] && break; sleep 0.1; done
+	[ -S "$run/wl-cmp" ] || { say "the compositor did not start on $spec: $(tail -1 "$out/comp/$tag.log")"; comp_stop; return 1; }
+	for i in $(seq "$n"); do
+		WAYLAND_DISPLAY=wl-cmp "$bin/gfx-demo-client" --size "$SIZE" --seconds $((WARM + secs + 60)) \
+			--stats --hue $((i * 37)) --latency-file "$out/comp/$tag-lat-$i.txt" \
+			>"$out/comp/$tag-client-$i.txt" 2>>"$out/comp/$tag-clients.err" &
+		cl+=($!); COMP_PIDS+=($!)
+	done
+	clients=${cl[*]}
+	[ "$count" = 1 ] && { perf_start "$cpid" "$tag" || { comp_stop; return 1; }; }
+	sleep $WARM
+	# The device's counters enclose the window (a request to the host takes
+	# a while): they give flips per vblank, and frames = that rate x the
+	# window's vblanks. One process reads the guest side at each end.
+	local d0 d1 s0 s1 hd=
+	d0=$(dev_stats)
+	[ "$count" = 1 ] && { hist_on; perf_ctl enable; }
+	s0=$("$bin/gfx-vm-cmp" snap $cpid $clients)
+	sleep "$secs"
+	s1=$("$bin/gfx-vm-cmp" snap $cpid $clients)
+	[ "$count" = 1 ] && { perf_ctl disable; hd=$(hist_get $cpid); hist_off; }
+	d1=$(dev_stats)
+	for i in "${cl[@]}"; do kill -TERM "$i" 2>/dev/null; done
+	for i in "${cl[@]}"; do wait "$i" 2>/dev/null; done
+	[ "$count" = 1 ] && perf_stop
+	kill -TERM $cpid 2>/dev/null; wait $cpid 2>/dev/null
+	COMP_PIDS=()
+	rm -rf "$run"
+	local stats=
+	for i in $(seq "$n"); do stats+="\"$(cat "$out/comp/$tag-client-$i.txt" 2>/dev/null)\", "; done
+	rec "{\"w\": \"comp\", \"path\": \"$p\", \"round\": $r, \"windows\": $n, \"count\": $count," \
+		"\"secs\": $secs, \"snap0\": \"$s0\", \"snap1\": \"$s1\", \"hz\": $(getconf CLK_TCK)," \
+		"\"dev0\": \"$d0\", \"dev1\": \"$d1\"," \
+		"\"hist\": \"$hd\", \"perf\": \"$([ "$count" = 1 ] && echo "comp/$tag.perf")\"," \
+		"\"late\": \"$(sed -nE 's/.* ([0-9]+) frames, ([0-9]+) latched later.*/\1 \2/p' "$out/comp/$tag.log" | tail -1)\"," \
+		"\"clients\": [${stats%, }], \"tag\": \"$tag\"}"
+}
+
+# Submission counted: perf around `gfx-vm-cmp loop` (counting only during the batches).
+wl_submit_count() {
+	local p=$1 n b
+	for n in 1 10 100 1000; do
+		b=$((n >= 1000 ? BATCHES / 4 : BATCHES))
+		say "submit $p N=$n, counted"
+		perf_start 0 "submit-$p-$n" || return 1
+		# gfx-vm-cmp turns perf and the hist triggers on for the batches only.
+		CMP_HIST=$TR/events/gfxcmp timeout 300 "$bin/gfx-vm-cmp" loop "$p" 0 "$n" "$b" >/tmp/loop.json 2>>"$log"
+		perf_stop
+		rec "{\"w\": \"submit_count\", \"path\": \"$p\", \"n\": $n, \"batches\": $b," \
+			"\"perf\": \"comp/submit-$p-$n.perf\", \"loop\": $(cat /tmp/loop.json)}"
+	done
+}
+
+wl_engine() {
+	local p=$1 r=$2
+	say "gfx-bench $p round $r"
+	timeout 900 "$bin/gfx-bench" --json ${CMP_ENGINE_ARGS:---frames 120} 2>>"$log" |
+		sed "s/^/{\"w\": \"engine\", \"path\": \"$p\", \"round\": $r, \"line\": /; s/\$/}/" >>"$raw"
+}
+
+# ---- the run ----
+
+dmesg -c >"$out/dmesg.log" 2>&1
+rec "{\"w\": \"guest\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"hz_user\": $(getconf CLK_TCK),"
+	"\"clocksource\": \"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)\"," \
+	"\"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\", \"mem_kb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
+trace_setup || say "kernel counts unavailable: the counted runs are skipped"
+
+# Alternate A, B, A, B within each workload.
+alt() {	# alt FUNC ARGS...: FUNC PATH ARGS... ROUND for each round and path
+	local f=$1 r p; shift
+	for r in $(seq "$ROUNDS"); do
+		for p in uio drm; do
+			use "$p" || { say "cannot load the $p driver"; continue; }
+			"$f" "$p" "$@" "$r"
+		done
+	done
+}
+alt_irq() { wl_irq "$1" "$2"; }
+alt_submit() { wl_submit "$1" "$2"; }
+alt_comp() { wl_comp "$1" "$2" "$3" 0; }
+alt_engine() { wl_engine "$1" "$2"; }
+
+alt alt_irq
+alt alt_submit
+for n in $WINDOWS; do alt alt_comp "$n"; done
+if [ "$PERF_OK" = 1 ]; then
+	for p in uio drm; do use "$p" && wl_submit_count "$p"; done
+	for n in $WINDOWS; do
+		for p in uio drm; do use "$p" && wl_comp "$p" "$n" 1 1; done
+	done
+fi
+alt alt_engine
+dmesg >>"$out/dmesg.log" 2>&1
+say "done"
+echo done >"$out/cmp.done"
