@@ -73,10 +73,11 @@ if [ -z "$VM_BOOT_S" ]; then
 	tail -20 "$VM_DIR/serial.log" >&2
 	finish
 fi
-if awk "BEGIN{exit !($VM_BOOT_S <= 15)}"; then
+# A sanity bound, not a benchmark: about 10 s here, more on a loaded host.
+if awk "BEGIN{exit !($VM_BOOT_S <= 60)}"; then
 	line "PASS vm-boot (${VM_BOOT_S} s to the first test, $(cat "$VM_DIR/kvm.probe" 2>/dev/null))"
 else
-	line "FAIL vm-boot: ${VM_BOOT_S} s to the first test, the limit is 15 s"
+	line "FAIL vm-boot: ${VM_BOOT_S} s to the first test; a boot takes about 10 s, the limit is 60 s"
 fi
 
 while read -r l; do line "$l"; done < <(grep -E '^(PASS|FAIL|SKIP) ' "$VM_OUT/results" 2>/dev/null)
