@@ -213,7 +213,7 @@ void gfx_job_free(struct gfx_job *job);
 void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words);
 void gfx_job_end(struct gfx_dev *g, struct gfx_job *job);
 void gfx_hangcheck_arm(struct gfx_dev *g);
-void gfx_poll(struct gfx_dev *g);
+bool gfx_poll(struct gfx_dev *g);
 void gfx_file_put(struct gfx_file *file);
 
 /* gfx_drm_submit.c */

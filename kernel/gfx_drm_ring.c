@@ -186,16 +186,16 @@ static bool gfx_fences_process(struct gfx_dev *g)
  * the job whose user stream holds it (-EIO, code and word for WAIT) and
  * skip the command: the job and the ones behind it carry on.
  */
-static void gfx_errors_process(struct gfx_dev *g)
+static bool gfx_errors_process(struct gfx_dev *g)
 {
 	u32 status = gfx_rd(g, GFX_REG_STATUS), count, code, off;
 	struct gfx_job *job;
 
 	if (status == ~0u || !(status & GFX_STATUS_RING_ERROR))
-		return;
+		return false;
 	count = gfx_rd(g, GFX_REG_ERROR_COUNT);
 	if (count == g->errors_seen)
-		return;		/* handled; our SKIP is on its way */
+		return false;	/* handled; our SKIP is on its way */
 	g->errors_seen = count;
 	WRITE_ONCE(g->errors, g->errors + 1);
 	code = gfx_rd(g, GFX_REG_ERROR_CODE);
@@ -217,17 +217,21 @@ static void gfx_errors_process(struct gfx_dev *g)
 skip:
 	gfx_control(g, GFX_CTRL_SKIP, 0);
 	gfx_kick(g);
+	return true;
 }
 
-/* From the interrupt and the hangcheck: act on every counter that moved. */
-void gfx_poll(struct gfx_dev *g)
+/*
+ * From the interrupt and the hangcheck: act on every counter that moved.
+ * True if a stopped ring was told to skip a rejected command.
+ */
+bool gfx_poll(struct gfx_dev *g)
 {
 	struct drm_pending_vblank_event *event = NULL;
 	unsigned long flags;
-	bool vblank = false, done;
+	bool vblank = false, done, skipped;
 
 	spin_lock_irqsave(&g->lock, flags);
-	gfx_errors_process(g);
+	skipped = gfx_errors_process(g);
 	done = gfx_fences_process(g);
 	done |= gfx_flips_process(g, &event, &vblank);
 	spin_unlock_irqrestore(&g->lock, flags);
@@ -236,6 +240,7 @@ void gfx_poll(struct gfx_dev *g)
 		schedule_work(&g->retire_work);
 	}
 	gfx_flip_finish(g, event, vblank);
+	return skipped;
 }
 
 /* Drops what retired jobs and old scanouts held (may free: not in the irq). */
@@ -357,18 +362,19 @@ out:
 static void gfx_hangcheck_work(struct work_struct *work)
 {
 	struct gfx_dev *g = container_of(to_delayed_work(work), struct gfx_dev, hangcheck);
+	bool busy, stuck, skipped;
 	u64 fence, flips;
-	bool busy, stuck;
 	u32 head;
 	int idx;
 
 	if (!drm_dev_enter(&g->drm, &idx))
 		return;
-	gfx_poll(g);	/* also the backstop for lost interrupts */
+	skipped = gfx_poll(g);	/* also the backstop for lost interrupts */
 	spin_lock_irq(&g->lock);
 	gfx_progress(g, &fence, &head, &flips);
 	busy = !list_empty(&g->pending) || g->flip.queued;
-	stuck = busy && fence == g->hc_fence && head == g->hc_head && flips == g->hc_flips;
+	stuck = busy && !skipped && fence == g->hc_fence && head == g->hc_head &&
+		flips == g->hc_flips;
 	g->hc_fence = fence;
 	g->hc_head = head;
 	g->hc_flips = flips;

@@ -102,36 +102,39 @@ drm_reload() {
 
 drm_conn_id() { modetest -M gfx_drm -c 2>/dev/null | awk '/^Connectors:/ {getline; getline; print $1; exit}'; }
 
+# drm_best_rate NAME HZ VALUES: never above the mode's rate, and at it (within
+# 5%) at best: these peers measure what their process achieved, and a busy
+# TCG host makes it miss a vblank now and then (vm-drm-kms checks the
+# driver's own counts and times).
+drm_best_rate() {
+	echo "$3" | awk -v hz="$2" '{ for (i = 1; i <= NF; i++) { if ($i > hz * 1.02) exit 1; if ($i > best) best = $i } }
+		END { exit !(best >= hz * 0.95) }' || { echo "$1: $3 Hz, the mode is $2 Hz"; return 1; }
+}
+
 # modetest sets the mode and page-flips with -v; it prints freq: every 60 flips.
 drm_modetest() {
 	local conn mode hz log=$out/drm-modetest.log f
 	conn=$(drm_conn_id); mode=$(drm_expect_mode); mode=${mode%@*}; hz=$(drm_hz)
 	[ -n "$conn" ] || { echo "modetest -c lists no connector"; return 1; }
-	(sleep 5; echo) | timeout 30 modetest -M gfx_drm -s "$conn:$mode" -v >"$log" 2>&1
+	(sleep 7; echo) | timeout 30 modetest -M gfx_drm -s "$conn:$mode" -v >"$log" 2>&1
 	f=$(grep -o 'freq: [0-9.]*' "$log" | awk '{print $2}' | tail -n +2 | tr '\n' ' ')
 	[ -n "$f" ] || { echo "no freq lines from modetest -v: $(tail -2 "$log" | tr '\n' ' ')"; return 1; }
-	# Never faster than the mode; at its rate at best (a busy TCG host may
-	# make a frame miss its vblank now and then).
-	echo "$f" | awk -v hz="$hz" '{ for (i = 1; i <= NF; i++) { if ($i > hz * 1.02) exit 1; if ($i > best) best = $i } }
-		END { exit !(best >= hz * 0.95) }' || { echo "modetest flips at $f Hz, the mode is $hz Hz"; return 1; }
+	drm_best_rate "modetest flips" "$hz" "$f" || return 1
 	echo "ok modetest -s $conn:$mode -v: $f Hz"
 }
 
-# vbltest while modetest holds the mode.
+# vbltest while modetest holds the mode (vbltest sets none).
 drm_vbltest() {
 	local conn mode hz log=$out/drm-vbltest.log f mpid
 	conn=$(drm_conn_id); mode=$(drm_expect_mode); mode=${mode%@*}; hz=$(drm_hz)
-	(sleep 6; echo) | modetest -M gfx_drm -s "$conn:$mode" >"$out/drm-vbl-modetest.log" 2>&1 &
+	(sleep 8; echo) | modetest -M gfx_drm -s "$conn:$mode" >"$out/drm-vbl-modetest.log" 2>&1 &
 	mpid=$!
 	sleep 1
-	(sleep 4; echo) | timeout 20 vbltest -M gfx_drm >"$log" 2>&1
+	(sleep 6; echo) | timeout 20 vbltest -M gfx_drm >"$log" 2>&1
 	wait $mpid
 	f=$(grep -o 'freq: [0-9.]*' "$log" | awk '{print $2}' | tail -n +2 | tr '\n' ' ')
 	[ -n "$f" ] || { echo "no freq lines from vbltest: $(tail -2 "$log" | tr '\n' ' ')"; return 1; }
-	for x in $f; do
-		awk "BEGIN{exit !($x >= $hz * 0.95 && $x <= $hz * 1.02)}" ||
-			{ echo "vbltest counts $f Hz, the mode is $hz Hz"; return 1; }
-	done
+	drm_best_rate "vbltest" "$hz" "$f" || return 1
 	echo "ok vbltest: $f Hz"
 }
 
@@ -272,6 +275,7 @@ drm_cases() {
 	drm_case vm-drm-uapi drm_uapi
 	drm_case vm-drm-kms drm_kms
 	drm_case vm-drm-hang timeout 60 "$bin/gfx-vm-drm" hang
+	drm_case vm-drm-dropped-irqs timeout 60 "$bin/gfx-vm-drm" dropped
 	drm_case vm-drm-two-clients timeout 60 "$bin/gfx-vm-drm" two
 	drm_case vm-drm-fuzz timeout 900 "$bin/gfx-vm-drm" fuzz 100000
 	drm_case vm-drm-kill9 drm_kill9
