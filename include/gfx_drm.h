@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * gfx_drm.h - the uapi of gfx_drm, the in-kernel DRM/KMS driver for the
- * reference GPU (kernel/gfx_drm.c). docs/drm.md explains it.
+ * reference GPU (kernel/gfx_drm_*.c). docs/drm.md explains it.
  *
  * The driver offers KMS (one CRTC, one primary plane, one connector with the
  * device's fixed mode), GEM objects in VRAM, PRIME, syncobjs, and these
