@@ -14,7 +14,7 @@
 #   CMP_QUICK=1      a development run: 5 s compositor windows, one round,
 #                    fewer samples (minutes, not the real measurement)
 #   CMP_SECONDS, CMP_COUNT_SECONDS, CMP_ROUNDS, CMP_WINDOWS, CMP_BATCHES,
-#   CMP_SAMPLES, CMP_WINDOW_SIZE, CMP_ENGINE_ARGS   see tests/vm/guest_cmp.sh
+#   CMP_SAMPLES, CMP_WINDOW_SIZE, CMP_ENGINE_ARGS, CMP_ONLY   see tests/vm/guest_cmp.sh
 #   CMP_DOCS=1       also write the plots into docs/comparison/ (to commit)
 #   CMP_VM_APPEND    guest kernel arguments (default: clocksource=tsc
 #                    tsc=reliable, see below; empty for the HPET)
@@ -37,7 +37,7 @@ if [ "${CMP_QUICK:-0}" = 1 ]; then
 fi
 guest_env=
 for v in CMP_SECONDS CMP_COUNT_SECONDS CMP_ROUNDS CMP_WINDOWS CMP_BATCHES CMP_SAMPLES \
-	CMP_WINDOW_SIZE CMP_ENGINE_ARGS; do
+	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_ONLY; do
 	[ -n "${!v:-}" ] && guest_env+="$v='${!v}' "
 done
 

@@ -62,7 +62,9 @@ def load(out):
 PERF_KEYS = ["syscalls", "syscalls_comp", "cs", "migrations", "cs_comp", "wakeups",
              "wakeups_comp", "irqs", "irqs_gpu", "softirqs", "timer_irqs", "ipi_resched",
              "ipi_call_single", "ipi_call", "work_items", "cfu_calls", "cfu_calls_comp",
-             "clock_gettime", "clock_gettime_comp"]
+             "clock_gettime", "clock_gettime_comp", "ioctl_comp", "epoll_wait_comp",
+             "read_comp", "write_comp", "recvmsg_comp", "sendmsg_comp", "ppoll_comp",
+             "sched_yield_comp"]
 
 
 def read_perf(out, rel):
@@ -335,6 +337,14 @@ class Report:
                 ("cfu_bytes_comp", "bytes copied from user space (compositor)"),
                 ("clock_gettime", "of the system calls: clock_gettime (no vDSO on hpet)"),
                 ("clock_gettime_comp", "of the compositor's: clock_gettime"),
+                ("ioctl_comp", "of the compositor's: ioctl"),
+                ("epoll_wait_comp", "of the compositor's: epoll_wait"),
+                ("read_comp", "of the compositor's: read"),
+                ("write_comp", "of the compositor's: write"),
+                ("recvmsg_comp", "of the compositor's: recvmsg"),
+                ("sendmsg_comp", "of the compositor's: sendmsg"),
+                ("ppoll_comp", "of the compositor's: ppoll"),
+                ("sched_yield_comp", "of the compositor's: sched_yield"),
                 ("migrations", "CPU migrations")]
         for w, unit, label in (("comp", "per frame", "windows"), ("submit", "per batch", "N")):
             ns = sorted({n for (ww, n, _) in self.count_tab if ww == w})

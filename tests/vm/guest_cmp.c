@@ -452,14 +452,20 @@ static void perf_ctl(const char *cmd)
 
 	if (!ctl || !ack)
 		return;
-	fd = open(ctl, O_WRONLY);
+	/* Never block for good: perf gone or stuck must not hang the benchmark. */
+	fd = open(ctl, O_WRONLY | O_NONBLOCK);
 	if (fd < 0 || write(fd, cmd, strlen(cmd)) < 0)
 		fprintf(stderr, "gfx-vm-cmp: perf control %s: %s\n", ctl, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	fd = open(ack, O_RDONLY);
+	fd = open(ack, O_RDONLY | O_NONBLOCK);
 	if (fd >= 0) {
-		(void)!read(fd, buf, sizeof(buf));
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 10000) == 1)
+			(void)!read(fd, buf, sizeof(buf));
+		else
+			fprintf(stderr, "gfx-vm-cmp: no ack from perf for %s", cmd);
 		close(fd);
 	}
 }

@@ -13,7 +13,8 @@
 # (the perf-counted runs, 10), CMP_ROUNDS (2), CMP_WINDOWS ("1 4 16"),
 # CMP_BATCHES (200), CMP_SAMPLES (300), CMP_WINDOW_SIZE (160x120: TCG draws
 # about 20x slower than the host, where the compositor bench uses 400x300),
-# CMP_ENGINE_ARGS (gfx-bench's, "--frames 120").
+# CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_ONLY (the workloads to
+# run, of "irq submit comp count engine").
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
 # tracepoints and two kprobes) come from separate runs, since tracing costs
@@ -121,17 +122,44 @@ perf_start() {
 		-e gfxcmp:cfu --filter "to_user == 0 && common_pid == $pid" \
 		-e syscalls:sys_enter_clock_gettime \
 		-e syscalls:sys_enter_clock_gettime --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_ioctl --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_epoll_wait --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_read --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_write --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_recvmsg --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_sendmsg --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_ppoll --filter "common_pid == $pid" \
+		-e syscalls:sys_enter_sched_yield --filter "common_pid == $pid" \
 		2>"$out/comp/$tag.perf.err" &
 	PERF_PID=$!
 	sleep 1
 	kill -0 $PERF_PID 2>/dev/null || { say "perf stat failed: $(tail -2 "$out/comp/$tag.perf.err" | tr '\n' ' ')"; PERF_PID=; return 1; }
 	export CMP_PERF_CTL=/tmp/perf.ctl CMP_PERF_ACK=/tmp/perf.ack
 }
-perf_ctl() { echo "$1" >/tmp/perf.ctl && read -r -t 10 _ </tmp/perf.ack; }
+perf_ctl() { timeout 10 bash -c "echo $1 >/tmp/perf.ctl && read -r _ </tmp/perf.ack" || say "perf: no ack for $1"; }
 perf_stop() {
-	[ -n "$PERF_PID" ] && { kill -INT $PERF_PID; wait $PERF_PID 2>/dev/null; }
+	local i
+	if [ -n "$PERF_PID" ]; then
+		kill -INT $PERF_PID
+		for i in $(seq 100); do kill -0 $PERF_PID 2>/dev/null || break; sleep 0.1; done
+		if kill -0 $PERF_PID 2>/dev/null; then
+			say "perf stat did not stop: $(cat /proc/$PERF_PID/wchan 2>/dev/null); killed"
+			cat /proc/$PERF_PID/stack >>"$log" 2>/dev/null
+			kill -9 $PERF_PID
+		fi
+		wait $PERF_PID 2>/dev/null
+	fi
 	PERF_PID=
 	unset CMP_PERF_CTL CMP_PERF_ACK
+}
+# watchdog SECONDS PID WHAT: if PID still runs after SECONDS, log where it waits, then kill it.
+watchdog() {
+	local s=$1 pid=$2 what=$3 t
+	( sleep "$s"; kill -0 "$pid" 2>/dev/null || exit 0
+	  for t in /proc/$pid/task/*; do echo "== $what: ${t##*/} $(cat $t/wchan 2>/dev/null)"; cat $t/stack 2>/dev/null; done >>"$log"
+	  say "$what still runs after ${s}s: killed (stacks in guest.log)"
+	  kill -9 "$pid" ) &
+	WATCHDOG=$!
 }
 
 # ---- snapshots ----
@@ -216,8 +244,13 @@ wl_submit_count() {
 		say "submit $p N=$n, counted"
 		perf_start 0 "submit-$p-$n" || return 1
 		# gfx-vm-cmp turns perf and the hist triggers on for the batches only.
-		CMP_HIST=$TR/events/gfxcmp timeout 300 "$bin/gfx-vm-cmp" loop "$p" 0 "$n" "$b" >/tmp/loop.json 2>>"$log"
+		CMP_HIST=$TR/events/gfxcmp "$bin/gfx-vm-cmp" loop "$p" 0 "$n" "$b" >/tmp/loop.json 2>>"$log" &
+		local lp=$!
+		watchdog 120 $lp "gfx-vm-cmp loop $p $n"
+		wait $lp
+		kill $WATCHDOG 2>/dev/null; wait $WATCHDOG 2>/dev/null
 		perf_stop
+		[ -s /tmp/loop.json ] || continue
 		rec "{\"w\": \"submit_count\", \"path\": \"$p\", \"n\": $n, \"batches\": $b," \
 			"\"perf\": \"comp/submit-$p-$n.perf\", \"loop\": $(cat /tmp/loop.json)}"
 	done
@@ -233,7 +266,7 @@ wl_engine() {
 # ---- the run ----
 
 dmesg -c >"$out/dmesg.log" 2>&1
-rec "{\"w\": \"guest\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"hz_user\": $(getconf CLK_TCK),"
+rec "{\"w\": \"guest\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"hz_user\": $(getconf CLK_TCK)," \
 	"\"clocksource\": \"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)\"," \
 	"\"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\", \"mem_kb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
 trace_setup || say "kernel counts unavailable: the counted runs are skipped"
@@ -253,16 +286,17 @@ alt_submit() { wl_submit "$1" "$2"; }
 alt_comp() { wl_comp "$1" "$2" "$3" 0; }
 alt_engine() { wl_engine "$1" "$2"; }
 
-alt alt_irq
-alt alt_submit
-for n in $WINDOWS; do alt alt_comp "$n"; done
-if [ "$PERF_OK" = 1 ]; then
+ONLY=" ${CMP_ONLY:-irq submit comp count engine} "
+[[ $ONLY == *" irq "* ]] && alt alt_irq
+[[ $ONLY == *" submit "* ]] && alt alt_submit
+[[ $ONLY == *" comp "* ]] && for n in $WINDOWS; do alt alt_comp "$n"; done
+if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
 	for p in uio drm; do use "$p" && wl_submit_count "$p"; done
 	for n in $WINDOWS; do
 		for p in uio drm; do use "$p" && wl_comp "$p" "$n" 1 1; done
 	done
 fi
-alt alt_engine
+[[ $ONLY == *" engine "* ]] && alt alt_engine
 dmesg >>"$out/dmesg.log" 2>&1
 say "done"
 echo done >"$out/cmp.done"
