@@ -241,7 +241,7 @@ wl_pipe() {
 	local p=$1 r=$2 n
 	for n in 100 1000; do
 		say "pipelined submission $p N=$n round $r"
-		timeout 300 "$bin/gfx-vm-cmp" pipe "$p" "$r" "$n" $((n >= 1000 ? 60 : 600)) >>"$raw" 2>>"$log" ||
+		timeout 300 "$bin/gfx-vm-cmp" pipe "$p" "$r" "$n" $((n >= 1000 ? 400 : 4000)) >>"$raw" 2>>"$log" ||
 			say "pipe $p $n failed"
 	done
 }
@@ -250,9 +250,12 @@ wl_pipe_profile() {
 	local p=$1 n=1000 tag=prof-pipe-$1
 	say "profile: pipelined submission $p N=$n"
 	timeout 300 perf record -q -a -g -F 997 -e cpu-clock -o /tmp/$tag.data -- \
-		"$bin/gfx-vm-cmp" pipe "$p" 0 "$n" 60 >/dev/null 2>>"$log"
+		"$bin/gfx-vm-cmp" pipe "$p" 0 "$n" 400 >/dev/null 2>>"$log"
 	perf report -q -i /tmp/$tag.data --stdio --no-children --sort comm,dso,sym -g none --percent-limit 0.5 \
 		>"$out/comp/$tag.txt" 2>/dev/null
+	# cpu-clock samples taken while interrupts are off land on the irqrestore: who called it
+	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-vm-cmp --sort sym \
+		-g caller,0.5,callee,function,percent --percent-limit 3 >"$out/comp/$tag-calls.txt" 2>/dev/null
 	rm -f /tmp/$tag.data
 }
 
@@ -281,8 +284,8 @@ wl_profile() {
 	rm -rf "$run"
 	perf report -q -i /tmp/$tag.data --stdio --no-children --sort comm,dso,sym -g none --percent-limit 0.5 \
 		>"$out/comp/$tag.txt" 2>/dev/null
-	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-compositor --sort sym -g caller \
-		--percent-limit 2 >"$out/comp/$tag-compositor.txt" 2>/dev/null
+	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-compositor --sort dso,sym \
+		-g caller,0.5,callee,function,percent --percent-limit 2 >"$out/comp/$tag-compositor.txt" 2>/dev/null
 	rm -f /tmp/$tag.data
 }
 
@@ -351,7 +354,7 @@ fi
 [[ $ONLY == *" engine "* ]] && alt alt_engine
 if [[ $ONLY == *" profile "* ]] && [ "$PERF_OK" = 1 ]; then
 	for p in uio drm; do use "$p" && wl_pipe_profile "$p"; done
-	for n in $WINDOWS; do for p in uio drm; do use "$p" && wl_profile "$p" "$n"; done; done
+	for n in ${CMP_PROFILE_WINDOWS:-16}; do for p in uio drm; do use "$p" && wl_profile "$p" "$n"; done; done
 fi
 dmesg >>"$out/dmesg.log" 2>&1
 say "done"
