@@ -154,7 +154,7 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_MEM) ||
 	    !(pci_resource_flags(pdev, 2) & IORESOURCE_MEM) ||
-	    pci_resource_len(pdev, 2) < 2 * GFX_REG_PAGE_SIZE) {
+	    pci_resource_len(pdev, 2) < GFX_VRAM_START + GFX_REG_PAGE_SIZE) {
 		dev_info(dev, "ivshmem device without usable BARs, not a reference GPU\n");
 		return -ENODEV;
 	}
@@ -191,7 +191,7 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	g->irq = page_address(g->page);
 
 	g->info.name = GFX_UIO_NAME;
-	g->info.version = "1.0";
+	g->info.version = "2.0";
 	g->info.priv = g;
 	g->info.irq = pci_irq_vector(pdev, 0);
 	g->info.handler = gfx_irq;

@@ -246,6 +246,8 @@ int gfx_backend_uio_open(const char *dev_path, struct gfx_backend **out, char *e
 		goto fail;
 	u->b.bar2 = p;
 	u->b.bar2_size = len;
+	u->b.regs = u->b.bar2 + GFX_CTX_PAGE(GFX_MASTER_CONTEXT);
+	u->b.context = GFX_MASTER_CONTEXT;
 	u->ring = IVSHMEM_DOORBELL(*(volatile uint32_t *)(u->b.bar2 + GFX_REG_DEVICE_PEER),
 				   GFX_VECTOR_KICK);
 
@@ -261,4 +263,13 @@ int gfx_backend_uio_open(const char *dev_path, struct gfx_backend **out, char *e
 fail:
 	uio_destroy(&u->b);
 	return r;
+}
+
+int gfx_backend_uio_adopt(struct gfx_context_handle *h, struct gfx_backend **out, char *err,
+			  size_t err_len)
+{
+	*out = NULL;
+	gfx_context_handle_close(h);
+	snprintf(err, err_len, "client contexts on uio need the per-context devices of uio_gfx");
+	return -EOPNOTSUPP;
 }
