@@ -26,8 +26,9 @@ cd "$(dirname "$0")/.."
 VM_DIR=$VM_BUILD/vm-cmp
 VM_OUT=$VM_DIR/out
 VM_SOCK=$VM_DIR/gpu.sock
-out=${1:-$VM_BUILD/bench/results.jsonl}
-mkdir -p "$(dirname "$out")" "$VM_DIR"
+# Not "out": vmlib.sh's vm_serve_ctl sets a global of that name.
+results=${1:-$VM_BUILD/bench/results.jsonl}
+mkdir -p "$(dirname "$results")" "$VM_DIR"
 trap 'vm_cleanup' EXIT
 trap 'exit 1' INT TERM
 
@@ -86,4 +87,9 @@ echo "== UIO against DRM in one VM ($(cat "$VM_DIR/kvm.probe"), Debian $VM_KVER,
 python3 scripts/cmp_report.py "$VM_OUT" --jsonl "$VM_OUT/bench.jsonl" \
 	$([ "${CMP_DOCS:-0}" = 1 ] && echo "--plots docs/comparison" || echo "--plots $VM_OUT/plots") ||
 	{ echo "bench-vm: the report failed" >&2; exit 1; }
-cat "$VM_OUT/bench.jsonl" >>"$out"
+cat "$VM_OUT/bench.jsonl" >>"$results"
+# Each run's tables and raw data are kept (the next run starts afresh), for ranges over runs.
+keep=$(dirname "$results")/cmp-$(date -u +%Y%m%dT%H%M)
+mkdir -p "$keep" && cp -a "$VM_OUT/report.md" "$VM_OUT/raw.jsonl" "$VM_OUT/bench.jsonl" "$VM_OUT/native.jsonl" \
+	"$VM_OUT/host.json" "$VM_OUT/host-after.json" "$VM_OUT/comp" "$keep/" 2>/dev/null
+echo "kept: $keep"

@@ -199,6 +199,31 @@ class Report:
                     n, wait, fmt(c[0]), fmt(c[1]), rfmt(c), fmt(g[0]), fmt(g[1]), rfmt(g),
                     fmt(w[0]), fmt(w[1]), s[0], s[1]))
 
+    def pipe(self):
+        rows = [r for r in self.raw if r.get("w") == "pipe"]
+        if not rows:
+            return
+        self.md.append("\n### Pipelined submission: batches of N fills, each submitted, one wait at the end\n")
+        self.md.append("| N | fills/s uio | drm | uio/drm | process CPU per fill uio ns | drm | uio/drm "
+                       "| guest CPU per fill uio ns | drm | uio/drm |")
+        self.md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for n in sorted({r["n"] for r in rows}):
+            cells = []
+            for key, name, unit in (("fills_per_s", "vm_pipe_fills_per_s_uio_vs_drm_%d", "fills/s"),
+                                    ("cpu_ns_per_fill", "vm_pipe_cpu_per_fill_uio_vs_drm_%d", "ns/fill"),
+                                    ("guest_cpu_ns_per_fill", "vm_pipe_guest_cpu_per_fill_uio_vs_drm_%d",
+                                     "ns/fill")):
+                by = {}
+                for r in rows:
+                    if r["n"] == n:
+                        by.setdefault(r["round"], [None, None])[PATHS.index(r["path"])] = r[key]
+                u = med([v[0] for v in by.values()])
+                d = med([v[1] for v in by.values()])
+                rng = self.ratio_range({k: tuple(v) for k, v in by.items()})
+                self.emit(name % n, u, unit, d, rng, len(by))
+                cells += [fmt(u), fmt(d), rfmt((u, d, rng))]
+            self.md.append("| %d | %s |" % (n, " | ".join(cells)))
+
     def comp(self):
         rows = [r for r in self.raw if r.get("w") == "comp"]
         self.comp_rows = []
@@ -617,7 +642,7 @@ def main():
         pdir = args[args.index("--plots") + 1]
     raw, native, host = load(out)
     rep = Report(out, raw, native, host)
-    for step in (rep.irq, rep.submit, rep.comp, rep.counts, rep.estimate, rep.engine, rep.header):
+    for step in (rep.irq, rep.submit, rep.pipe, rep.comp, rep.counts, rep.estimate, rep.engine, rep.header):
         try:
             step()
         except Exception as e:  # one broken workload must not hide the others

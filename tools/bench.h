@@ -22,7 +22,7 @@ void record(const char *name, double value, const char *unit, const char *refere
 void print_results(int json);
 void die(struct gfx_device *dev, const char *what, int err) __attribute__((noreturn));
 
-/* gfx_bench.c: an empty interrupting fence's round trip (µs, median of rounds). */
+/* gfx_bench.c: a NOP and an interrupting fence, round trip (µs, median of rounds). */
 double bench_fence_roundtrip_n(struct gfx_device *dev, int rounds);
 /* gfx_bench.c: flip two buffers, one frame per vblank; the vblanks with no new frame. */
 double bench_vblank_missed(struct gfx_device *dev, struct gfx_bo *bo[2], int frames,

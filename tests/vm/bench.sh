@@ -10,8 +10,9 @@
 # uio), and the guest writes JSON lines to $VM_OUT/bench.jsonl either way.
 set -u
 . "$(dirname "$0")/vmlib.sh"
-out=${1:-$VM_BUILD/bench/results.jsonl}
-mkdir -p "$(dirname "$out")"
+# Not "out": vmlib.sh's vm_serve_ctl sets a global of that name.
+results=${1:-$VM_BUILD/bench/results.jsonl}
+mkdir -p "$(dirname "$results")"
 trap 'vm_cleanup' EXIT
 trap 'exit 1' INT TERM
 
@@ -28,7 +29,7 @@ if [ ! -s "$VM_OUT/bench.jsonl" ]; then
 	cat "$VM_OUT/bench.err" >&2 2>/dev/null
 	exit 1
 fi
-cat "$VM_OUT/bench.jsonl" >>"$out"
+cat "$VM_OUT/bench.jsonl" >>"$results"
 echo "== VM ($(cat "$VM_DIR/kvm.probe"), Debian $VM_KVER, boot ${VM_BOOT_S:-?} s): $VM_OUT/bench.jsonl"
 if [ -f "$VM_REPO/scripts/bench_table.py" ]; then
 	python3 "$VM_REPO/scripts/bench_table.py" "$VM_OUT/bench.jsonl"

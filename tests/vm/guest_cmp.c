@@ -19,6 +19,8 @@
  *   gfx-vm-cmp loop PATH ROUND N BATCHES    the same batches (libgfx's wait)
  *       with nothing measured, for perf to count (CMP_PERF_CTL, CMP_PERF_ACK:
  *       perf stat's control fifos; counting is on for the batches only).
+ *   gfx-vm-cmp pipe PATH ROUND N BATCHES    pipelined: batches of N fills,
+ *       each submitted, waited for only at the end (gfx-bench's small_fills).
  *   gfx-vm-cmp irq PATH ROUND [SAMPLES]      vblank interrupt -> the process
  *       blocked in poll() on libgfx's fd runs. The interrupt's time is taken
  *       in the handler on both paths: uio_gfx's irq page (ktime_get_ns), and
@@ -548,6 +550,50 @@ static int cmd_loop(int n, int batches)
 	return 0;
 }
 
+/*
+ * Pipelined submission, as gfx-bench's small_fills: `batches` batches of n
+ * fills, each submitted, none waited for until the end. Fills per second,
+ * process and guest CPU per fill.
+ */
+static int cmd_pipe(int n, int batches)
+{
+	struct gfx_device *dev = open_dev();
+	bool drm = is_drm();
+	struct gfx_bo *bo;
+	int64_t t0, c0, g0;
+
+	if (gfx_bo_create(dev, FB_W, FB_H, GFX_FMT_XRGB8888, &bo) < 0 || gfx_set_dst(dev, bo) < 0)
+		die(dev, "buffer");
+	batch(dev, n, WAIT_LIBGFX, drm);
+	perf_ctl("enable\n");
+	g0 = guest_busy_ns();
+	c0 = cpu_ns();
+	t0 = vm_now_ns();
+	for (int b = 0; b < batches; b++) {
+		for (int i = 0; i < n; i++) {
+			struct gfx_rect r = { (i * 64) % (FB_W - 64), (i / 29 * 64) % (FB_H - 64), 64, 64 };
+
+			if (gfx_fill(dev, GFX_SRC, 0xff000000u | (i * 2654435761u >> 8), &r, 1) < 0)
+				die(dev, "fill");
+		}
+		if (gfx_submit(dev) < 0)
+			die(dev, "submit");
+	}
+	if (gfx_finish(dev, 10 * SEC) < 0)
+		die(dev, "finish");
+	t0 = vm_now_ns() - t0;
+	c0 = cpu_ns() - c0;
+	g0 = guest_busy_ns() - g0;
+	perf_ctl("disable\n");
+	gfx_close(dev);
+	head("pipe");
+	printf(", \"n\": %d, \"batches\": %d, \"fills_per_s\": %.0f, \"cpu_ns_per_fill\": %.1f, "
+	       "\"guest_cpu_ns_per_fill\": %.1f, \"elapsed_s\": %.3f}\n", n, batches,
+	       (double)n * batches / ((double)t0 / SEC), (double)c0 / n / batches,
+	       (double)g0 / n / batches, (double)t0 / SEC);
+	return 0;
+}
+
 /* ---- interrupt to user space ---- */
 
 static int timer_wakes(int64_t *v, int n)
@@ -759,6 +805,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "loop") && argc > 5) {
 		pin_to_irq_cpu();
 		return cmd_loop(atoi(argv[4]), atoi(argv[5]));
+	}
+	if (!strcmp(argv[1], "pipe") && argc > 5) {
+		pin_to_irq_cpu();
+		return cmd_pipe(atoi(argv[4]), atoi(argv[5]));
 	}
 	if (!strcmp(argv[1], "irq"))
 		return cmd_irq(argc > 4 ? atoi(argv[4]) : 300);

@@ -14,7 +14,8 @@
 # CMP_BATCHES (200), CMP_SAMPLES (300), CMP_WINDOW_SIZE (160x120: TCG draws
 # about 20x slower than the host, where the compositor bench uses 400x300),
 # CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_ONLY (the workloads to
-# run, of "irq submit comp count engine").
+# run, of "irq submit pipe comp count engine profile"; profile, perf record of
+# the compositor runs, only when asked for).
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
 # tracepoints and two kprobes) come from separate runs, since tracing costs
@@ -236,6 +237,58 @@ wl_comp() {
 		"\"clients\": [${stats%, }], \"tag\": \"$tag\"}"
 }
 
+wl_pipe() {
+	local p=$1 r=$2 n
+	for n in 100 1000; do
+		say "pipelined submission $p N=$n round $r"
+		timeout 300 "$bin/gfx-vm-cmp" pipe "$p" "$r" "$n" $((n >= 1000 ? 400 : 4000)) >>"$raw" 2>>"$log" ||
+			say "pipe $p $n failed"
+	done
+}
+# The same under perf record, reported by command and symbol.
+wl_pipe_profile() {
+	local p=$1 n=1000 tag=prof-pipe-$1
+	say "profile: pipelined submission $p N=$n"
+	timeout 300 perf record -q -a -g -F 997 -e cpu-clock -o /tmp/$tag.data -- \
+		"$bin/gfx-vm-cmp" pipe "$p" 0 "$n" 400 >/dev/null 2>>"$log"
+	perf report -q -i /tmp/$tag.data --stdio --no-children --sort comm,dso,sym -g none --percent-limit 0.5 \
+		>"$out/comp/$tag.txt" 2>/dev/null
+	# cpu-clock samples taken while interrupts are off land on the irqrestore: who called it
+	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-vm-cmp --sort sym \
+		-g caller,0.5,callee,function,percent --percent-limit 3 >"$out/comp/$tag-calls.txt" 2>/dev/null
+	rm -f /tmp/$tag.data
+}
+
+# Where the time goes: perf record (cpu-clock, every CPU, call graphs) during
+# a compositor run, reported in the guest (its kallsyms): by command and
+# symbol, and the compositor's own symbols.
+wl_profile() {
+	local p=$1 n=$2 spec=uio tag run cpid i cl=()
+	[ "$p" = drm ] && spec=drm:/dev/dri/card0
+	tag=prof-$p-$n
+	say "profile: compositor $p $n windows"
+	run=$(mktemp -d /tmp/cmp.XXXXXX)
+	export XDG_RUNTIME_DIR=$run
+	"$bin/gfx-compositor" --device "$spec" --socket wl-cmp >"$out/comp/$tag.log" 2>&1 &
+	cpid=$!; COMP_PIDS=($cpid)
+	for _ in $(seq 300); do [ -S "$run/wl-cmp" ] && break; sleep 0.1; done
+	for i in $(seq "$n"); do
+		WAYLAND_DISPLAY=wl-cmp "$bin/gfx-demo-client" --size "$SIZE" --seconds $((WARM + CSECS + 60)) \
+			--hue $((i * 37)) >/dev/null 2>&1 &
+		cl+=($!); COMP_PIDS+=($!)
+	done
+	sleep $WARM
+	timeout $((CSECS + 60)) perf record -q -a -g -F 997 -e cpu-clock -o /tmp/$tag.data -- sleep "$CSECS" \
+		>/dev/null 2>>"$log"
+	comp_stop
+	rm -rf "$run"
+	perf report -q -i /tmp/$tag.data --stdio --no-children --sort comm,dso,sym -g none --percent-limit 0.5 \
+		>"$out/comp/$tag.txt" 2>/dev/null
+	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-compositor --sort dso,sym \
+		-g caller,0.5,callee,function,percent --percent-limit 2 >"$out/comp/$tag-compositor.txt" 2>/dev/null
+	rm -f /tmp/$tag.data
+}
+
 # Submission counted: perf around `gfx-vm-cmp loop` (counting only during the batches).
 wl_submit_count() {
 	local p=$1 n b
@@ -286,9 +339,11 @@ alt_submit() { wl_submit "$1" "$2"; }
 alt_comp() { wl_comp "$1" "$2" "$3" 0; }
 alt_engine() { wl_engine "$1" "$2"; }
 
-ONLY=" ${CMP_ONLY:-irq submit comp count engine} "
+ONLY=" ${CMP_ONLY:-irq submit pipe comp count engine} "
 [[ $ONLY == *" irq "* ]] && alt alt_irq
 [[ $ONLY == *" submit "* ]] && alt alt_submit
+alt_pipe() { wl_pipe "$1" "$2"; }
+[[ $ONLY == *" pipe "* ]] && alt alt_pipe
 [[ $ONLY == *" comp "* ]] && for n in $WINDOWS; do alt alt_comp "$n"; done
 if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
 	for p in uio drm; do use "$p" && wl_submit_count "$p"; done
@@ -297,6 +352,10 @@ if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
 	done
 fi
 [[ $ONLY == *" engine "* ]] && alt alt_engine
+if [[ $ONLY == *" profile "* ]] && [ "$PERF_OK" = 1 ]; then
+	for p in uio drm; do use "$p" && wl_pipe_profile "$p"; done
+	for n in ${CMP_PROFILE_WINDOWS:-16}; do for p in uio drm; do use "$p" && wl_profile "$p" "$n"; done; done
+fi
 dmesg >>"$out/dmesg.log" 2>&1
 say "done"
 echo done >"$out/cmp.done"

@@ -41,6 +41,7 @@
 #endif
 #include <inttypes.h>
 #include <png.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -1698,24 +1699,45 @@ static void on_sigbus(int sig)
 	siglongjmp(bus_jmp, sig);
 }
 
-/* Keep the card open with a mapped, used buffer until the device goes away. */
+/*
+ * Keep the card busy until the device goes away: the mode set, jobs submitted
+ * and page flips queued without waiting, a buffer mapped. Then: ENODEV, and
+ * the mapping is gone once the unbind is complete.
+ */
 static int cmd_hold(const char *ready)
 {
+	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
 	struct drm_gfx_bo_create c = { .size = 4096 };
-	int fd = must_open(false);
+	volatile unsigned submits = 0, flips = 0;	/* read after a siglongjmp */
 	volatile uint32_t *p;
 	char unbound[300];
+	struct kms k;
 	struct bo bo;
+	uint64_t seq;
 	int64_t end;
 
-	CHECK(!bo_new(fd, 256 * 64 * 4, &bo) && !draw(fd, &bo, 256, 64, 0xff123123, 0, 0, 256, 64),
+	if (kms_init(&k, must_open(false), 0) || kms_fb(&k, 1) || kms_fb(&k, 2) ||
+	    kms_paint(&k, 1, quads, 0, &seq) || kms_paint(&k, 2, quads, 0, &seq))
+		return 1;
+	CHECK(!drmModeSetCrtc(k.fd, k.crtc, k.fb[1], 0, 0, &k.conn, 1, &k.mode), "hold: SetCrtc: %s",
+	      strerror(errno));
+	CHECK(!bo_new(k.fd, 256 * 64 * 4, &bo) && !draw(k.fd, &bo, 256, 64, 0xff123123, 0, 0, 256, 64),
 	      "hold: draw failed");
 	touch(ready);
-	for (end = now_ns() + 30 * SEC; param(fd, DRM_GFX_PARAM_VERSION, 0) != UINT64_MAX; usleep(20000))
+	for (end = now_ns() + 30 * SEC; param(k.fd, DRM_GFX_PARAM_VERSION, 0) != UINT64_MAX; usleep(5000)) {
+		struct pollfd pfd = { .fd = k.fd, .events = POLLIN };
+
 		CHECK(now_ns() < end, "hold: the device is still there after 30 s");
+		job_reset(&J);
+		job_surface(&J, GFX_SURFACE_DST, bo.handle, 0, 256, 64, 1024, GFX_FMT_XRGB8888);
+		job_fill(&J, 0xff000000 | submits, 0, 0, 256, 64);
+		submits += !job_submit(k.fd, &J, 0, NULL);
+		flips += !drmModePageFlip(k.fd, k.crtc, k.fb[1 + flips % 2], DRM_MODE_PAGE_FLIP_EVENT, &k);
+		if (poll(&pfd, 1, 0) > 0)
+			drmHandleEvent(k.fd, &ev);
+	}
 	CHECK(errno == ENODEV, "hold: GET_PARAM failed with %s, want ENODEV", strerror(errno));
-	CHECK(ioc(fd, DRM_IOCTL_GFX_BO_CREATE, &c) == -ENODEV, "hold: BO_CREATE after unbind");
-	/* The mappings go when the unbind is complete: READY.unbound says so. */
+	CHECK(ioc(k.fd, DRM_IOCTL_GFX_BO_CREATE, &c) == -ENODEV, "hold: BO_CREATE after unbind");
 	snprintf(unbound, sizeof(unbound), "%s.unbound", ready);
 	for (end = now_ns() + 30 * SEC; access(unbound, F_OK); usleep(20000))
 		CHECK(now_ns() < end, "hold: no %s after 30 s", unbound);
@@ -1727,8 +1749,9 @@ static int cmd_hold(const char *ready)
 
 		FAIL("hold: the mapping still reads %#x after unbind", v);
 	}
-	close(fd);
-	printf("ok ENODEV after unbind, the mapping is gone\n");
+	close(k.fd);
+	printf("ok ENODEV after unbind (%u jobs and %u flips queued while it ran), the mapping is gone\n",
+	       submits, flips);
 	return 0;
 }
 
@@ -1786,6 +1809,8 @@ static int cmd_rebind(const char *pci, int n, bool hold)
 		for (int k = 0; hold && k < 400 && access(ready, F_OK); k++)
 			usleep(25000);
 		CHECK(!hold || !access(ready, F_OK), "rebind %d: the holder did not start", i);
+		if (hold)
+			usleep(100000);		/* jobs and flips in flight */
 		CHECK(!write_sysfs("/sys/bus/pci/drivers/gfx_drm/unbind", pci), "unbind %d: %s", i, strerror(errno));
 		CHECK(open_gfx(false) < 0, "unbind %d: a gfx_drm card is still there", i);
 		if (hold) {
@@ -1796,12 +1821,16 @@ static int cmd_rebind(const char *pci, int n, bool hold)
 			CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st),
 			      "rebind %d: the holder failed (status %#x)", i, st);
 		}
+		unlink(ready);		/* no tmpfs files piling up in the slab measurement */
+		strcat(ready, ".unbound");
+		unlink(ready);
 		CHECK(!write_sysfs("/sys/bus/pci/drivers/gfx_drm/bind", pci), "bind %d: %s", i, strerror(errno));
 		if (card0_is(pci, i))
 			return 1;
 		CHECK(!quick_draw(), "rebind %d: cannot draw after bind", i);
 	}
-	printf("ok %d unbind/bind%s, drawing after each\n", n, hold ? " with a client open (ENODEV, mapping zapped)" : "");
+	printf("ok %d unbind/bind%s, drawing after each\n", n,
+	       hold ? " with a client submitting and flipping (ENODEV, mapping zapped)" : "");
 	return 0;
 }
 

@@ -85,16 +85,21 @@ drm_kill9() {
 drm_reload() {
 	local before after g=$bin/gfx-vm-drm
 	local w
-	w=$("$g" rebind "$drm_pci" 2 hold 2>&1) || { echo "$w"; return 1; }
+	w=$("$g" rebind "$drm_pci" 5 hold 2>&1) || { echo "$w"; return 1; }
 	w=$("$g" reload "$drm_kmod" 2 2>&1) || { echo "$w"; return 1; }
 	sync; echo 3 >/proc/sys/vm/drop_caches; before=$(slab)
 	"$g" rebind "$drm_pci" 20 | sed 's/^ok //' || return 1
 	"$g" rebind "$drm_pci" 20 hold | sed 's/^ok //' || return 1
 	"$g" reload "$drm_kmod" 20 | sed 's/^ok //' || return 1
 	sync; echo 3 >/proc/sys/vm/drop_caches; after=$(slab)
-	# Slab pages come and go by themselves (40 cycles measured +0..64 kB); one
-	# leaked device (drm_device, mode objects, ring state) is tens of kB a cycle.
-	[ $((after - before)) -le 192 ] || { echo "SUnreclaim grew by $((after - before)) kB over 60 cycles"; return 1; }
+	# The slab level wanders by itself here: the holders' forks, new kworkers
+	# and caches merged into kmalloc-* moved it by up to ~130 kB over these 60
+	# cycles, while slub_debug=U tracking of kmalloc-192 (the job's size) showed
+	# the same live objects before and after 50 cycles with a client. A leaked
+	# device (drm_device, minors, mode objects, sysfs) is well over 10 kB a
+	# cycle; each new device must also be card0 (the old one was released),
+	# and drm_mm_takedown at every release complains about any buffer left.
+	[ $((after - before)) -le 256 ] || { echo "SUnreclaim grew by $((after - before)) kB over 60 cycles"; return 1; }
 	echo "ok 20 unbind/bind, 20 with a client open, 20 rmmod/insmod; unreclaimable slab $before -> $after kB"
 }
 
