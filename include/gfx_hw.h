@@ -261,10 +261,18 @@ struct gfx_ctx_entry {
 #define GFX_FMT_ABGR8888	GFX_FOURCC('A', 'B', '2', '4')
 #define GFX_FMT_RGB565		GFX_FOURCC('R', 'G', '1', '6')
 
-/* ---- UIO stub (kernel/uio_gfx.c) ---- */
+/*
+ * ---- UIO stub (kernel/uio_gfx.c) ----
+ * One UIO device per context: the master's is named GFX_UIO_NAME and maps
+ * regs, vram, irq; client context n's is named "uio_gfx.n" and maps regs,
+ * ctx, window, irq. Each open is exclusive.
+ */
 #define GFX_UIO_NAME		"uio_gfx"
+#define GFX_UIO_CTX_NAME_FMT	"uio_gfx.%u"	/* a client context's device */
 #define GFX_UIO_MAP_REGS	"regs"	/* BAR0 doorbell page */
-#define GFX_UIO_MAP_VRAM	"vram"	/* BAR2, write-combined */
+#define GFX_UIO_MAP_VRAM	"vram"	/* master: BAR2, write-combined */
+#define GFX_UIO_MAP_CTX		"ctx"	/* client: its register page, write-combined */
+#define GFX_UIO_MAP_WINDOW	"window"	/* client: its VRAM window, write-combined */
 #define GFX_UIO_MAP_IRQ		"irq"	/* struct gfx_uio_irq_page, read-only */
 
 /*
