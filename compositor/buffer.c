@@ -21,6 +21,13 @@
 /* More damage rectangles than this upload as their bounding box: one copy loop is cheaper. */
 #define MAX_UPLOAD_RECTS	64
 
+/* Damage where the surface was drawn last frame (its whole content changes). */
+static void damage_drawn(struct surface *s)
+{
+	if (s->was_drawn)
+		output_damage_rect(s->server, s->drawn.x, s->drawn.y, s->drawn.w, s->drawn.h);
+}
+
 static bool format_info(uint32_t shm_format, uint32_t *fourcc, bool *alpha)
 {
 	switch (shm_format) {
@@ -52,7 +59,7 @@ static bool bo_writable(struct surface *s, pixman_region32_t *up)
 	s->bo = bo;
 	s->bo_fence = 0;
 	pixman_region32_union_rect(up, up, 0, 0, s->buf_w, s->buf_h);
-	surface_damage_whole(s);
+	damage_drawn(s);
 	return true;
 }
 
@@ -140,7 +147,7 @@ void buffer_remove(struct surface *s)
 {
 	release_held(s);
 	pixman_region32_clear(&s->stale);
-	surface_damage_whole(s);
+	damage_drawn(s);
 	if (s->bo)
 		gfx_bo_destroy(s->server->gfx, s->bo);
 	s->bo = NULL;
@@ -199,7 +206,7 @@ static bool ensure_bo(struct surface *s, uint32_t w, uint32_t h, uint32_t fourcc
 		wl_client_post_no_memory(wl_resource_get_client(s->resource));
 		return false;
 	}
-	surface_damage_whole(s);
+	damage_drawn(s);
 	if (s->bo)
 		gfx_bo_destroy(gfx, s->bo);
 	s->bo = bo;

@@ -43,13 +43,13 @@ $(OBJ)/gen/%.o: $(COMP_GEN)/%.c $(COMP_CONFIG)
 	$(CC) $(CFLAGS) $(COMP_CFLAGS) -c $< -o $@
 
 # The core (every compositor/*.c but the programs) is a library with a
-# lifecycle that gfx-compositor (main.c) links; position-independent, for
-# shared objects that link it too.
-COMP_PROGRAM_SRCS := compositor/main.c
+# lifecycle that gfx-compositor (main.c) and the wlcs integration module
+# (wlcs.c, a shared object) both link: position-independent objects.
+COMP_PROGRAM_SRCS := compositor/main.c compositor/wlcs.c
 COMP_CORE_SRCS := $(filter-out $(COMP_PROGRAM_SRCS),$(wildcard compositor/*.c))
 COMP_CORE_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(COMP_CORE_SRCS))
 COMP_CORE_LIB := $(OBJ)/compositor/libgfx-compositor-core.a
-COMP_OBJS := $(COMP_CORE_OBJS) $(OBJ)/compositor/main.o
+COMP_OBJS := $(COMP_CORE_OBJS) $(OBJ)/compositor/main.o $(OBJ)/compositor/wlcs.o
 
 $(COMP_OBJS) $(COMP_PROTO_OBJS): CFLAGS += -fPIC
 $(COMP_OBJS): CFLAGS += -I$(COMP_GEN) -Icompositor $(COMP_CFLAGS)
@@ -64,6 +64,38 @@ $(BIN)/gfx-compositor: $(OBJ)/compositor/main.o $(COMP_CORE_LIB) $(LIB)/libgfx.s
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(OBJ)/compositor/main.o $(COMP_CORE_LIB) -L$(LIB) \
 		-Wl,-rpath,'$$ORIGIN/../lib' -lgfx $(COMP_LIBS)
+
+# The wlcs integration module (wlcs, the Wayland conformance suite, loads it)
+# and the test that runs the suite; without the wlcs package the test says so.
+WLCS_FOUND := $(shell $(PKG_CONFIG) --exists wlcs && echo yes)
+WLCS_CFLAGS := $(if $(WLCS_FOUND),$(shell $(PKG_CONFIG) --cflags wlcs))
+WLCS_CONFIG := $(call config_stamp,wlcs,$(WLCS_FOUND) $(WLCS_CFLAGS) $(COMP_CLIENT_LIBS))
+WLCS_MODULE := $(TESTBIN)/helpers/gfx-compositor-wlcs.so
+$(OBJ)/compositor/wlcs.o: CFLAGS += $(WLCS_CFLAGS) $(COMP_CLIENT_CFLAGS)
+$(OBJ)/compositor/wlcs.o: $(WLCS_CONFIG)
+# Only the entry point is exported: the core's names stay out of wlcs's way.
+# nodelete: wlcs dlcloses the module at exit, and pixman's implementation
+# tables, allocated once when it loads, would then show as leaks.
+$(OBJ)/compositor/wlcs.map:
+	@mkdir -p $(@D)
+	printf '{ global: wlcs_server_integration; local: *; };\n' >$@
+$(WLCS_MODULE): $(OBJ)/compositor/wlcs.o $(COMP_CORE_LIB) $(OBJ)/compositor/wlcs.map $(LIB)/libgfx.so
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -shared -Wl,-z,defs -Wl,-z,nodelete \
+		-Wl,--version-script=$(OBJ)/compositor/wlcs.map \
+		-o $@ $(OBJ)/compositor/wlcs.o $(COMP_CORE_LIB) -L$(LIB) \
+		-Wl,-rpath,'$$ORIGIN/../../lib' -lgfx $(COMP_LIBS) $(COMP_CLIENT_LIBS)
+ifeq ($(WLCS_FOUND),yes)
+ALL_TARGETS += $(WLCS_MODULE)
+$(TESTBIN)/compositor_wlcs.sh: | $(WLCS_MODULE)
+endif
+$(TESTBIN)/compositor_wlcs.sh: | $(BIN)/gfx-device $(BIN)/gfx-ctl $(BIN)/gfx-compositor
+TESTS += $(TESTBIN)/compositor_wlcs.sh
+
+# make wlcs: the module and the whole suite on this build (SANITIZE=1: under ASan).
+.PHONY: wlcs
+wlcs: $(TESTBIN)/compositor_wlcs.sh $(if $(WLCS_FOUND),$(WLCS_MODULE))
+	tests/run.sh -l $(BUILD)/wlcs.log $(TESTBIN)/compositor_wlcs.sh
 
 # Our animated wl_shm client (demo and benchmark).
 $(OBJ)/examples/gfx_demo_client.o: CFLAGS += -I$(COMP_GEN) $(COMP_CLIENT_CFLAGS)

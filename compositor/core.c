@@ -78,6 +78,7 @@ static void init_lists(struct server *s)
 	wl_list_init(&s->surfaces);
 	wl_list_init(&s->toplevels);
 	wl_list_init(&s->popups);
+	wl_signal_init(&s->events.surface_commit);
 	wl_signal_init(&s->events.toplevel_map);
 	wl_signal_init(&s->events.toplevel_unmap);
 	wl_signal_init(&s->events.popup_map);
@@ -86,7 +87,21 @@ static void init_lists(struct server *s)
 	wl_signal_init(&s->events.request_resize);
 }
 
-/* The protocol globals, each its unit's. */
+const struct server_global server_globals[] = {
+	{ "wl_compositor", COMPOSITOR_VERSION },
+	{ "wl_subcompositor", SUBCOMPOSITOR_VERSION },
+	{ "wl_shm", 1 },			/* libwayland's own (wl_display_init_shm) */
+	{ "xdg_wm_base", WM_BASE_VERSION },
+	{ "zxdg_decoration_manager_v1", DECORATION_MANAGER_VERSION },
+	{ "wp_viewporter", VIEWPORTER_VERSION },
+	{ "wp_presentation", PRESENTATION_VERSION },
+	{ "wl_seat", SEAT_VERSION },
+	{ "wl_data_device_manager", DATA_DEVICE_MANAGER_VERSION },
+	{ "wl_output", OUTPUT_VERSION },
+};
+const size_t server_global_count = ARRAY_LEN(server_globals);
+
+/* The protocol globals, each its unit's (server_globals lists them). */
 static void init_globals(struct server *s)
 {
 	compositor_init(s);
@@ -108,6 +123,7 @@ struct server *server_create(const struct server_config *cfg)
 		return NULL;
 	s->gfx = cfg->gfx;
 	s->verbose = cfg->verbose;
+	s->buffer_before_first_ack = cfg->buffer_before_first_ack;
 	gfx_get_info(s->gfx, &s->info);
 	init_lists(s);
 	s->display = wl_display_create();

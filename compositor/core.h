@@ -8,11 +8,12 @@
  *   direct:, uio, drm:); the core renders, flips and takes the device's
  *   events (flips, GPU errors, device loss, the input FIFO) from it;
  * - input: input.h, fed by evdev.c (libevdev devices, the GPU's input
- *   FIFO);
+ *   FIFO) and by wlcs's fake devices;
  * - the shell's events: server.events, which the seat (the window
  *   manager's policy) and the input grabs listen to.
  *
- * gfx-compositor (main.c) links it.
+ * gfx-compositor (main.c) and the wlcs integration module (wlcs.c) both
+ * link it.
  */
 #ifndef COMPOSITOR_CORE_H
 #define COMPOSITOR_CORE_H
@@ -32,10 +33,23 @@
 struct server_config {
 	struct gfx_device *gfx;		/* opened by the caller, closed by it after server_destroy */
 	bool verbose;			/* the frame log and other debug messages */
+	/*
+	 * Map an xdg_surface with a buffer it commits before it acked its
+	 * first configure, instead of the protocol error xdg-shell asks for.
+	 * Only for wlcs 1.5, whose helpers commit a buffer without waiting
+	 * for the configure and never ack it (wlcs fixed that in its pull
+	 * request 324); gfx-compositor never sets it.
+	 */
+	bool buffer_before_first_ack;
 };
 
-/* What the shell announces (data: struct toplevel *, struct popup *, struct resize_request *). */
+/*
+ * What the shell announces (data: struct toplevel *, struct popup *,
+ * struct resize_request *), and surface_commit (struct surface *): a
+ * surface applied a commit, so what is under the pointer may have changed.
+ */
 struct server_events {
+	struct wl_signal surface_commit;
 	struct wl_signal toplevel_map, toplevel_unmap;
 	struct wl_signal popup_map, popup_unmap;
 	struct wl_signal request_move, request_resize;
@@ -61,8 +75,17 @@ struct server {
 	int next_place;			/* the cascade slot of the next window */
 	int stage;			/* how far server_create got */
 	bool verbose;
+	bool buffer_before_first_ack;	/* server_config's */
 	int exit_code;
 };
+
+/* The globals every server offers, and their versions (what init_globals creates). */
+struct server_global {
+	const char *name;
+	uint32_t version;
+};
+extern const struct server_global server_globals[];
+extern const size_t server_global_count;
 
 /* NULL on failure (with a message). The Wayland socket is the caller's to add. */
 struct server *server_create(const struct server_config *cfg);

@@ -16,7 +16,6 @@
 #include "surface.h"
 #include "util.h"
 
-#define DDM_VERSION 3
 
 struct data_source {
 	struct wl_resource *resource;
@@ -267,5 +266,5 @@ void data_device_init(struct server *s)
 	wl_list_init(&dd->devices);
 	wl_list_init(&dd->offers);
 	wl_list_init(&dd->selection_destroy.link);
-	wl_global_create(s->display, &wl_data_device_manager_interface, DDM_VERSION, s, manager_bind);
+	wl_global_create(s->display, &wl_data_device_manager_interface, DATA_DEVICE_MANAGER_VERSION, s, manager_bind);
 }

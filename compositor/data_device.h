@@ -9,6 +9,8 @@
 
 struct server;
 
+#define DATA_DEVICE_MANAGER_VERSION 3
+
 /* The selection and the clients' data devices (in struct seat). */
 struct data_device_state {
 	struct wl_list devices;		/* wl_data_device resources */

@@ -164,5 +164,6 @@ static void manager_bind(struct wl_client *c, void *data, uint32_t version, uint
 
 void decoration_init(struct server *s)
 {
-	wl_global_create(s->display, &zxdg_decoration_manager_v1_interface, 1, s, manager_bind);
+	wl_global_create(s->display, &zxdg_decoration_manager_v1_interface, DECORATION_MANAGER_VERSION, s,
+			 manager_bind);
 }

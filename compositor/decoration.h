@@ -8,6 +8,8 @@
 
 struct server;
 
+#define DECORATION_MANAGER_VERSION 1
+
 void decoration_init(struct server *s);
 
 #endif /* COMPOSITOR_DECORATION_H */

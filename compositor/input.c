@@ -141,8 +141,7 @@ static void pointer_moved(struct server *s)
 		toplevel_move_to(in->grab, (int32_t)(seat->px - in->grab_dx),
 				 (int32_t)(seat->py - in->grab_dy));
 	} else {
-		seat_repick(s);
-		seat_send_motion(s);
+		seat_repick(s);	/* enter and leave, or motion */
 	}
 }
 
@@ -196,19 +195,24 @@ static bool window_binding(struct server *s, struct frame_item *it, struct tople
 	return on_bar;	/* other buttons on a title bar do nothing */
 }
 
-/* A press or touch at (x, y): dismiss popups outside, focus and raise the window. */
+/*
+ * A press or touch at (x, y): popup grabs end when it lands on another
+ * client's window or on none (xdg_popup.grab); the window it lands on is
+ * focused and raised.
+ */
 static struct toplevel *activate_at(struct server *s, double x, double y, struct frame_item *it)
 {
 	double sx, sy;
 	struct toplevel *t;
+	struct surface *hit;
 	bool on_popup;
 
 	*it = scene_pick(s, x, y, &sx, &sy);
 	t = it->kind == ITEM_FRAME ? it->toplevel
 	    : it->kind == ITEM_SURFACE ? toplevel_from_surface(it->surface) : NULL;
+	hit = it->kind == ITEM_SURFACE ? it->surface : t ? toplevel_surface(t) : NULL;
 	on_popup = it->kind == ITEM_SURFACE && popup_from_surface(it->surface);
-	if (!on_popup)
-		popup_dismiss_all(s, NULL);
+	popup_dismiss_all(s, hit ? wl_resource_get_client(hit->resource) : NULL);
 	if (t && !on_popup && s->seat.keyboard_focus != toplevel_surface(t))
 		seat_focus_toplevel(s, t);
 	return on_popup ? NULL : t;
@@ -235,6 +239,7 @@ void input_button(struct server *s, uint32_t code, bool pressed)
 		}
 	}
 	seat_send_button(s, code, pressed);
+	seat_pointer_hold(s, in->buttons_down != 0);	/* the implicit grab */
 }
 
 void input_axis(struct server *s, bool horizontal, double value)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * input.h - the seam every input source feeds: libevdev devices and the
- * GPU's input FIFO (both through evdev.c). Codes are evdev's (KEY_*, BTN_*), coordinates output
+ * GPU's input FIFO (both through evdev.c), and wlcs's fake pointer and
+ * touch devices. Codes are evdev's (KEY_*, BTN_*), coordinates output
  * pixels. input.c decides what an event does: the compositor's bindings
  * (Alt+drag moves, Alt+right-drag resizes, Alt+Tab, title bars, close
  * boxes), click to focus, popup dismissal, move and resize grabs; the rest

@@ -8,7 +8,6 @@
 #include "surface.h"
 #include "util.h"
 
-#define OUTPUT_VERSION	4
 #define DEFAULT_REFRESH_MHZ 60000
 /* The physical size clients are told, from an assumed 96 dpi: mm = px * 25.4 / 96. */
 #define PX_TO_MM(px)	((px) * 254 / 960)

@@ -15,6 +15,8 @@
 #include "gfx.h"
 
 struct server;
+
+#define OUTPUT_VERSION 4
 struct surface;
 
 struct output {

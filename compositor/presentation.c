@@ -115,5 +115,5 @@ static void presentation_bind(struct wl_client *c, void *data, uint32_t version,
 
 void presentation_init(struct server *s)
 {
-	wl_global_create(s->display, &wp_presentation_interface, 1, s, presentation_bind);
+	wl_global_create(s->display, &wp_presentation_interface, PRESENTATION_VERSION, s, presentation_bind);
 }

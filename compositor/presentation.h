@@ -12,6 +12,8 @@
 
 struct server;
 
+#define PRESENTATION_VERSION 1
+
 void presentation_init(struct server *s);
 /*
  * Send presented (or discarded) to the feedbacks in the list, and free

@@ -22,7 +22,6 @@
 #include "util.h"
 #include "xdg_shell.h"
 
-#define SEAT_VERSION 7
 /* Key repeat the clients do themselves: 25 per second after 600 ms. */
 #define REPEAT_RATE	25
 #define REPEAT_DELAY_MS	600
@@ -180,7 +179,15 @@ static void on_toplevel_map(struct wl_listener *l, void *data)
 {
 	struct seat *seat = container_of(l, struct seat, toplevel_map);
 
+	popup_dismiss_all(seat->server, NULL);	/* a new window ends the popups' grabs */
 	seat_focus_toplevel(seat->server, data);
+	seat_repick(seat->server);
+}
+
+static void on_surface_commit(struct wl_listener *l, void *data)
+{
+	struct seat *seat = container_of(l, struct seat, surface_commit);
+
 	seat_repick(seat->server);
 }
 
@@ -193,6 +200,7 @@ static void on_toplevel_unmap(struct wl_listener *l, void *data)
 		t->activated = false;
 	if (seat->keyboard_focus && seat->keyboard_focus == toplevel_surface(t))
 		seat_focus_toplevel(seat->server, top_window(seat->server, t));
+	seat_repick(seat->server);	/* leave it while it still exists */
 }
 
 static void on_popup_map(struct wl_listener *l, void *data)
@@ -212,6 +220,7 @@ static void on_popup_unmap(struct wl_listener *l, void *data)
 	struct popup *p = data;
 	struct toplevel *t;
 
+	seat_repick(seat->server);	/* leave it while it still exists */
 	if (!p->xdg || seat->keyboard_focus != p->xdg->surface)
 		return;
 	if (popup_is_grabbing(popup_from_surface(p->parent))) {
@@ -261,13 +270,29 @@ static void pointer_leave(struct seat *seat)
 	wl_list_init(&seat->pointer_focus_destroy.link);
 }
 
+static void send_motion(struct seat *seat, double sx, double sy)
+{
+	struct wl_resource *p;
+	uint32_t t = now_ms();
+
+	seat->focus_sx = sx;
+	seat->focus_sy = sy;
+	wl_resource_for_each(p, &seat->pointers)
+		if (same_client(p, seat->pointer_focus))
+			wl_pointer_send_motion(p, t, wl_fixed_from_double(sx), wl_fixed_from_double(sy));
+	send_pointer_frame(seat, seat->pointer_focus);
+}
+
 static void set_pointer_focus(struct seat *seat, struct surface *surf, double sx, double sy)
 {
 	struct wl_resource *p;
 	uint32_t serial;
 
-	if (seat->pointer_focus == surf)
+	if (seat->pointer_focus == surf) {
+		if (surf && (sx != seat->focus_sx || sy != seat->focus_sy))
+			send_motion(seat, sx, sy);	/* it moved under the pointer */
 		return;
+	}
 	if (seat->pointer_focus)
 		pointer_leave(seat);
 	seat->pointer_focus = surf;
@@ -277,6 +302,8 @@ static void set_pointer_focus(struct seat *seat, struct surface *surf, double sx
 		return;
 	seat->pointer_focus_destroy.notify = pointer_focus_destroyed;
 	wl_signal_add(&surf->destroy_signal, &seat->pointer_focus_destroy);
+	seat->focus_sx = sx;
+	seat->focus_sy = sy;
 	serial = next_serial(seat);
 	wl_resource_for_each(p, &seat->pointers)
 		if (same_client(p, surf))
@@ -290,6 +317,22 @@ void seat_pointer_unfocus(struct server *s)
 	set_pointer_focus(&s->seat, NULL, 0, 0);
 }
 
+/* A button is held on the focus: it keeps the pointer, wherever it goes. */
+static void held_motion(struct seat *seat)
+{
+	int32_t ox, oy;
+
+	if (surface_output_pos(seat->pointer_focus, &ox, &oy))
+		set_pointer_focus(seat, seat->pointer_focus, seat->px - ox, seat->py - oy);
+}
+
+void seat_pointer_hold(struct server *s, bool on)
+{
+	s->seat.pointer_held = on && s->seat.pointer_focus;
+	if (!on)
+		seat_repick(s);
+}
+
 void seat_repick(struct server *s)
 {
 	struct seat *seat = &s->seat;
@@ -297,6 +340,10 @@ void seat_repick(struct server *s)
 
 	if (s->input.grab)
 		return;
+	if (seat->pointer_held && seat->pointer_focus) {
+		held_motion(seat);
+		return;
+	}
 	struct frame_item it = scene_pick(s, seat->px, seat->py, &sx, &sy);
 	set_pointer_focus(seat, it.kind == ITEM_SURFACE ? it.surface : NULL, sx, sy);
 }
@@ -363,22 +410,6 @@ void seat_key(struct server *s, uint32_t code, bool pressed, bool forward)
 		update_modifiers(seat);
 }
 
-void seat_send_motion(struct server *s)
-{
-	struct seat *seat = &s->seat;
-	struct wl_resource *p;
-	int32_t ox, oy;
-	uint32_t t = now_ms();
-
-	if (!seat->pointer_focus || !surface_output_pos(seat->pointer_focus, &ox, &oy))
-		return;
-	wl_resource_for_each(p, &seat->pointers)
-		if (same_client(p, seat->pointer_focus))
-			wl_pointer_send_motion(p, t, wl_fixed_from_double(seat->px - ox),
-					       wl_fixed_from_double(seat->py - oy));
-	send_pointer_frame(seat, seat->pointer_focus);
-}
-
 void seat_send_button(struct server *s, uint32_t code, bool pressed)
 {
 	struct seat *seat = &s->seat;
@@ -430,15 +461,6 @@ static void touch_point_release(struct touch_point *tp)
 	wl_list_init(&tp->surface_destroy.link);
 }
 
-static void touch_surface_destroyed(struct wl_listener *l, void *data)
-{
-	struct touch_point *tp = container_of(l, struct touch_point, surface_destroy);
-
-	wl_list_remove(&l->link);
-	wl_list_init(&l->link);
-	tp->surface = NULL;	/* the point stays down, its events go nowhere */
-}
-
 static void send_touch_frame(struct seat *seat, struct surface *surf)
 {
 	struct wl_resource *t;
@@ -446,6 +468,30 @@ static void send_touch_frame(struct seat *seat, struct surface *surf)
 	wl_resource_for_each(t, &seat->touches)
 		if (same_client(t, surf))
 			wl_touch_send_frame(t);
+}
+
+static void send_touch_up(struct seat *seat, struct surface *surf, int32_t id)
+{
+	uint32_t serial = next_serial(seat);
+	struct wl_resource *t;
+
+	wl_resource_for_each(t, &seat->touches)
+		if (same_client(t, surf))
+			wl_touch_send_up(t, serial, now_ms(), id);
+	send_touch_frame(seat, surf);
+}
+
+/* The touched surface goes: the client hears the point went up; the finger's
+ * later events go nowhere. */
+static void touch_surface_destroyed(struct wl_listener *l, void *data)
+{
+	struct touch_point *tp = container_of(l, struct touch_point, surface_destroy);
+	struct seat *seat = &tp->surface->server->seat;
+
+	wl_list_remove(&l->link);
+	wl_list_init(&l->link);
+	send_touch_up(seat, tp->surface, tp->id);
+	tp->surface = NULL;
 }
 
 void seat_touch_down(struct server *s, int32_t id, struct surface *surf, double sx, double sy)
@@ -490,20 +536,13 @@ void seat_touch_up(struct server *s, int32_t id)
 {
 	struct touch_point *tp = touch_point(&s->seat, id);
 	struct surface *surf;
-	struct wl_resource *t;
-	uint32_t serial;
 
 	if (!tp)
 		return;
 	surf = tp->surface;
 	touch_point_release(tp);
-	if (!surf)
-		return;
-	serial = next_serial(&s->seat);
-	wl_resource_for_each(t, &s->seat.touches)
-		if (same_client(t, surf))
-			wl_touch_send_up(t, serial, now_ms(), id);
-	send_touch_frame(&s->seat, surf);
+	if (surf)
+		send_touch_up(&s->seat, surf, id);
 }
 
 /* ---- protocol ---- */
@@ -668,6 +707,7 @@ void seat_init(struct server *s)
 	add_listener(&s->events.toplevel_unmap, &seat->toplevel_unmap, on_toplevel_unmap);
 	add_listener(&s->events.popup_map, &seat->popup_map, on_popup_map);
 	add_listener(&s->events.popup_unmap, &seat->popup_unmap, on_popup_unmap);
+	add_listener(&s->events.surface_commit, &seat->surface_commit, on_surface_commit);
 	seat->global = wl_global_create(s->display, &wl_seat_interface, SEAT_VERSION, seat, seat_bind);
 }
 
@@ -679,6 +719,7 @@ void seat_fini(struct server *s)
 	wl_list_remove(&seat->toplevel_unmap.link);
 	wl_list_remove(&seat->popup_map.link);
 	wl_list_remove(&seat->popup_unmap.link);
+	wl_list_remove(&seat->surface_commit.link);
 	wl_array_release(&seat->keys);
 	if (seat->keymap_fd >= 0)
 		close(seat->keymap_fd);

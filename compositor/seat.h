@@ -19,6 +19,7 @@ struct server;
 struct surface;
 struct toplevel;
 
+#define SEAT_VERSION 7
 #define MAX_TOUCH_POINTS 16
 
 struct touch_point {
@@ -41,11 +42,13 @@ struct seat {
 	double px, py;			/* pointer, output coordinates */
 	struct surface *pointer_focus;
 	struct wl_listener pointer_focus_destroy;
+	double focus_sx, focus_sy;	/* where the focus last heard the pointer is */
+	bool pointer_held;		/* a button held on the focus: it keeps the pointer */
 	struct surface *keyboard_focus;
 	struct wl_listener keyboard_focus_destroy;
 	struct touch_point touch[MAX_TOUCH_POINTS];
 	/* The window manager's view of the shell (xdg_shell's signals). */
-	struct wl_listener toplevel_map, toplevel_unmap, popup_map, popup_unmap;
+	struct wl_listener toplevel_map, toplevel_unmap, popup_map, popup_unmap, surface_commit;
 	struct data_device_state data;
 };
 
@@ -56,8 +59,16 @@ void seat_fini(struct server *s);
 
 /* Raise t, give it the keyboard and mark it activated (NULL: nobody). */
 void seat_focus_toplevel(struct server *s, struct toplevel *t);
-/* Which surface is under the pointer now (after the scene changed). */
+/*
+ * Which surface is under the pointer now (after the scene changed): enter
+ * and leave, or a motion event if the surface moved under the pointer.
+ */
 void seat_repick(struct server *s);
+/*
+ * Buttons are held (on) on the focused surface, which keeps the pointer
+ * until they are all released (off: the focus goes where the pointer is).
+ */
+void seat_pointer_hold(struct server *s, bool on);
 /* Pointer focus to nobody (a grab takes the pointer). */
 void seat_pointer_unfocus(struct server *s);
 bool seat_alt_held(struct server *s);
@@ -66,7 +77,6 @@ bool seat_alt_held(struct server *s);
 
 /* A key: pressed keys and modifiers are updated; the key goes to the focus if forward. */
 void seat_key(struct server *s, uint32_t code, bool pressed, bool forward);
-void seat_send_motion(struct server *s);
 void seat_send_button(struct server *s, uint32_t code, bool pressed);
 void seat_send_axis(struct server *s, bool horizontal, double value);
 /*

@@ -326,5 +326,5 @@ static void subcompositor_bind(struct wl_client *c, void *data, uint32_t version
 
 void subcompositor_init(struct server *s)
 {
-	wl_global_create(s->display, &wl_subcompositor_interface, 1, s, subcompositor_bind);
+	wl_global_create(s->display, &wl_subcompositor_interface, SUBCOMPOSITOR_VERSION, s, subcompositor_bind);
 }

@@ -11,6 +11,8 @@
 
 struct server;
 
+#define SUBCOMPOSITOR_VERSION 1
+
 void subcompositor_init(struct server *s);
 
 #endif /* COMPOSITOR_SUBSURFACE_H */

@@ -19,8 +19,6 @@
 #include "surface.h"
 #include "util.h"
 
-#define COMPOSITOR_VERSION 5
-
 /* ---- wl_region ---- */
 
 static void region_destroy(struct wl_client *c, struct wl_resource *r)
@@ -335,6 +333,7 @@ static void commit_apply(struct surface *s, struct surface_state *st)
 		s->role->commit(s);
 	if (had_content && !s->bo && s->role && s->role->unmap)
 		s->role->unmap(s);
+	wl_signal_emit_mutable(&s->server->events.surface_commit, s);
 }
 
 void surface_cache_pending(struct surface *s)
@@ -345,10 +344,9 @@ void surface_cache_pending(struct surface *s)
 
 void surface_commit_cached(struct surface *s)
 {
-	if (!s->has_cache) {
-		children_parent_commit(s);
+	/* Without a cache its state is not applied: its children's positions wait too. */
+	if (!s->has_cache)
 		return;
-	}
 	s->has_cache = false;
 	commit_apply(s, &s->cached);
 }

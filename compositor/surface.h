@@ -21,6 +21,8 @@
 struct server;
 struct surface;
 
+#define COMPOSITOR_VERSION 5
+
 /*
  * What a role does at the surface's commits. Every hook may be NULL.
  *
@@ -146,8 +148,8 @@ bool surface_is_scaled(struct surface *s);
 /* True if (x, y) in surface coordinates accepts input. */
 bool surface_accepts_input(struct surface *s, int x, int y);
 
-/* Subsurfaces: keep the pending state in the cache, or apply the cache (and
- * tell the children) when the parent commits. */
+/* Subsurfaces: keep the pending state in the cache, or apply the cache (if
+ * there is one; then the children hear of it) when the parent commits. */
 void surface_cache_pending(struct surface *s);
 void surface_commit_cached(struct surface *s);
 

@@ -156,5 +156,5 @@ static void viewporter_bind(struct wl_client *c, void *data, uint32_t version, u
 
 void viewporter_init(struct server *s)
 {
-	wl_global_create(s->display, &wp_viewporter_interface, 1, s, viewporter_bind);
+	wl_global_create(s->display, &wp_viewporter_interface, VIEWPORTER_VERSION, s, viewporter_bind);
 }

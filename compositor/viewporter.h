@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct server;
+
+#define VIEWPORTER_VERSION 1
 struct surface;
 struct surface_state;
 

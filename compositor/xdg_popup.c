@@ -89,9 +89,10 @@ static void popup_commit(struct surface *s)
 		return;
 	if (xdg_surface_commit_common(s)) {
 		popup_send_configure(p);
-		return;
+		if (!s->bo)	/* (a buffer with it: server_config.buffer_before_first_ack) */
+			return;
 	}
-	if (s->bo && !p->mapped && p->xdg->configured && p->parent) {
+	if (s->bo && !p->mapped && xdg_surface_may_map(p->xdg) && p->parent) {
 		p->mapped = true;
 		wl_signal_emit_mutable(&s->server->events.popup_map, p);
 	}

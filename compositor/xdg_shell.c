@@ -14,7 +14,6 @@
 #include "xdg_shell.h"
 #include "xdg-shell-server-protocol.h"
 
-#define WM_BASE_VERSION 3	/* weston 10 clients bind what is advertised but know only v3 events */
 
 struct positioner {
 	int32_t w, h;
@@ -66,12 +65,18 @@ bool xdg_surface_precommit(struct surface *s)
 
 	if (!x || !x->resource)
 		return true;
-	if ((x->toplevel || x->popup) && !x->configured && s->pending.new_buffer && s->pending.buffer) {
+	if ((x->toplevel || x->popup) && !x->configured && s->pending.new_buffer && s->pending.buffer &&
+	    !s->server->buffer_before_first_ack) {
 		wl_resource_post_error(x->resource, XDG_SURFACE_ERROR_UNCONFIGURED_BUFFER,
 				       "buffer attached before the first ack_configure");
 		return false;
 	}
 	return true;
+}
+
+bool xdg_surface_may_map(struct xdg_surface *x)
+{
+	return x->configured || x->surface->server->buffer_before_first_ack;
 }
 
 bool xdg_surface_commit_common(struct surface *s)
@@ -420,7 +425,7 @@ static void wm_get_xdg_surface(struct wl_client *c, struct wl_resource *r, uint3
 		return;
 	}
 	if (s->bo || (s->pending.new_buffer && s->pending.buffer)) {
-		wl_resource_post_error(r, XDG_SURFACE_ERROR_UNCONFIGURED_BUFFER,
+		wl_resource_post_error(r, XDG_WM_BASE_ERROR_INVALID_SURFACE_STATE,
 				       "surface already has a buffer");
 		return;
 	}

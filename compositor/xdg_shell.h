@@ -16,6 +16,9 @@
 #include "gfx.h"
 
 struct server;
+
+/* Weston 10's clients bind what is advertised but know only the v3 events. */
+#define WM_BASE_VERSION 3
 struct surface;
 struct positioner;
 struct surface_role;
@@ -44,6 +47,7 @@ struct toplevel {
 	bool mapped;
 	bool activated;			/* the seat's focus: ACTIVATED in configures */
 	int32_t x, y;			/* output position of the window geometry */
+	bool positioned;		/* moved there (not placed by the cascade) */
 	char *title, *app_id;
 	bool ssd;			/* draw a server-side title bar */
 	bool has_decoration;		/* a zxdg_toplevel_decoration_v1 exists (decoration.c) */
@@ -111,6 +115,8 @@ uint32_t xdg_surface_send_configure_serial(struct xdg_surface *x);
  * geometry and the initial configure (true if this commit was the initial one). */
 bool xdg_surface_precommit(struct surface *s);
 bool xdg_surface_commit_common(struct surface *s);
+/* It acked a configure (or the server takes buffers before that: core.h). */
+bool xdg_surface_may_map(struct xdg_surface *x);
 /* xdg_surface.get_toplevel and get_popup; a role object gone with its xdg_surface. */
 void toplevel_create(struct xdg_surface *x, struct wl_resource *xdg_res, uint32_t id);
 void toplevel_detach(struct toplevel *t);

@@ -43,6 +43,7 @@ struct surface *toplevel_surface(struct toplevel *t)
 
 void toplevel_move_to(struct toplevel *t, int32_t x, int32_t y)
 {
+	t->positioned = true;	/* a window moved before it maps stays there */
 	t->x = clamp_coord(x);
 	t->y = clamp_coord(y);
 	repaint_schedule(t->server);
@@ -131,7 +132,7 @@ static void toplevel_map(struct toplevel *t)
 	struct server *s = t->server;
 	struct gfx_rect g;
 
-	if (!t->maximized && !t->fullscreen)
+	if (!t->maximized && !t->fullscreen && !t->positioned)
 		place_toplevel(t);
 	t->mapped = true;
 	g = toplevel_geometry(t);
@@ -169,7 +170,8 @@ static void toplevel_commit(struct surface *s)
 		return;
 	if (xdg_surface_commit_common(s)) {
 		toplevel_send_configure(t);
-		return;
+		if (!s->bo)	/* (a buffer with it: server_config.buffer_before_first_ack) */
+			return;
 	}
 	if (t->mapped && (s->dx || s->dy))	/* attach offset: the window moves */
 		toplevel_move_to(t, t->x + s->dx, t->y + s->dy);
@@ -181,7 +183,7 @@ static void toplevel_commit(struct surface *s)
 		if (t->resize_edges & XDG_TOPLEVEL_RESIZE_EDGE_TOP)
 			t->y = t->anchor_y - (int32_t)g.h;
 	}
-	if (s->bo && !t->mapped && t->xdg->configured)
+	if (s->bo && !t->mapped && xdg_surface_may_map(t->xdg))
 		toplevel_map(t);
 	repaint_schedule(t->server);
 }

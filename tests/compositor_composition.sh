@@ -1,7 +1,8 @@
 #!/bin/bash
 # compositor_composition.sh - pixel checks of what the GPU composited:
 # translucent windows over each other, subsurfaces, popups, partial damage,
-# title bars and the cursor. Windows cascade from (X0, Y0) by STEP
+# title bars, the cursor, a client's cursor and its hotspot, and attach
+# offsets (the window or the hotspot moves by them). Windows cascade from (X0, Y0) by STEP
 # (compositor/layout.h, through compositor_lib.sh).
 HERE=$(dirname "$0"); BIN=$HERE/../bin
 . "$(dirname "$(readlink -f "$0")")/compositor_lib.sh"
@@ -114,5 +115,44 @@ if not near(img.get(640, 360), BG): bad.append(('old place', img.get(640, 360)))
 print(bad or 'ok')")
 	[ "$r" = ok ] && pass cursor || fail cursor "$r"
 else fail server_side_title_bar "$WHY"; fail cursor "$WHY"; fi
+stop_stack
+
+# 7. an attach offset moves the window by it (wl_surface.attach's x, y)
+start_stack
+if client a --size 200x150 --color ff00ff00 --offset 40,30 && settled_shot "$TMP/off0.png" &&
+   kill -USR2 "$a_PID" && expect_n a '^offset' 1 && settled_shot "$TMP/off1.png"; then
+	r=$(pyimg "$TMP/off1.png" "$NEAR" "
+bad=[]
+before = Img('$TMP/off0.png')
+if not near(before.get(X0 + 5, Y0 + 5), (0, 255, 0)): bad.append(('before', before.get(X0 + 5, Y0 + 5)))
+if not near(img.get(X0 + 5, Y0 + 5), BG): bad.append(('old corner', img.get(X0 + 5, Y0 + 5)))
+if not near(img.get(X0 + 45, Y0 + 35), (0, 255, 0)): bad.append(('new corner', img.get(X0 + 45, Y0 + 35)))
+if not near(img.get(X0 + 40 + 195, Y0 + 30 + 145), (0, 255, 0)): bad.append(('new far corner', img.get(X0 + 235, Y0 + 175)))
+print(bad or 'ok')")
+	[ "$r" = ok ] && pass attach_offset_moves_window || fail attach_offset_moves_window "$r"
+else fail attach_offset_moves_window "$WHY"; fi
+stop_stack
+
+# 8. a client's cursor sits at the pointer by its hotspot (4,4), and an
+# attach offset of (-2,-3) on the cursor surface moves the hotspot to (6,7)
+start_stack
+if client c --size 300x200 --color ff808080 --cursor 4,4,8x8,ffff0000 --offset -2,-3 --offset-cursor &&
+   ctl pointer 200 150 >/dev/null && expect c "cursor-set" && settled_shot "$TMP/hot0.png" &&
+   kill -USR2 "$c_PID" && expect_n c '^offset' 1 && settled_shot "$TMP/hot1.png"; then
+	r=$(pyimg "$TMP/hot1.png" "$NEAR" "
+bad=[]
+before = Img('$TMP/hot0.png')
+RED = (255, 0, 0)
+# hotspot (4,4): the 8x8 square covers (196..203, 146..153)
+if not near(before.get(196, 146), RED): bad.append(('before top-left', before.get(196, 146)))
+if not near(before.get(203, 153), RED): bad.append(('before bottom-right', before.get(203, 153)))
+if near(before.get(204, 154), RED): bad.append(('before past it', before.get(204, 154)))
+# hotspot (6,7): (194..201, 143..150)
+if not near(img.get(194, 143), RED): bad.append(('after top-left', img.get(194, 143)))
+if not near(img.get(201, 150), RED): bad.append(('after bottom-right', img.get(201, 150)))
+if near(img.get(203, 153), RED): bad.append(('after: old corner still red', img.get(203, 153)))
+print(bad or 'ok')")
+	[ "$r" = ok ] && pass cursor_hotspot_and_attach_offset || fail cursor_hotspot_and_attach_offset "$r"
+else fail cursor_hotspot_and_attach_offset "$WHY"; fi
 stop_stack
 exit 0

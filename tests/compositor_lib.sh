@@ -61,17 +61,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_stack [MODE]: device and compositor (with $COMP_EXTRA options); sets DEV_PID, COMP_PID.
-start_stack() {
+# start_device [MODE]: gfx-device alone, headless, on $SOCK; sets DEV_PID.
+start_device() {
 	local mode=${1:-1280x720@60}
 	rm -f "$SOCK" "$SOCK.ctl"
 	"$BIN/gfx-device" --socket "$SOCK" --display none --mode "$mode" --vram 64 \
 		>>"$TMP/device.log" 2>&1 &
 	DEV_PID=$!; PIDS+=("$DEV_PID")
-	if ! wait_for 20 "gfx-device's socket" test -S "$SOCK"; then
-		echo "# gfx-device did not start:" >&2; cat "$TMP/device.log" >&2
-		return 1
-	fi
+	wait_for 20 "gfx-device's socket" test -S "$SOCK" && return 0
+	echo "# gfx-device did not start:" >&2; cat "$TMP/device.log" >&2
+	return 1
+}
+
+# start_stack [MODE]: device and compositor (with $COMP_EXTRA options); sets DEV_PID, COMP_PID.
+start_stack() {
+	start_device "$@" || return 1
 	# A small ASan quarantine keeps RSS meaningful in the sanitizer build.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4 \
 	"$BIN/gfx-compositor" --device "direct:$SOCK" --socket "$WAYLAND_DISPLAY" ${COMP_EXTRA:-} \

@@ -14,6 +14,11 @@
  *   --viewport WxH                   scale the toplevel to WxH with wp_viewport
  *   --copy TEXT                      offer TEXT as the selection on keyboard focus
  *   --paste                          print "pasted TEXT" for each selection offered
+ *   --offset DX,DY                   on SIGUSR2: commit the window's buffer again, attached at
+ *                                    offset DX,DY (the window moves by it); print "offset"
+ *   --cursor HX,HY,WxH,AARRGGBB      on pointer enter: a cursor surface of that size and colour
+ *                                    with hotspot HX,HY; print "cursor-set"
+ *   --offset-cursor                  --offset's commit goes to the cursor surface instead
  *   --abuse MODE                     garbage | bad-object | outside-pool | sigbus |
  *                                    half-message | bad-role | many-surfaces |
  *                                    huge-coords | deep-subsurfaces | deep-popups |
@@ -62,7 +67,9 @@ static bool paste;
 static struct wl_surface *surface, *popup_surface;
 static struct xdg_surface *xsurf;
 static bool configured, frame_seen, input;
-static volatile sig_atomic_t damage_requested;
+static volatile sig_atomic_t damage_requested, offset_requested;
+static struct spec cursor_spec;
+static struct wl_surface *cursor_surface;
 
 static uint64_t now_ns(void)
 {
@@ -256,10 +263,23 @@ static void kb_repeat(void *d, struct wl_keyboard *k, int32_t rate, int32_t dela
 static const struct wl_keyboard_listener kb_listener = { kb_keymap, kb_enter, kb_leave, kb_key,
 							 kb_mods, kb_repeat };
 
+static struct wl_buffer *solid_buffer(int w, int h, uint32_t argb, uint32_t **pixels);
+
 static void p_enter(void *d, struct wl_pointer *p, uint32_t serial, struct wl_surface *s,
 		    wl_fixed_t x, wl_fixed_t y)
 {
 	printf("pointer-enter %d %d\n", wl_fixed_to_int(x), wl_fixed_to_int(y));
+	if (!cursor_spec.set)
+		return;
+	if (!cursor_surface) {
+		cursor_surface = wl_compositor_create_surface(compositor);
+		wl_surface_attach(cursor_surface, solid_buffer(cursor_spec.w, cursor_spec.h,
+							       cursor_spec.argb, NULL), 0, 0);
+		wl_surface_damage(cursor_surface, 0, 0, cursor_spec.w, cursor_spec.h);
+		wl_surface_commit(cursor_surface);
+	}
+	wl_pointer_set_cursor(p, serial, cursor_surface, cursor_spec.x, cursor_spec.y);
+	printf("cursor-set\n");
 }
 static void p_leave(void *d, struct wl_pointer *p, uint32_t serial, struct wl_surface *s)
 {
@@ -365,6 +385,23 @@ static void roundtrip_until(bool *flag)
 static void on_usr1(int sig)
 {
 	damage_requested = 1;
+}
+
+static void on_usr2(int sig)
+{
+	offset_requested = 1;
+}
+
+/* SIGUSR2: the same buffer again, attached at an offset (wl_compositor v4 takes it in attach). */
+static void commit_offset(struct wl_surface *surf, struct wl_buffer *buf, int dx, int dy)
+{
+	wl_surface_attach(surf, buf, dx, dy);
+	frame_seen = false;
+	struct wl_callback *cb = wl_surface_frame(surf);
+	wl_callback_add_listener(cb, &frame_listener, NULL);
+	wl_surface_commit(surf);
+	roundtrip_until(&frame_seen);
+	printf("offset\n");
 }
 
 static int raw_connect(void)
@@ -576,6 +613,9 @@ int main(int argc, char **argv)
 		{ "viewport", required_argument, NULL, 'v' },
 		{ "copy", required_argument, NULL, 'C' },
 		{ "paste", no_argument, NULL, 'P' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "cursor", required_argument, NULL, 'k' },
+		{ "offset-cursor", no_argument, NULL, 'O' },
 		{ 0 }
 	};
 	int w = 200, h = 150, feedback = 0, c;
@@ -584,6 +624,8 @@ int main(int argc, char **argv)
 	bool ssd = false;
 	const char *abuse_mode = NULL;
 	int vp_w = 0, vp_h = 0;
+	int off_dx = 0, off_dy = 0;
+	bool offset_cursor = false;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -600,6 +642,9 @@ int main(int argc, char **argv)
 		case 'v': sscanf(optarg, "%dx%d", &vp_w, &vp_h); break;
 		case 'C': copy_text = optarg; input = true; break;
 		case 'P': paste = true; input = true; break;
+		case 'o': sscanf(optarg, "%d,%d", &off_dx, &off_dy); break;
+		case 'k': parse_spec(optarg, &cursor_spec, true); input = true; break;
+		case 'O': offset_cursor = true; break;
 		default: return 2;
 		}
 	}
@@ -688,6 +733,7 @@ int main(int argc, char **argv)
 	printf("ready\n");
 
 	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
 	signal(SIGTERM, SIG_DFL);
 	int frame = 0;
 	if (feedback && presentation) {
@@ -726,6 +772,15 @@ int main(int argc, char **argv)
 			wl_surface_commit(surface);
 			roundtrip_until(&frame_seen);
 			printf("damaged\n");
+		}
+		if (offset_requested) {
+			offset_requested = 0;
+			if (offset_cursor && cursor_surface)
+				commit_offset(cursor_surface, solid_buffer(cursor_spec.w, cursor_spec.h,
+									   cursor_spec.argb, NULL),
+					      off_dx, off_dy);
+			else
+				commit_offset(surface, buf, off_dx, off_dy);
 		}
 		wl_display_flush(dpy);
 		struct pollfd p = { wl_display_get_fd(dpy), POLLIN, 0 };

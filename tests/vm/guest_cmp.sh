@@ -286,6 +286,11 @@ wl_profile() {
 		>"$out/comp/$tag.txt" 2>/dev/null
 	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-compositor --sort dso,sym \
 		-g caller,0.5,callee,function,percent --percent-limit 2 >"$out/comp/$tag-compositor.txt" 2>/dev/null
+	# the compositor's samples alone, flat: where its own CPU goes (kernel and user)
+	perf report -q -i /tmp/$tag.data --stdio --no-children --comm gfx-compositor --sort dso,sym -g none \
+		--percent-limit 0.3 >"$out/comp/$tag-compositor-flat.txt" 2>/dev/null
+	perf report -q -i /tmp/$tag.data --stdio --no-children --sort comm -g none \
+		>"$out/comp/$tag-comms.txt" 2>/dev/null
 	rm -f /tmp/$tag.data
 }
 
