@@ -10,7 +10,7 @@ DEVICE_CONFIG := $(call config_stamp,device,$(DEVICE_CFLAGS) $(DEVICE_LIBS))
 ENGINE_OBJS := $(OBJ)/device/engine.o $(OBJ)/device/engine_threads.o $(OBJ)/device/engine_blend_avx2.o
 
 DEVICE_OBJS := $(ENGINE_OBJS) $(addprefix $(OBJ)/device/, \
-	main.o registers.o irq.o ivshmem_server.o unix_socket.o command_processor.o \
+	main.o registers.o irq.o ivshmem_server.o unix_socket.o command_processor.o cp_ring.o \
 	display.o control.o input.o png_output.o window_sdl.o)
 
 $(OBJ)/device/%.o: CFLAGS += $(DEVICE_CFLAGS)
@@ -34,13 +34,16 @@ $(TESTBIN)/test_engine: $(OBJ)/tests/test_engine.o $(ENGINE_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DEVICE_LIBS)
 
-$(TESTBIN)/test_device_protocol: $(OBJ)/tests/test_device_protocol.o
+# Protocol-level device tests: the device alone and its hardware contexts.
+DEVPROTO_TESTS := $(TESTBIN)/test_device_protocol $(TESTBIN)/test_device_contexts
+$(OBJ)/tests/test_device_contexts.o $(OBJ)/tests/common/devproto.o: CFLAGS += -Itests -Wno-format-zero-length
+$(DEVPROTO_TESTS): $(TESTBIN)/%: $(OBJ)/tests/%.o $(OBJ)/tests/common/devproto.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DEVICE_LIBS)
 
-$(TESTBIN)/test_device_protocol: | $(BIN)/gfx-device $(BIN)/gfx-ctl
+$(DEVPROTO_TESTS): | $(BIN)/gfx-device $(BIN)/gfx-ctl
 $(TESTBIN)/device_smoke.sh: | $(BIN)/gfx-device $(BIN)/gfx-ctl
 
-DEVICE_TESTS := $(TESTBIN)/test_engine $(TESTBIN)/test_device_protocol $(TESTBIN)/device_smoke.sh
+DEVICE_TESTS := $(TESTBIN)/test_engine $(DEVPROTO_TESTS) $(TESTBIN)/device_smoke.sh
 ALL_TARGETS += $(DEVICE_TESTS)
 TESTS += $(DEVICE_TESTS)

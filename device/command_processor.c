@@ -1,58 +1,52 @@
 // SPDX-License-Identifier: MIT
 /*
- * command_processor.c - executes the command ring.
+ * command_processor.c - the command processor's thread: which context's
+ * ring runs when.
  *
- * The ring lives in VRAM that the driver may scribble on at any time, so
- * every command is first copied into a local buffer and only the copy is
- * validated and executed. The CP learns about driver writes at a doorbell
- * (the kick eventfd) and, as a backstop, at every vblank. After it drains
- * the ring it spins on RING_TAIL for a moment before blocking, because a
+ * Scheduling: round robin over the client contexts, each turn at most
+ * CP_SLICE_NS of commands (checked between commands), with the master's
+ * ring run before every turn. The master is also run at the preemption
+ * points inside a client's drawing (the engine calls cp_preempt between
+ * slices of rows), so a client flooding the engine with huge scaled blits
+ * delays the compositor by one slice, not by its whole command: the master
+ * never misses a vblank because of a client. The master is never preempted.
+ *
+ * The CP learns about driver writes at a doorbell (each context's kick
+ * eventfd) and, as a backstop, at every vblank. After it drains the rings
+ * it spins on their RING_TAILs for a moment before blocking, because a
  * wake-up costs far more than the spin (docs/architecture.md, "Costs").
  */
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "command_processor.h"
+#include "cp_ring.h"
 #include "engine.h"
 
 /*
- * How long the CP polls RING_TAIL after it ran dry before it sleeps. It
+ * How long the CP polls the tails after it ran dry before it sleeps. It
  * yields while polling: on a loaded 2-CPU machine a pure spin kept the
  * driver it had just interrupted off the CPU (58 us fence round trips
  * instead of 6.5 us).
  */
 #define CP_SPIN_NS 50000
-
-enum stall { STALL_NONE, STALL_VBLANK, STALL_FLIP };
+/* A client context's turn: at most this long (a command is never cut). */
+#define CP_SLICE_NS 2000000
 
 struct command_processor {
 	struct device *d;
-	struct engine *engine;
 	pthread_t thread;
 	bool started;
-
 	uint64_t gen;		/* conn_gen applied */
-	int kick_fd;		/* -1 while no driver */
-
-	bool ring_enabled;	/* RING_ENABLE as seen at the last doorbell */
-	bool ring_valid;
-	uint32_t base, size;	/* latched RING_BASE, RING_SIZE */
-	uint32_t head;
-	uint32_t tail;		/* RING_TAIL as last read */
-
-	bool error;
-	uint32_t skip_to;	/* head after CTRL_SKIP */
-
-	enum stall stall;
-	uint32_t stall_head;
-	uint64_t stall_vblank;	/* WAIT_VBLANK: resume once VBLANK_SEQ reaches it */
-
-	uint32_t cmd[GFX_MAX_CMD_WORDS];
+	unsigned int n;		/* contexts */
+	unsigned int next;	/* the client context whose turn comes first */
+	int kick_fd[GFX_MAX_CONTEXTS];	/* -1 while no driver */
+	struct cp_ring *ring[GFX_MAX_CONTEXTS];
 };
 
 static inline void cpu_relax(void)
@@ -62,273 +56,65 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static void latch_ring(struct command_processor *cp)
+bool cp_should_stop(struct command_processor *cp)
+{
+	return atomic_load(&cp->d->quit) ||
+	       __atomic_load_n(&cp->d->conn_gen, __ATOMIC_ACQUIRE) != cp->gen;
+}
+
+/* The master's ring, now: before every client turn and at preemption points. */
+static bool run_master(struct command_processor *cp)
+{
+	struct cp_ring *m = cp->ring[GFX_MASTER_CONTEXT];
+	bool progress;
+
+	ring_read_control(m);
+	if (!ring_runnable(m))
+		return false;
+	progress = ring_run(m, UINT64_MAX);
+	ring_set_status(m);
+	return progress;
+}
+
+/* Called by a client context's engine between slices of its drawing. */
+static void cp_preempt(void *data)
+{
+	struct command_processor *cp = data;
+
+	if (!cp_should_stop(cp))
+		run_master(cp);
+}
+
+/* The master's CTX_RESET requests: reset those client contexts, then clear the bits. */
+static void ctx_resets(struct command_processor *cp)
 {
 	struct device *d = cp->d;
-	uint32_t base = reg_read(d, GFX_REG_RING_BASE), size = reg_read(d, GFX_REG_RING_SIZE);
+	uint32_t want = reg_read(d, GFX_REG_CTX_RESET);
 
-	cp->base = base;
-	cp->size = size;
-	cp->ring_valid = base % 4096 == 0 && base >= GFX_VRAM_START &&
-			 size >= 4096 && (size & (size - 1)) == 0 &&
-			 (uint64_t)base + size <= d->cfg.vram_size;
-}
-
-static void set_status(struct command_processor *cp)
-{
-	struct device *d = cp->d;
-	uint32_t bits = 0, old, new;
-	bool flip_pending;
-
-	pthread_mutex_lock(&d->flip_lock);
-	flip_pending = d->flip_pending;
-	pthread_mutex_unlock(&d->flip_lock);
-	if (cp->kick_fd >= 0 && cp->ring_enabled && !cp->error)
-		bits |= GFX_STATUS_RING_RUNNING;
-	if (cp->error)
-		bits |= GFX_STATUS_RING_ERROR;
-	if ((!cp->ring_enabled || cp->head == cp->tail) && cp->stall == STALL_NONE && !flip_pending)
-		bits |= GFX_STATUS_IDLE;
-	/* FLIP_PENDING belongs to the display controller: keep it. */
-	old = atomic_load(reg32(d, GFX_REG_STATUS));
-	do {
-		new = (old & GFX_STATUS_FLIP_PENDING) | bits;
-	} while (old != new && !atomic_compare_exchange_weak(reg32(d, GFX_REG_STATUS), &old, new));
-}
-
-static void set_head(struct command_processor *cp, uint32_t head)
-{
-	cp->head = head;
-	reg_write(cp->d, GFX_REG_RING_HEAD, head);
-}
-
-static void clear_error(struct command_processor *cp)
-{
-	cp->error = false;
-	reg_write(cp->d, GFX_REG_ERROR_CODE, GFX_ERR_NONE);
-	reg_write(cp->d, GFX_REG_ERROR_OFFSET, 0);
-}
-
-/* Stop the ring at the command at head. */
-static void ring_error(struct command_processor *cp, uint32_t code, uint32_t skip_to)
-{
-	struct device *d = cp->d;
-
-	cp->error = true;
-	cp->skip_to = skip_to;
-	cp->stall = STALL_NONE;
-	reg_write(d, GFX_REG_ERROR_CODE, code);
-	reg_write(d, GFX_REG_ERROR_OFFSET, cp->head);
-	reg_write(d, GFX_REG_ERROR_COUNT, atomic_fetch_add(&d->error_count, 1) + 1);
-	set_status(cp);
-	irq_raise(d, GFX_IRQ_ERROR);
-}
-
-static void reset_ring(struct command_processor *cp)
-{
-	struct device *d = cp->d;
-	uint32_t tail = reg_read(d, GFX_REG_RING_TAIL);
-
-	latch_ring(cp);
-	/* Drop everything queued: the ring restarts where the driver writes next. */
-	if (cp->ring_valid && tail < cp->size && tail % 4 == 0)
-		set_head(cp, tail);
-	else
-		set_head(cp, 0);
-	cp->tail = cp->head;
-	clear_error(cp);
-	cp->stall = STALL_NONE;
-	atomic_store(&d->hang, false);
-	engine_reset(cp->engine);
-	set_status(cp);
-	reg_write(d, GFX_REG_RESET_COUNT, atomic_fetch_add(&d->reset_count, 1) + 1);
-}
-
-/* A doorbell (or the vblank backstop): CONTROL requests and RING_ENABLE. */
-static void read_control(struct command_processor *cp)
-{
-	struct device *d = cp->d;
-	uint32_t ctrl = reg_read(d, GFX_REG_CONTROL);
-	bool enable = ctrl & GFX_CTRL_RING_ENABLE;
-
-	if (cp->kick_fd < 0)
+	if (!want || !cp->ring[GFX_MASTER_CONTEXT]->attached)
 		return;
-	if (enable && !cp->ring_enabled)
-		latch_ring(cp);
-	cp->ring_enabled = enable;
-	if (ctrl & GFX_CTRL_RESET) {
-		reset_ring(cp);
-		reg_clear_bits(d, GFX_REG_CONTROL, GFX_CTRL_RESET | GFX_CTRL_SKIP);
-	} else if (ctrl & GFX_CTRL_SKIP) {
-		if (cp->error) {
-			set_head(cp, cp->skip_to);
-			clear_error(cp);
-		}
-		reg_clear_bits(d, GFX_REG_CONTROL, GFX_CTRL_SKIP);
-	}
+	for (unsigned int i = 1; i < cp->n; i++)
+		if (want & (1u << i))
+			ring_reset(cp->ring[i]);
+	reg_clear_bits(d, GFX_REG_CTX_RESET, want);
 }
 
-static uint32_t ring_word(struct command_processor *cp, uint32_t byte_off)
+/* One round: the master, then each client context for a slice, the master between them. */
+static bool schedule(struct command_processor *cp)
 {
-	const _Atomic uint32_t *w = (const _Atomic uint32_t *)(const void *)
-		(cp->d->bar2 + cp->base + (byte_off & (cp->size - 1)));
+	bool progress = run_master(cp);
 
-	return atomic_load_explicit(w, memory_order_relaxed);
-}
+	for (unsigned int k = 0; k + 1 < cp->n; k++) {
+		struct cp_ring *r = cp->ring[1 + (cp->next + k) % (cp->n - 1)];
 
-static uint32_t exec_fence(struct command_processor *cp, uint32_t flags, const uint32_t *p, unsigned int n)
-{
-	if (n != GFX_FENCE_WORDS - 1)
-		return GFX_ERR_BAD_LENGTH;
-	/* Everything before it is done: the engine works synchronously. */
-	uint64_t seqno = (uint64_t)p[0] | (uint64_t)p[1] << 32;
-
-	atomic_store(&cp->d->fence_done, seqno);
-	reg_write64(cp->d, GFX_REG_FENCE_DONE, seqno);
-	if (flags & GFX_FENCE_IRQ)
-		irq_raise(cp->d, GFX_IRQ_FENCE);
-	return GFX_ERR_NONE;
-}
-
-static uint32_t exec_wait_vblank(struct command_processor *cp, unsigned int n, bool *stalled)
-{
-	uint64_t seq = atomic_load(&cp->d->vblank_seq);
-
-	if (n != GFX_WAIT_VBLANK_WORDS - 1)
-		return GFX_ERR_BAD_LENGTH;
-	if (cp->stall != STALL_VBLANK || cp->stall_head != cp->head) {
-		cp->stall = STALL_VBLANK;
-		cp->stall_head = cp->head;
-		cp->stall_vblank = seq + 1;
+		if (!ring_runnable(r))
+			continue;
+		progress |= ring_run(r, device_now_ns() + CP_SLICE_NS);
+		ring_set_status(r);
+		progress |= run_master(cp);
 	}
-	if (seq < cp->stall_vblank) {
-		*stalled = true;
-		return GFX_ERR_NONE;
-	}
-	cp->stall = STALL_NONE;
-	return GFX_ERR_NONE;
-}
-
-static uint32_t exec_flip(struct command_processor *cp, const uint32_t *p, unsigned int n, bool *stalled)
-{
-	struct device *d = cp->d;
-	struct surface_desc s;
-	uint32_t err;
-
-	if (n != GFX_FLIP_WORDS - 1)
-		return GFX_ERR_BAD_LENGTH;
-	s = (struct surface_desc){ p[0], p[1], p[2], p[3], p[4] };
-	if ((err = engine_check_surface(cp->engine, &s)))
-		return err;
-	if (s.width != d->cfg.width || s.height != d->cfg.height)
-		return GFX_ERR_BAD_MODE;
-	pthread_mutex_lock(&d->flip_lock);
-	if (d->flip_pending) {
-		/* One flip in flight: wait for the vblank that latches it. */
-		pthread_mutex_unlock(&d->flip_lock);
-		cp->stall = STALL_FLIP;
-		cp->stall_head = cp->head;
-		*stalled = true;
-		return GFX_ERR_NONE;
-	}
-	d->flip_pending = true;
-	d->pending_flip.offset = s.offset;
-	d->pending_flip.stride = s.stride;
-	d->pending_flip.format = s.format;
-	d->pending_flip.user_data = (uint64_t)p[5] | (uint64_t)p[6] << 32;
-	reg_set_bits(d, GFX_REG_STATUS, GFX_STATUS_FLIP_PENDING);
-	reg_clear_bits(d, GFX_REG_STATUS, GFX_STATUS_IDLE);
-	pthread_mutex_unlock(&d->flip_lock);
-	cp->stall = STALL_NONE;
-	return GFX_ERR_NONE;
-}
-
-static uint32_t execute(struct command_processor *cp, uint32_t hdr, const uint32_t *p, unsigned int n,
-			bool *stalled)
-{
-	uint32_t flags = GFX_CMD_FLAGS(hdr);
-
-	switch (GFX_CMD_OPCODE(hdr)) {
-	case GFX_OP_NOP:
-		return GFX_ERR_NONE;
-	case GFX_OP_SET_SURFACE:
-		return engine_set_surface(cp->engine, flags & GFX_SURFACE_SRC, p, n);
-	case GFX_OP_SET_CLIP:
-		return engine_set_clip(cp->engine, p, n);
-	case GFX_OP_FILL_RECTS:
-		return engine_fill(cp->engine, flags, p, n);
-	case GFX_OP_COPY_RECTS:
-		return engine_copy(cp->engine, p, n);
-	case GFX_OP_BLEND_RECTS:
-		return engine_blend(cp->engine, p, n);
-	case GFX_OP_STRETCH_BLIT:
-		return engine_stretch(cp->engine, flags, p, n);
-	case GFX_OP_FENCE:
-		return exec_fence(cp, flags, p, n);
-	case GFX_OP_WAIT_VBLANK:
-		return exec_wait_vblank(cp, n, stalled);
-	case GFX_OP_FLIP:
-		return exec_flip(cp, p, n, stalled);
-	default:
-		return GFX_ERR_BAD_OPCODE;
-	}
-}
-
-static bool connection_changed(struct command_processor *cp)
-{
-	return __atomic_load_n(&cp->d->conn_gen, __ATOMIC_ACQUIRE) != cp->gen;
-}
-
-/* Execute from head towards tail; true if any command completed. */
-static bool run_ring(struct command_processor *cp)
-{
-	struct device *d = cp->d;
-	bool progress = false;
-
-	if (cp->kick_fd < 0 || !cp->ring_enabled || cp->error || atomic_load(&d->hang))
-		return false;
-	if (!cp->ring_valid) {
-		ring_error(cp, GFX_ERR_BAD_RING, cp->head);
-		return false;
-	}
-	while (!atomic_load(&d->quit) && !connection_changed(cp) && !atomic_load(&d->hang)) {
-		uint32_t tail = reg_read(d, GFX_REG_RING_TAIL);	/* acquire: the words before it are written */
-		uint32_t mask = cp->size - 1, avail, hdr, words, err;
-		bool stalled = false;
-
-		if (tail >= cp->size || tail % 4) {
-			ring_error(cp, GFX_ERR_BAD_RING, cp->head);
-			break;
-		}
-		cp->tail = tail;
-		if (cp->head == tail)
-			break;
-		avail = ((tail - cp->head) & mask) / 4;
-		hdr = ring_word(cp, cp->head);
-		words = GFX_CMD_WORDS(hdr);
-		if (words == 0) {
-			ring_error(cp, GFX_ERR_BAD_LENGTH, (cp->head + 4) & mask);
-			break;
-		}
-		if (words > avail || words > GFX_MAX_CMD_WORDS) {
-			ring_error(cp, GFX_ERR_BAD_LENGTH, tail);
-			break;
-		}
-		/* Work on a private copy: the ring may change under us. */
-		cp->cmd[0] = hdr;
-		for (uint32_t i = 1; i < words; i++)
-			cp->cmd[i] = ring_word(cp, cp->head + 4 * i);
-		err = execute(cp, hdr, cp->cmd + 1, words - 1, &stalled);
-		if (err) {
-			ring_error(cp, err, (cp->head + 4 * words) & mask);
-			break;
-		}
-		if (stalled)
-			break;
-		set_head(cp, (cp->head + 4 * words) & mask);
-		atomic_fetch_add(&d->stat_commands, 1);
-		progress = true;
-	}
+	if (cp->n > 1)
+		cp->next = (cp->next + 1) % (cp->n - 1);
 	return progress;
 }
 
@@ -338,37 +124,21 @@ static void apply_connection(struct command_processor *cp)
 	struct device *d = cp->d;
 
 	pthread_mutex_lock(&d->conn_lock);
-	if (d->connected) {
-		static const uint32_t zeroed[] = {
-			GFX_REG_CONTROL, GFX_REG_IRQ_ENABLE, GFX_REG_IRQ_CAUSE, GFX_REG_RING_BASE,
-			GFX_REG_RING_SIZE, GFX_REG_RING_TAIL, GFX_REG_ERROR_CODE, GFX_REG_ERROR_OFFSET,
-		};
-		for (unsigned int i = 0; i < sizeof(zeroed) / sizeof(zeroed[0]); i++)
-			reg_write(d, zeroed[i], 0);
-		reg_write(d, GFX_REG_IRQ_MASTER, 1);
-		registers_publish(d);
-		cp->kick_fd = d->kick_fd;
-		cp->ring_enabled = false;
-		cp->ring_valid = false;
-		cp->error = false;
-		cp->stall = STALL_NONE;
-		cp->tail = 0;
-		set_head(cp, 0);
-		atomic_store(&d->hang, false);
-		engine_reset(cp->engine);
-		d->irq_line_mask = 0;
-	} else {
-		reg_write(d, GFX_REG_CONTROL, 0);
-		reg_write(d, GFX_REG_IRQ_ENABLE, 0);
-		cp->kick_fd = -1;
-		cp->ring_enabled = false;
-		cp->stall = STALL_NONE;
+	for (unsigned int i = 0; i < cp->n; i++) {
+		if (d->connected)
+			ring_attach(cp->ring[i]);
+		else
+			ring_detach(cp->ring[i]);
+		cp->kick_fd[i] = d->connected ? d->ctx[i].kick_fd : -1;
 	}
+	if (d->connected)
+		registers_publish(d);
 	cp->gen = d->conn_gen;
 	d->cp_gen = cp->gen;
 	pthread_cond_broadcast(&d->conn_cond);
 	pthread_mutex_unlock(&d->conn_lock);
-	set_status(cp);
+	for (unsigned int i = 0; i < cp->n; i++)
+		ring_set_status(cp->ring[i]);
 }
 
 static void drain_eventfd(int fd)
@@ -379,39 +149,59 @@ static void drain_eventfd(int fd)
 		perror("gfx-device: eventfd read");
 }
 
+/* Spin briefly for a tail or CONTROL change of any running context; true if one came. */
+static bool spin_for_work(struct command_processor *cp)
+{
+	uint32_t tail[GFX_MAX_CONTEXTS], ctrl[GFX_MAX_CONTEXTS];
+	uint64_t start = device_now_ns();
+
+	for (unsigned int i = 0; i < cp->n; i++) {
+		tail[i] = cp->ring[i]->tail;
+		ctrl[i] = ctx_read(&cp->d->ctx[i], GFX_REG_CONTROL);
+	}
+	while (device_now_ns() - start < CP_SPIN_NS) {
+		/* Yield often: on a 2-CPU host the driver waiting for this fence may be queued behind us. */
+		for (int k = 0; k < 2; k++) {
+			for (unsigned int i = 0; i < cp->n; i++) {
+				struct cp_ring *r = cp->ring[i];
+
+				if (!r->enabled || r->error || r->stall != STALL_NONE)
+					continue;
+				if (ctx_read(r->ctx, GFX_REG_RING_TAIL) != tail[i] ||
+				    ctx_read(r->ctx, GFX_REG_CONTROL) != ctrl[i])
+					return true;
+			}
+			if (cp_should_stop(cp))
+				return true;
+			cpu_relax();
+		}
+		sched_yield();
+	}
+	return false;
+}
+
 /* spin: we just ran commands, so more are likely to follow soon. */
 static void wait_for_work(struct command_processor *cp, bool spin)
 {
 	struct device *d = cp->d;
-	struct pollfd pfd[2] = { { .fd = d->wake_fd, .events = POLLIN }, { .fd = cp->kick_fd, .events = POLLIN } };
+	struct pollfd pfd[1 + GFX_MAX_CONTEXTS];
+	unsigned int n = 1;
 
-	if (spin && cp->kick_fd >= 0 && cp->ring_enabled && !cp->error && !atomic_load(&d->hang) &&
-	    cp->stall == STALL_NONE) {
-		uint32_t ctrl = reg_read(d, GFX_REG_CONTROL);
-		uint64_t start = device_now_ns();
-
-		while (device_now_ns() - start < CP_SPIN_NS) {
-			/*
-			 * Yield often: on a 2-CPU host the driver waiting for
-			 * this fence may be queued behind us on this CPU.
-			 */
-			for (int i = 0; i < 2; i++) {
-				if (reg_read(d, GFX_REG_RING_TAIL) != cp->tail ||
-				    reg_read(d, GFX_REG_CONTROL) != ctrl || connection_changed(cp))
-					return;
-				cpu_relax();
-			}
-			sched_yield();	/* the driver we just interrupted may need this CPU */
-		}
-	}
-	if (poll(pfd, cp->kick_fd >= 0 ? 2 : 1, -1) < 0)
+	if (spin && cp->ring[GFX_MASTER_CONTEXT]->attached && spin_for_work(cp))
+		return;
+	pfd[0] = (struct pollfd){ .fd = d->wake_fd, .events = POLLIN };
+	for (unsigned int i = 0; i < cp->n; i++)
+		pfd[n++] = (struct pollfd){ .fd = cp->kick_fd[i], .events = POLLIN };	/* -1: ignored */
+	if (poll(pfd, n, -1) < 0)
 		return;
 	if (pfd[0].revents)
 		drain_eventfd(d->wake_fd);
-	if (cp->kick_fd >= 0 && pfd[1].revents) {
-		drain_eventfd(cp->kick_fd);
+	for (unsigned int i = 0; i < cp->n; i++) {
+		if (cp->kick_fd[i] < 0 || !pfd[1 + i].revents)
+			continue;
+		drain_eventfd(cp->kick_fd[i]);
 		atomic_fetch_add(&d->stat_kicks, 1);
-		irq_recheck(d);	/* IRQ_MASTER or IRQ_ENABLE may have been turned on */
+		irq_recheck(d, &d->ctx[i]);	/* IRQ_MASTER or IRQ_ENABLE may have been turned on */
 	}
 }
 
@@ -419,16 +209,18 @@ static void *cp_main(void *data)
 {
 	struct command_processor *cp = data;
 	struct device *d = cp->d;
-
 	bool worked = false;
 
 	while (!atomic_load(&d->quit)) {
-		if (connection_changed(cp))
+		if (cp_should_stop(cp))
 			apply_connection(cp);
-		read_control(cp);
-		bool progress = run_ring(cp);
+		for (unsigned int i = 0; i < cp->n; i++)
+			ring_read_control(cp->ring[i]);
+		ctx_resets(cp);
+		bool progress = schedule(cp);
 
-		set_status(cp);
+		for (unsigned int i = 0; i < cp->n; i++)
+			ring_set_status(cp->ring[i]);
 		if (progress) {
 			worked = true;
 			continue;
@@ -447,8 +239,24 @@ struct command_processor *cp_create(struct device *d, struct engine *engine)
 	if (!cp)
 		return NULL;
 	cp->d = d;
-	cp->engine = engine;
-	cp->kick_fd = -1;
+	cp->n = d->cfg.contexts;
+	for (unsigned int i = 0; i < cp->n; i++) {
+		struct cp_ring *r = calloc(1, sizeof(*r));
+		struct context *c = &d->ctx[i];
+
+		cp->ring[i] = r;
+		cp->kick_fd[i] = -1;
+		if (!r || !(r->engine = i == GFX_MASTER_CONTEXT ? engine : engine_clone(engine))) {
+			cp_destroy(cp);
+			return NULL;
+		}
+		r->d = d;
+		r->ctx = c;
+		r->cp = cp;
+		engine_set_window(r->engine, c->window_offset, c->window_size);
+		if (i != GFX_MASTER_CONTEXT)
+			engine_set_preempt(r->engine, cp_preempt, cp);
+	}
 	return cp;
 }
 
@@ -468,6 +276,11 @@ void cp_destroy(struct command_processor *cp)
 		return;
 	if (cp->started)
 		pthread_join(cp->thread, NULL);
+	for (unsigned int i = 0; i < cp->n; i++) {
+		if (cp->ring[i] && i != GFX_MASTER_CONTEXT)
+			engine_destroy(cp->ring[i]->engine);	/* the master's is the caller's */
+		free(cp->ring[i]);
+	}
 	free(cp);
 }
 

@@ -76,7 +76,7 @@ static void reply(struct control_client *cl, const char *fmt, ...) __attribute__
 
 static void reply(struct control_client *cl, const char *fmt, ...)
 {
-	char out[4096];
+	char out[8192];
 	va_list ap;
 	int n;
 	size_t off = 0;
@@ -113,20 +113,51 @@ static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
+/* Per-context lines: ctxN_commands, _fence_done, _errors, _resets, _irqs, _hang. */
+static int context_stats(struct device *d, char *out, size_t len, uint64_t sums[4])
+{
+	size_t off = 0;
+
+	for (unsigned int i = 0; i < d->cfg.contexts && off < len; i++) {
+		struct context *c = &d->ctx[i];
+		uint64_t v[4] = { atomic_load(&c->stat_commands), atomic_load(&c->error_count),
+				  atomic_load(&c->reset_count), atomic_load(&c->stat_irqs) };
+		int n = snprintf(out + off, len - off,
+				 "ctx%u_commands %" PRIu64 "\nctx%u_fence_done %" PRIu64 "\n"
+				 "ctx%u_errors %" PRIu64 "\nctx%u_resets %" PRIu64 "\nctx%u_irqs %" PRIu64 "\n"
+				 "ctx%u_hang %d\n",
+				 i, v[0], i, (uint64_t)atomic_load(&c->fence_done), i, v[1], i, v[2], i, v[3],
+				 i, atomic_load(&c->hang));
+
+		if (n < 0)
+			return -1;
+		off += (size_t)n;
+		for (int k = 0; k < 4; k++)
+			sums[k] += v[k];
+	}
+	return 0;
+}
+
+/* Device-wide keys first (commands, errors, resets, irqs summed over the contexts; fence_done and hang the master's). */
 static void cmd_stats(struct device *d, struct control_client *cl)
 {
+	struct context *m = &d->ctx[GFX_MASTER_CONTEXT];
+	char per_ctx[4096];
+	uint64_t sums[4] = { 0 };
 	bool connected;
 
 	pthread_mutex_lock(&d->conn_lock);
 	connected = d->connected;
 	pthread_mutex_unlock(&d->conn_lock);
+	if (context_stats(d, per_ctx, sizeof(per_ctx), sums) < 0)
+		per_ctx[0] = 0;
 	reply(cl,
 	      "ok\n"
 	      "vblanks %" PRIu64 "\n"
 	      "flips %" PRIu64 "\n"
 	      "commands %" PRIu64 "\n"
-	      "errors %u\n"
-	      "resets %u\n"
+	      "errors %" PRIu64 "\n"
+	      "resets %" PRIu64 "\n"
 	      "missed_vblanks %" PRIu64 "\n"
 	      "irqs %" PRIu64 "\n"
 	      "irqs_dropped %" PRIu64 "\n"
@@ -136,15 +167,17 @@ static void cmd_stats(struct device *d, struct control_client *cl)
 	      "connections %" PRIu64 "\n"
 	      "refused %" PRIu64 "\n"
 	      "hang %d\n"
-	      "mode %ux%u@%u.%03u\n",
+	      "mode %ux%u@%u.%03u\n"
+	      "contexts %u\n"
+	      "%s",
 	      (uint64_t)atomic_load(&d->vblank_seq), (uint64_t)atomic_load(&d->flip_count),
-	      (uint64_t)atomic_load(&d->stat_commands), atomic_load(&d->error_count),
-	      atomic_load(&d->reset_count), (uint64_t)atomic_load(&d->stat_missed_vblanks),
-	      (uint64_t)atomic_load(&d->stat_irqs), (uint64_t)atomic_load(&d->stat_irqs_dropped),
-	      (uint64_t)atomic_load(&d->stat_kicks), (uint64_t)atomic_load(&d->fence_done),
+	      sums[0], sums[1], sums[2], (uint64_t)atomic_load(&d->stat_missed_vblanks),
+	      sums[3], (uint64_t)atomic_load(&d->stat_irqs_dropped),
+	      (uint64_t)atomic_load(&d->stat_kicks), (uint64_t)atomic_load(&m->fence_done),
 	      connected, (uint64_t)atomic_load(&d->stat_connections),
-	      (uint64_t)atomic_load(&d->stat_refused), atomic_load(&d->hang),
-	      d->cfg.width, d->cfg.height, d->cfg.refresh_mhz / 1000, d->cfg.refresh_mhz % 1000);
+	      (uint64_t)atomic_load(&d->stat_refused), atomic_load(&m->hang),
+	      d->cfg.width, d->cfg.height, d->cfg.refresh_mhz / 1000, d->cfg.refresh_mhz % 1000,
+	      d->cfg.contexts, per_ctx);
 }
 
 static void handle_request(struct control *c, struct control_client *cl, char *line)
@@ -191,9 +224,13 @@ static void handle_request(struct control *c, struct control_client *cl, char *l
 			reply(cl, "error: %s\n", err);
 		else
 			reply(cl, "ok %s\n", path);
-	} else if (!strcmp(argv[0], "hang") && argc == 1) {
-		atomic_store(&d->hang, true);
-		reply(cl, "ok command processor hung until CTRL_RESET\n");
+	} else if (!strcmp(argv[0], "hang") && (argc == 1 ||
+		   (argc == 2 && parse_uint(argv[1], d->cfg.contexts - 1, &a)))) {
+		unsigned int ctx = argc == 2 ? (unsigned int)a : GFX_MASTER_CONTEXT;
+
+		atomic_store(&d->ctx[ctx].hang, true);
+		device_wake_cp(d);
+		reply(cl, "ok context %u hung until it is reset\n", ctx);
 	} else if (!strcmp(argv[0], "drop-irqs") && argc == 2 && parse_uint(argv[1], UINT32_MAX, &a)) {
 		atomic_store(&d->drop_irqs, (unsigned int)a);
 		reply(cl, "ok dropping the next %u interrupts\n", (unsigned int)a);
@@ -210,7 +247,7 @@ static void handle_request(struct control *c, struct control_client *cl, char *l
 		reply(cl, "ok\n");
 	} else {
 		reply(cl, "error: unknown or malformed request '%.64s' (try: stats, screenshot FILE.png, frame, "
-			  "hang, drop-irqs N, delay-irqs USEC, key CODE 0|1|2, button CODE 0|1, pointer X Y)\n",
+			  "hang [CTX], drop-irqs N, delay-irqs USEC, key CODE 0|1|2, button CODE 0|1, pointer X Y)\n",
 		      argv[0]);
 	}
 }

@@ -74,8 +74,10 @@ static void vblank(struct display *disp, uint64_t now, uint64_t advance)
 	reg_write64(d, GFX_REG_VBLANK_SEQ, seq);
 	atomic_store(&d->vblank_seq, seq);
 
-	irq_raise(d, causes);
-	irq_recheck(d);		/* backstop for a driver that enabled interrupts without ringing */
+	irq_raise(d, &d->ctx[GFX_MASTER_CONTEXT], causes);
+	/* Backstop for drivers that enabled interrupts without ringing. */
+	for (unsigned int i = 0; i < d->cfg.contexts; i++)
+		irq_recheck(d, &d->ctx[i]);
 	device_wake_cp(d);	/* stalls on vblank and flips end here; also the doorbell backstop */
 	if (d->png && d->cfg.png_every && seq % d->cfg.png_every == 0)
 		png_output_frame(d->png, seq);

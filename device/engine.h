@@ -22,9 +22,23 @@ struct surface_desc {
 	uint32_t format;	/* DRM fourcc */
 };
 
-/* vram is the whole BAR2 (register page included); threads >= 1. */
+/*
+ * vram is the whole BAR2 (register area included); threads >= 1. The window
+ * starts as all of VRAM (GFX_VRAM_START .. vram_size).
+ */
 struct engine *engine_create(uint8_t *vram, uint64_t vram_size, unsigned int threads);
+/* Another context's engine state on the same VRAM and worker pool; destroy it first. */
+struct engine *engine_clone(const struct engine *first);
 void engine_destroy(struct engine *e);
+
+/* Surfaces (and flip buffers) must lie in BAR2 [offset, offset + size) (GFX_ERR_SURFACE_OOB). */
+void engine_set_window(struct engine *e, uint64_t offset, uint64_t size);
+/*
+ * Make the engine preemptible: while drawing it calls fn(data) about every
+ * quarter million pixels, between slices of rows, where nothing of its own
+ * state is in use. fn may run another engine (never this one).
+ */
+void engine_set_preempt(struct engine *e, void (*fn)(void *data), void *data);
 
 /* Forget both surfaces and the clip (CTRL_RESET, a new driver). */
 void engine_reset(struct engine *e);

@@ -27,7 +27,7 @@ static void usage(FILE *f)
 		"  stats                  counters, one 'key value' per line\n"
 		"  screenshot FILE.png    the current scanout, exact pixels\n"
 		"  frame                  with --display png:DIR, write DIR/frame-<vblank>.png now\n"
-		"  hang                   the command processor stops until CTRL_RESET\n"
+		"  hang [CTX]             context CTX (default 0, the master) stops until it is reset\n"
 		"  drop-irqs N            drop the next N interrupts\n"
 		"  delay-irqs USEC        delay every interrupt (0 = off)\n"
 		"  key CODE 0|1|2         evdev key event (KEY_*)\n"
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct timeval tv = { 10, 0 };
 	const char *socket_path = NULL;
-	char request[4096], reply[8192];
+	char request[4096], reply[16384];
 	size_t len = 0, got = 0;
 	int i = 1, fd;
 

@@ -36,7 +36,7 @@ static void push_batch(struct device *d, const struct event *ev, unsigned int n)
 	}
 	d->input_count = count;
 	pthread_mutex_unlock(&d->input_lock);
-	irq_raise(d, GFX_IRQ_INPUT);
+	irq_raise(d, &d->ctx[GFX_MASTER_CONTEXT], GFX_IRQ_INPUT);
 }
 
 void input_key(struct device *d, uint16_t code, int32_t value)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * irq.c - interrupt delivery: IRQ_CAUSE in shared memory, an eventfd write
- * to the driver, and the fault injection that drops or delays it.
+ * irq.c - interrupt delivery: IRQ_CAUSE in a context's page, an eventfd
+ * write on that context's vector, and the fault injection that drops or
+ * delays it.
  *
  * Causes are only ever ORed in here; the driver takes them with an atomic
  * exchange. An interrupt is sent when a cause is raised while it is enabled
@@ -16,15 +17,15 @@
 #include "device.h"
 
 /* The eventfd write itself. */
-static void send_irq(struct device *d)
+static void send_irq(struct device *d, struct context *c)
 {
 	pthread_mutex_lock(&d->conn_lock);
-	if (d->irq_fd >= 0) {
+	if (c->irq_fd >= 0) {
 		uint64_t one = 1;
 
 		/* EAGAIN means the counter is saturated: the driver has a wake-up pending anyway. */
-		if (write(d->irq_fd, &one, sizeof(one)) == sizeof(one))
-			atomic_fetch_add(&d->stat_irqs, 1);
+		if (write(c->irq_fd, &one, sizeof(one)) == sizeof(one))
+			atomic_fetch_add(&c->stat_irqs, 1);
 	}
 	pthread_mutex_unlock(&d->conn_lock);
 }
@@ -41,6 +42,7 @@ struct irq_delay {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	uint64_t due[DELAY_QUEUE];	/* CLOCK_MONOTONIC ns, in order */
+	struct context *ctx[DELAY_QUEUE];	/* whose vector */
 	unsigned int head, count;
 	bool stop;
 };
@@ -58,6 +60,8 @@ static void *delay_main(void *data)
 			continue;
 		}
 		due = q->due[q->head];
+		struct context *c = q->ctx[q->head];
+
 		if (now < due) {
 			struct timespec ts = { (time_t)(due / 1000000000u), (long)(due % 1000000000u) };
 
@@ -67,7 +71,7 @@ static void *delay_main(void *data)
 		q->head = (q->head + 1) % DELAY_QUEUE;
 		q->count--;
 		pthread_mutex_unlock(&q->lock);
-		send_irq(q->d);
+		send_irq(q->d, c);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -112,7 +116,7 @@ void irq_delay_stop(struct device *d)
 	d->irq_delay = NULL;
 }
 
-static void deliver(struct device *d)
+static void deliver(struct device *d, struct context *c)
 {
 	unsigned int drop = atomic_load(&d->drop_irqs);
 	unsigned int delay_us = atomic_load(&d->delay_irq_us);
@@ -125,35 +129,38 @@ static void deliver(struct device *d)
 		}
 	}
 	if (!delay_us || !q) {
-		send_irq(d);
+		send_irq(d, c);
 		return;
 	}
 	pthread_mutex_lock(&q->lock);
 	/* A full queue already holds a later interrupt, which covers this one's cause. */
 	if (q->count < DELAY_QUEUE) {
-		q->due[(q->head + q->count) % DELAY_QUEUE] = device_now_ns() + (uint64_t)delay_us * 1000;
+		unsigned int at = (q->head + q->count) % DELAY_QUEUE;
+
+		q->due[at] = device_now_ns() + (uint64_t)delay_us * 1000;
+		q->ctx[at] = c;
 		q->count++;
 		pthread_cond_signal(&q->cond);
 	}
 	pthread_mutex_unlock(&q->lock);
 }
 
-void irq_raise(struct device *d, uint32_t causes)
+void irq_raise(struct device *d, struct context *c, uint32_t causes)
 {
-	reg_set_bits(d, GFX_REG_IRQ_CAUSE, causes);
-	if ((causes & reg_read(d, GFX_REG_IRQ_ENABLE)) && reg_read(d, GFX_REG_IRQ_MASTER))
-		deliver(d);
+	ctx_set_bits(c, GFX_REG_IRQ_CAUSE, causes);
+	if ((causes & ctx_read(c, GFX_REG_IRQ_ENABLE)) && ctx_read(c, GFX_REG_IRQ_MASTER))
+		deliver(d, c);
 }
 
-void irq_recheck(struct device *d)
+void irq_recheck(struct device *d, struct context *c)
 {
-	uint32_t line = reg_read(d, GFX_REG_IRQ_MASTER) ? reg_read(d, GFX_REG_IRQ_ENABLE) : 0;
+	uint32_t line = ctx_read(c, GFX_REG_IRQ_MASTER) ? ctx_read(c, GFX_REG_IRQ_ENABLE) : 0;
 	uint32_t newly;
 
 	pthread_mutex_lock(&d->conn_lock);
-	newly = line & ~d->irq_line_mask;
-	d->irq_line_mask = line;
+	newly = line & ~c->irq_line_mask;
+	c->irq_line_mask = line;
 	pthread_mutex_unlock(&d->conn_lock);
-	if (newly & reg_read(d, GFX_REG_IRQ_CAUSE))
-		deliver(d);
+	if (newly & ctx_read(c, GFX_REG_IRQ_CAUSE))
+		deliver(d, c);
 }

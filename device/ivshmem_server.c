@@ -4,10 +4,11 @@
  *
  * On connect: version 0; the client's id; -1 with the shared memory fd;
  * the device peer's id once per vector with the eventfd the client rings
- * (the doorbell); the client's own id once per vector with the eventfd the
- * device writes (its interrupt). Each message is an int64 little-endian,
- * optionally carrying one fd by SCM_RIGHTS. QEMU's ivshmem-doorbell and
- * libgfx's direct backend read exactly this.
+ * (the doorbell of that vector's context); the client's own id once per
+ * vector with the eventfd the device writes (that context's interrupt).
+ * There is one vector per hardware context. Each message is an int64
+ * little-endian, optionally carrying one fd by SCM_RIGHTS. QEMU's
+ * ivshmem-doorbell (vectors=N) and libgfx's direct backend read exactly this.
  *
  * A second driver gets -EBUSY instead of the version and is closed.
  */
@@ -65,25 +66,52 @@ static void refuse(struct device *d, int sock)
 	fprintf(stderr, "gfx-device: refused a second driver (one driver at a time)\n");
 }
 
-static int handshake(struct device *d, int sock, int kick_fd, int irq_fd)
+static int handshake(struct device *d, int sock, const int *kick_fd, const int *irq_fd)
 {
+	unsigned int n = d->cfg.contexts;
+
 	if (send_msg(sock, IVSHMEM_PROTOCOL_VERSION, -1) < 0 ||
 	    send_msg(sock, IVSHMEM_CLIENT_ID, -1) < 0 ||
 	    send_msg(sock, -1, d->shm_fd) < 0)
 		return -1;
-	for (int v = 0; v < GFX_NUM_VECTORS; v++)
-		if (send_msg(sock, IVSHMEM_DEVICE_ID, kick_fd) < 0)
+	for (unsigned int v = 0; v < n; v++)
+		if (send_msg(sock, IVSHMEM_DEVICE_ID, kick_fd[v]) < 0)
 			return -1;
-	for (int v = 0; v < GFX_NUM_VECTORS; v++)
-		if (send_msg(sock, IVSHMEM_CLIENT_ID, irq_fd) < 0)
+	for (unsigned int v = 0; v < n; v++)
+		if (send_msg(sock, IVSHMEM_CLIENT_ID, irq_fd[v]) < 0)
 			return -1;
+	return 0;
+}
+
+static void close_fds(int *fd, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (fd[i] >= 0)
+			close(fd[i]);
+		fd[i] = -1;
+	}
+}
+
+/* Fresh eventfds per connection, two per vector: nothing stale leaks from the last driver. */
+static int make_eventfds(int *kick_fd, int *irq_fd, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		kick_fd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		irq_fd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (kick_fd[i] < 0 || irq_fd[i] < 0) {
+			fprintf(stderr, "gfx-device: eventfd: %s\n", strerror(errno));
+			close_fds(kick_fd, i + 1);
+			close_fds(irq_fd, i + 1);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 void ivshmem_accept(struct device *d, int listen_fd)
 {
 	int sock = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	int kick_fd, irq_fd;
+	int kick_fd[GFX_MAX_CONTEXTS], irq_fd[GFX_MAX_CONTEXTS];
 	bool busy;
 
 	if (sock < 0)
@@ -95,15 +123,7 @@ void ivshmem_accept(struct device *d, int listen_fd)
 		refuse(d, sock);
 		return;
 	}
-	/* Fresh eventfds per connection: nothing stale leaks from the last driver. */
-	kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (kick_fd < 0 || irq_fd < 0) {
-		fprintf(stderr, "gfx-device: eventfd: %s\n", strerror(errno));
-		if (kick_fd >= 0)
-			close(kick_fd);
-		if (irq_fd >= 0)
-			close(irq_fd);
+	if (make_eventfds(kick_fd, irq_fd, d->cfg.contexts) < 0) {
 		close(sock);
 		return;
 	}
@@ -111,8 +131,10 @@ void ivshmem_accept(struct device *d, int listen_fd)
 	pthread_mutex_lock(&d->conn_lock);
 	d->connected = true;
 	d->client_sock = sock;
-	d->kick_fd = kick_fd;
-	d->irq_fd = irq_fd;
+	for (unsigned int i = 0; i < d->cfg.contexts; i++) {
+		d->ctx[i].kick_fd = kick_fd[i];
+		d->ctx[i].irq_fd = irq_fd[i];
+	}
 	__atomic_add_fetch(&d->conn_gen, 1, __ATOMIC_RELEASE);	/* the CP peeks at it unlocked */
 	pthread_mutex_unlock(&d->conn_lock);
 	cp_sync_with_connection(d);
@@ -128,7 +150,8 @@ void ivshmem_accept(struct device *d, int listen_fd)
 
 void ivshmem_disconnect(struct device *d)
 {
-	int sock, kick_fd;
+	int sock, kick_fd[GFX_MAX_CONTEXTS];
+	unsigned int n = d->cfg.contexts;
 
 	pthread_mutex_lock(&d->conn_lock);
 	if (!d->connected) {
@@ -136,17 +159,19 @@ void ivshmem_disconnect(struct device *d)
 		return;
 	}
 	d->connected = false;
-	close(d->irq_fd);	/* under conn_lock: no interrupt is being written */
-	d->irq_fd = -1;
+	for (unsigned int i = 0; i < n; i++) {
+		close(d->ctx[i].irq_fd);	/* under conn_lock: no interrupt is being written */
+		d->ctx[i].irq_fd = -1;
+		kick_fd[i] = d->ctx[i].kick_fd;
+		d->ctx[i].kick_fd = -1;
+	}
 	sock = d->client_sock;
-	kick_fd = d->kick_fd;
 	d->client_sock = -1;
-	d->kick_fd = -1;
 	__atomic_add_fetch(&d->conn_gen, 1, __ATOMIC_RELEASE);	/* the CP peeks at it unlocked */
 	pthread_mutex_unlock(&d->conn_lock);
-	/* The CP stops the ring and stops polling kick_fd before we close it. */
+	/* The CP stops the rings and stops polling the kick fds before we close them. */
 	cp_sync_with_connection(d);
-	close(kick_fd);
+	close_fds(kick_fd, n);
 	close(sock);
 }
 

@@ -31,12 +31,15 @@
 #include "unix_socket.h"
 #include "window.h"
 
+#define DEFAULT_CONTEXTS 8
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: gfx-device --socket PATH [options]\n"
 		"  --socket PATH          ivshmem server socket (control endpoint at PATH.ctl)\n"
 		"  --vram MiB             BAR2 size, a power of two (default 128)\n"
+		"  --contexts N           hardware contexts, 1..16 (default 8); QEMU needs vectors=N\n"
 		"  --mode WxH@Hz          display mode (default 1920x1080@60)\n"
 		"  --display KIND         none (default), png:DIR or window\n"
 		"  --png-every N          with png:DIR, a frame every N vblanks (default 60)\n"
@@ -83,6 +86,7 @@ static int parse_args(int argc, char **argv, struct device_config *cfg)
 	static const struct option options[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "vram", required_argument, NULL, 'v' },
+		{ "contexts", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "display", required_argument, NULL, 'd' },
 		{ "png-every", required_argument, NULL, 'p' },
@@ -96,6 +100,7 @@ static int parse_args(int argc, char **argv, struct device_config *cfg)
 
 	*cfg = (struct device_config){
 		.vram_size = 128ull << 20,
+		.contexts = DEFAULT_CONTEXTS,
 		.width = 1920, .height = 1080, .refresh_mhz = 60000,
 		.display = DISPLAY_NONE,
 		.png_every = 60,
@@ -113,6 +118,14 @@ static int parse_args(int argc, char **argv, struct device_config *cfg)
 				return -1;
 			}
 			cfg->vram_size = (uint64_t)n << 20;
+			break;
+		case 'c':
+			if (!parse_number(optarg, GFX_MAX_CONTEXTS, &n) || n < 1) {
+				fprintf(stderr, "gfx-device: --contexts wants 1..%u, not '%s'\n",
+					GFX_MAX_CONTEXTS, optarg);
+				return -1;
+			}
+			cfg->contexts = (unsigned int)n;
 			break;
 		case 'm':
 			if (!parse_mode(optarg, cfg)) {
@@ -167,9 +180,12 @@ static int parse_args(int argc, char **argv, struct device_config *cfg)
 		usage(stderr);
 		return -1;
 	}
-	if ((uint64_t)cfg->width * cfg->height * 4 + GFX_VRAM_START > cfg->vram_size) {
-		fprintf(stderr, "gfx-device: a %ux%u frame does not fit in %llu MiB of VRAM\n",
-			cfg->width, cfg->height, (unsigned long long)(cfg->vram_size >> 20));
+	/* Client windows: a fixed share each, so that even 16 contexts leave half of VRAM. */
+	cfg->window_size = (uint32_t)(cfg->vram_size / (2 * GFX_MAX_CONTEXTS));
+	if ((uint64_t)cfg->width * cfg->height * 4 + GFX_VRAM_START >
+	    cfg->vram_size - (uint64_t)(cfg->contexts - 1) * cfg->window_size) {
+		fprintf(stderr, "gfx-device: a %ux%u frame does not fit in %llu MiB of VRAM beside %u client windows\n",
+			cfg->width, cfg->height, (unsigned long long)(cfg->vram_size >> 20), cfg->contexts - 1);
 		return -1;
 	}
 	return 0;
@@ -264,7 +280,7 @@ static void main_loop(struct device *d, int listen_fd, struct control *ctl, int 
 
 int main(int argc, char **argv)
 {
-	struct device dev = { .shm_fd = -1, .wake_fd = -1, .client_sock = -1, .kick_fd = -1, .irq_fd = -1 };
+	struct device dev = { .shm_fd = -1, .wake_fd = -1, .client_sock = -1 };
 	struct device *d = &dev;
 	struct engine *engine = NULL;
 	struct display *display = NULL;
@@ -338,9 +354,11 @@ int main(int argc, char **argv)
 		atomic_store(&d->quit, true);
 		goto out;
 	}
-	fprintf(stderr, "gfx-device: %ux%u@%u.%03u Hz, %llu MiB VRAM, %u engine threads, socket %s\n",
+	fprintf(stderr, "gfx-device: %ux%u@%u.%03u Hz, %llu MiB VRAM, %u contexts (%u KiB client windows), "
+		"%u engine threads, socket %s\n",
 		d->cfg.width, d->cfg.height, d->cfg.refresh_mhz / 1000, d->cfg.refresh_mhz % 1000,
-		(unsigned long long)(d->cfg.vram_size >> 20), d->cfg.engine_threads, d->cfg.socket_path);
+		(unsigned long long)(d->cfg.vram_size >> 20), d->cfg.contexts, d->cfg.window_size >> 10,
+		d->cfg.engine_threads, d->cfg.socket_path);
 
 	main_loop(d, listen_fd, ctl, sig_fd);
 	status = 0;

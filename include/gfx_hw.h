@@ -6,9 +6,11 @@
  * command encoding. Included by the kernel stub (Kbuild), libgfx and
  * gfx-device, so it must stay free of libc. docs/hardware.md explains it.
  *
- * BAR2 layout: byte 0 .. GFX_REG_PAGE_SIZE-1 is the register page, the
- * rest is VRAM. All VRAM offsets in registers and commands are BAR2
- * offsets; any surface touching the register page is rejected.
+ * BAR2 layout (version 2): the register area, one page per hardware
+ * context (GFX_CTX_PAGE(n); context 0 is the master), then VRAM from
+ * GFX_VRAM_START. All VRAM offsets in registers and commands are BAR2
+ * offsets; any surface touching the register area is rejected. Each client
+ * context is confined to a fixed VRAM window its page declares.
  * Everything is little-endian.
  */
 #ifndef GFX_HW_H
@@ -17,12 +19,23 @@
 #include <linux/types.h>
 
 #define GFX_MAGIC		0x31584647u	/* "GFX1" in memory */
-#define GFX_VERSION_MAJOR	1
+#define GFX_VERSION_MAJOR	2
 #define GFX_VERSION_MINOR	0
 #define GFX_VERSION		((GFX_VERSION_MAJOR << 16) | GFX_VERSION_MINOR)
 
+/*
+ * Hardware contexts. Context 0, the master, addresses all of VRAM and alone
+ * may flip, wait for vblank and reset other contexts; client contexts
+ * 1 .. CONTEXT_COUNT-1 each have their own register page, engine state,
+ * interrupt vector and a fixed VRAM window. A device has at most
+ * GFX_MAX_CONTEXTS; the register area is sized for that many.
+ */
 #define GFX_REG_PAGE_SIZE	4096u
-#define GFX_VRAM_START		GFX_REG_PAGE_SIZE
+#define GFX_MAX_CONTEXTS	16u
+#define GFX_MASTER_CONTEXT	0u
+#define GFX_CTX_PAGE(ctx)	((__u32)(ctx) * GFX_REG_PAGE_SIZE)	/* BAR2 offset */
+#define GFX_REG_AREA_SIZE	(GFX_MAX_CONTEXTS * GFX_REG_PAGE_SIZE)
+#define GFX_VRAM_START		GFX_REG_AREA_SIZE
 
 /*
  * Limits. A surface (or flip buffer) is at most GFX_MAX_SURFACE_SIDE pixels
@@ -45,10 +58,14 @@
 #define IVSHMEM_BAR0_SIZE	256
 #define IVSHMEM_DOORBELL(peer, vector) (((__u32)(peer) << 16) | (vector))
 
-/* Interrupt vectors: the device rings the driver on 0, the driver the device on 0. */
-#define GFX_VECTOR_IRQ		0
-#define GFX_VECTOR_KICK		0
-#define GFX_NUM_VECTORS		1
+/*
+ * Interrupt vectors: one per context, both ways. The device interrupts
+ * context n's driver on vector n; a doorbell on vector n asks the device to
+ * look at context n's registers. The master's are vector 0.
+ */
+#define GFX_CTX_VECTOR(ctx)	(ctx)
+#define GFX_VECTOR_IRQ		GFX_CTX_VECTOR(GFX_MASTER_CONTEXT)
+#define GFX_VECTOR_KICK		GFX_CTX_VECTOR(GFX_MASTER_CONTEXT)
 
 /* ---- Register page: identity (device writes once, read-only) ---- */
 #define GFX_REG_MAGIC		0x000	/* u32 GFX_MAGIC */
@@ -63,6 +80,10 @@
 #define GFX_REG_MODE_WIDTH	0x040	/* u32 pixels */
 #define GFX_REG_MODE_HEIGHT	0x044	/* u32 lines */
 #define GFX_REG_MODE_REFRESH	0x048	/* u32 refresh rate in mHz */
+#define GFX_REG_CONTEXT_ID	0x04c	/* u32 the context this page belongs to, 0 = master */
+#define GFX_REG_CONTEXT_COUNT	0x050	/* u32 contexts (and interrupt vectors) of the device */
+#define GFX_REG_WINDOW_OFFSET	0x054	/* u32 BAR2 offset of this context's VRAM window */
+#define GFX_REG_WINDOW_SIZE	0x058	/* u32 its size in bytes (the master's: all VRAM) */
 
 #define GFX_CAP_BILINEAR	(1u << 0)
 #define GFX_CAP_FORMAT_CONVERT	(1u << 1)
@@ -75,6 +96,7 @@
 #define GFX_REG_RING_BASE	0x090	/* u32 VRAM offset, 4 KiB aligned */
 #define GFX_REG_RING_SIZE	0x094	/* u32 bytes, power of two, >= 4 KiB */
 #define GFX_REG_RING_TAIL	0x098	/* u32 byte offset < RING_SIZE, driver */
+#define GFX_REG_CTX_RESET	0x09c	/* u32 master page only: bit n resets context n */
 
 /*
  * CONTROL is read by the device at every doorbell. RESET and SKIP are
@@ -98,6 +120,7 @@
 #define GFX_REG_SCANOUT_OFFSET	0x0f4	/* u32 latched scanout, 0 = none */
 #define GFX_REG_SCANOUT_STRIDE	0x0f8	/* u32 */
 #define GFX_REG_SCANOUT_FORMAT	0x0fc	/* u32 fourcc */
+/* VBLANK_SEQ .. SCANOUT_*, the logs and the input FIFO: master page only, 0 elsewhere. */
 
 #define GFX_STATUS_RING_RUNNING	(1u << 0)
 #define GFX_STATUS_RING_ERROR	(1u << 1)	/* stopped at ERROR_OFFSET */
@@ -143,6 +166,24 @@ struct gfx_input_entry {
 	__s32 value;
 };
 
+/*
+ * The context table, in the master page only: each context's window and a
+ * mirror of its progress, so the master (the compositor) learns a client's
+ * completed fence and faults with plain loads. The device writes an entry's
+ * fence_done right after that context's own FENCE_DONE.
+ */
+#define GFX_REG_CTX_TABLE	0x600	/* struct gfx_ctx_entry[GFX_MAX_CONTEXTS] */
+
+struct gfx_ctx_entry {
+	__u64 fence_done;	/* the context's FENCE_DONE */
+	__u32 window_offset;	/* its WINDOW_OFFSET, WINDOW_SIZE */
+	__u32 window_size;
+	__u32 status;		/* its STATUS */
+	__u32 error_code;	/* its ERROR_CODE */
+	__u32 error_count;	/* its ERROR_COUNT */
+	__u32 reset_count;	/* its RESET_COUNT */
+};
+
 /* Interrupt causes (IRQ_CAUSE, IRQ_ENABLE) */
 #define GFX_IRQ_VBLANK		(1u << 0)
 #define GFX_IRQ_FENCE		(1u << 1)
@@ -164,6 +205,7 @@ struct gfx_input_entry {
 #define GFX_ERR_BAD_RING	8	/* RING_BASE/RING_SIZE/RING_TAIL invalid */
 #define GFX_ERR_NO_SURFACE	9	/* drawing before SET_SURFACE */
 #define GFX_ERR_BAD_MODE	10	/* FLIP surface size differs from the mode */
+#define GFX_ERR_PRIVILEGED	11	/* FLIP or WAIT_VBLANK on a client context */
 
 /* ---- Command ring ----
  *
@@ -219,10 +261,18 @@ struct gfx_input_entry {
 #define GFX_FMT_ABGR8888	GFX_FOURCC('A', 'B', '2', '4')
 #define GFX_FMT_RGB565		GFX_FOURCC('R', 'G', '1', '6')
 
-/* ---- UIO stub (kernel/uio_gfx.c) ---- */
+/*
+ * ---- UIO stub (kernel/uio_gfx.c) ----
+ * One UIO device per context: the master's is named GFX_UIO_NAME and maps
+ * regs, vram, irq; client context n's is named "uio_gfx.n" and maps regs,
+ * ctx, window, irq. Each open is exclusive.
+ */
 #define GFX_UIO_NAME		"uio_gfx"
+#define GFX_UIO_CTX_NAME_FMT	"uio_gfx.%u"	/* a client context's device */
 #define GFX_UIO_MAP_REGS	"regs"	/* BAR0 doorbell page */
-#define GFX_UIO_MAP_VRAM	"vram"	/* BAR2, write-combined */
+#define GFX_UIO_MAP_VRAM	"vram"	/* master: BAR2, write-combined */
+#define GFX_UIO_MAP_CTX		"ctx"	/* client: its register page, write-combined */
+#define GFX_UIO_MAP_WINDOW	"window"	/* client: its VRAM window, write-combined */
 #define GFX_UIO_MAP_IRQ		"irq"	/* struct gfx_uio_irq_page, read-only */
 
 /*
@@ -252,17 +302,20 @@ GFX_STATIC_ASSERT(sizeof(struct gfx_vblank_entry) == 16);
 GFX_STATIC_ASSERT(sizeof(struct gfx_flip_entry) == 32);
 GFX_STATIC_ASSERT(sizeof(struct gfx_input_entry) == 16);
 GFX_STATIC_ASSERT(GFX_REG_FORMATS + 4 * GFX_MAX_FORMATS <= GFX_REG_DEVICE_PEER);
-GFX_STATIC_ASSERT(GFX_REG_MODE_REFRESH + 4 <= GFX_REG_CONTROL);
-GFX_STATIC_ASSERT(GFX_REG_RING_TAIL + 4 <= GFX_REG_STATUS);
+GFX_STATIC_ASSERT(GFX_REG_WINDOW_SIZE + 4 <= GFX_REG_CONTROL);
+GFX_STATIC_ASSERT(GFX_REG_CTX_RESET + 4 <= GFX_REG_STATUS);
 GFX_STATIC_ASSERT(GFX_REG_SCANOUT_FORMAT + 4 <= GFX_REG_VBLANK_LOG);
 GFX_STATIC_ASSERT(GFX_REG_VBLANK_LOG + GFX_LOG_ENTRIES * 16 <= GFX_REG_FLIP_LOG);
 GFX_STATIC_ASSERT(GFX_REG_FLIP_LOG + GFX_LOG_ENTRIES * 32 <= GFX_REG_INPUT_COUNT);
-GFX_STATIC_ASSERT(GFX_REG_INPUT_COUNT + 8 <= GFX_REG_INPUT_LOG);
+GFX_STATIC_ASSERT(GFX_REG_INPUT_COUNT + 8 <= GFX_REG_CTX_TABLE);
+GFX_STATIC_ASSERT(sizeof(struct gfx_ctx_entry) == 32);
+GFX_STATIC_ASSERT(GFX_REG_CTX_TABLE + GFX_MAX_CONTEXTS * 32 <= GFX_REG_INPUT_LOG);
 GFX_STATIC_ASSERT(GFX_REG_INPUT_LOG + GFX_INPUT_ENTRIES * 16 <= GFX_REG_PAGE_SIZE);
 GFX_STATIC_ASSERT(GFX_REG_FENCE_DONE % 8 == 0 && GFX_REG_VBLANK_SEQ % 8 == 0 &&
 		  GFX_REG_FLIP_COUNT % 8 == 0 && GFX_REG_INPUT_COUNT % 8 == 0);
 GFX_STATIC_ASSERT(sizeof(struct gfx_uio_irq_page) <= GFX_REG_PAGE_SIZE);
 GFX_STATIC_ASSERT(GFX_MAX_SURFACE_SIDE * 4 <= GFX_MAX_STRIDE);
 GFX_STATIC_ASSERT(GFX_MAX_CMD_WORDS < 0x10000);	/* the header's length field */
+GFX_STATIC_ASSERT(GFX_MAX_CONTEXTS <= 32);		/* CTX_RESET is a u32 mask */
 
 #endif /* GFX_HW_H */

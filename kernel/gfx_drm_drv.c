@@ -261,7 +261,7 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_MEM) ||
 	    !(pci_resource_flags(pdev, 2) & IORESOURCE_MEM) ||
-	    pci_resource_len(pdev, 2) < 2 * GFX_REG_PAGE_SIZE) {
+	    pci_resource_len(pdev, 2) < GFX_VRAM_START + GFX_REG_PAGE_SIZE) {
 		dev_info(dev, "ivshmem device without usable BARs, not a reference GPU\n");
 		return -ENODEV;
 	}

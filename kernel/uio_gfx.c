@@ -4,11 +4,11 @@
  *
  * The kernel keeps only the interrupt: check the cause word, take it with
  * an atomic exchange, count it, timestamp it and wake user space. libgfx
- * maps everything else through UIO and drives the GPU directly:
- *   map 0 "regs": ivshmem BAR0 (the doorbell), one whole page, uncached;
- *   map 1 "vram": BAR2 (register page + VRAM), write-combined;
- *   map 2 "irq":  a kernel page (struct gfx_uio_irq_page), read-only.
- * docs/kernel.md: installation and the user-space contract.
+ * maps everything else and drives the GPU directly. One UIO device per
+ * hardware context, on its MSI-X vector (gfx_hw.h: names and maps): the
+ * doorbell page (uncached), the master's whole BAR2 or a client's register
+ * page and VRAM window (write-combined), and an irq page (read-only). Opens
+ * are exclusive; the last close quiesces that context. docs/kernel.md.
  */
 #include <linux/io.h>
 #include <linux/ktime.h>
@@ -23,47 +23,51 @@
 #define vm_flags_mod(vma, set, clear) ((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
 #endif
 
-#define MAP_REGS	0
-#define MAP_VRAM	1
-#define MAP_IRQ		2
-
-struct gfx_uio {
+struct gfx_ctx {
 	struct uio_info info;
+	unsigned int id;
 	void __iomem *bar0;		/* ivshmem registers (doorbell) */
-	void __iomem *reg;		/* first page of BAR2, write-combined */
-	struct page *page;		/* the irq page */
-	struct gfx_uio_irq_page *irq;
 	u32 peer;			/* ivshmem peer id of the device */
+	void __iomem *reg;		/* its register page, write-combined */
+	struct page *page;		/* its irq page */
+	struct gfx_uio_irq_page *irq;
+	unsigned int maps;		/* the doorbell page first, the irq page last */
 	unsigned int users;		/* open files, under the UIO info_lock */
+	struct pid *owner;		/* the process that opened them */
+	char name[16];
 };
 
-/* Tell the device to re-read CONTROL, IRQ_ENABLE and IRQ_MASTER. */
-static void gfx_kick(struct gfx_uio *g)
+struct gfx_uio {
+	unsigned int n;			/* contexts registered */
+	struct gfx_ctx ctx[GFX_MAX_CONTEXTS];
+};
+
+/* Tell the device to look at c's CONTROL, IRQ_ENABLE and IRQ_MASTER. */
+static void gfx_kick(struct gfx_ctx *c)
 {
 	wmb();	/* register-page stores (WC) before the doorbell (UC) */
-	writel(IVSHMEM_DOORBELL(g->peer, GFX_VECTOR_KICK),
-	       g->bar0 + IVSHMEM_REG_DOORBELL);
+	writel(IVSHMEM_DOORBELL(c->peer, GFX_CTX_VECTOR(c->id)), c->bar0 + IVSHMEM_REG_DOORBELL);
 }
 
-/* Known state: no interrupt sources, ring stopped; the scanout keeps its image. */
-static void gfx_quiesce(struct gfx_uio *g)
+/* No interrupt sources, ring stopped (a client's also reset); the scanout stays. */
+static void gfx_quiesce(struct gfx_ctx *c)
 {
-	writel(0, g->reg + GFX_REG_IRQ_ENABLE);
-	writel(0, g->reg + GFX_REG_CONTROL);
-	writel(1, g->reg + GFX_REG_IRQ_MASTER);
-	gfx_kick(g);
+	writel(0, c->reg + GFX_REG_IRQ_ENABLE);
+	writel(c->id == GFX_MASTER_CONTEXT ? 0 : GFX_CTRL_RESET, c->reg + GFX_REG_CONTROL);
+	writel(1, c->reg + GFX_REG_IRQ_MASTER);
+	gfx_kick(c);
 }
 
 static irqreturn_t gfx_irq(int irq, struct uio_info *info)
 {
-	struct gfx_uio *g = info->priv;
-	struct gfx_uio_irq_page *p = g->irq;
-	u32 cause = readl(g->reg + GFX_REG_IRQ_CAUSE);
+	struct gfx_ctx *c = info->priv;
+	struct gfx_uio_irq_page *p = c->irq;
+	u32 cause = readl(c->reg + GFX_REG_IRQ_CAUSE);
 	u64 now;
 
 	/* Set with an atomic OR by the device; take them all at once. */
 	if (cause && cause != ~0u)
-		cause = xchg((u32 __force *)(g->reg + GFX_REG_IRQ_CAUSE), 0);
+		cause = xchg((u32 __force *)(c->reg + GFX_REG_IRQ_CAUSE), 0);
 	/* Zero: an earlier run took them (coalesced); all-ones: device gone. */
 	if (!cause || cause == ~0u) {
 		WRITE_ONCE(p->spurious, p->spurious + 1);
@@ -82,55 +86,59 @@ static irqreturn_t gfx_irq(int irq, struct uio_info *info)
 	return IRQ_HANDLED;
 }
 
-/* write(fd, &(s32){1 or 0}, 4): the device's interrupt master switch. */
+/* write(fd, &(s32){1 or 0}, 4): the context's interrupt master switch. */
 static int gfx_irqcontrol(struct uio_info *info, s32 on)
 {
-	struct gfx_uio *g = info->priv;
+	struct gfx_ctx *c = info->priv;
 
-	writel(on ? 1 : 0, g->reg + GFX_REG_IRQ_MASTER);
-	gfx_kick(g);
+	writel(on ? 1 : 0, c->reg + GFX_REG_IRQ_MASTER);
+	gfx_kick(c);
 	return 0;
 }
 
-/* open and release run under the UIO core's info_lock. */
+/*
+ * Under the UIO core's info_lock. A client context has one open file (fork
+ * and SCM_RIGHTS share it): free again only when all its holders closed it.
+ * The master's node may be reopened only by the process holding it.
+ */
 static int gfx_open(struct uio_info *info, struct inode *inode)
 {
-	((struct gfx_uio *)info->priv)->users++;
+	struct gfx_ctx *c = info->priv;
+
+	if (c->users && (c->id != GFX_MASTER_CONTEXT || c->owner != task_tgid(current)))
+		return -EBUSY;
+	if (!c->users++)
+		c->owner = get_pid(task_tgid(current));
 	return 0;
 }
 
-/* The last close, also of a killed process, leaves the GPU quiet. */
+/* The last close, also of a killed process, leaves the context quiet. */
 static int gfx_release(struct uio_info *info, struct inode *inode)
 {
-	struct gfx_uio *g = info->priv;
+	struct gfx_ctx *c = info->priv;
 
-	if (--g->users == 0)
-		gfx_quiesce(g);
+	if (--c->users)
+		return 0;
+	put_pid(c->owner);
+	c->owner = NULL;
+	gfx_quiesce(c);
 	return 0;
 }
 
 static int gfx_mmap(struct uio_info *info, struct vm_area_struct *vma)
 {
-	struct gfx_uio *g = info->priv;
+	struct gfx_ctx *c = info->priv;
 	struct uio_mem *mem = &info->mem[vma->vm_pgoff];	/* index checked by UIO */
 
-	switch (vma->vm_pgoff) {
-	case MAP_REGS:
-		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-		break;
-	case MAP_VRAM:
-		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-		break;
-	case MAP_IRQ:
-		/* Only the handler writes it; refuse write now and mprotect later. */
+	if (vma->vm_pgoff == c->maps - 1) {	/* irq: only the handler writes it */
 		if (vma->vm_flags & VM_WRITE)
-			return -EPERM;
+			return -EPERM;	/* refuse write now and mprotect later */
 		vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE);
 		/* Takes a page reference: a mapping outliving the driver stays valid. */
-		return vm_insert_page(vma, vma->vm_start, g->page);
-	default:
-		return -EINVAL;
+		return vm_insert_page(vma, vma->vm_start, c->page);
 	}
+	vma->vm_page_prot = vma->vm_pgoff ? pgprot_writecombine(vma->vm_page_prot) :
+			    pgprot_noncached(vma->vm_page_prot);	/* VRAM, or the doorbell */
 	vm_flags_mod(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP, 0);
 	return io_remap_pfn_range(vma, vma->vm_start, mem->addr >> PAGE_SHIFT,
 				  vma->vm_end - vma->vm_start, vma->vm_page_prot);
@@ -141,12 +149,94 @@ static void gfx_put_page(void *page)
 	put_page(page);
 }
 
+/* UIO maps whole pages; "offset" says where BAR0 starts in its page. The irq map's addr stays 0. */
+static void gfx_add_map(struct gfx_ctx *c, const char *name, phys_addr_t addr, resource_size_t size)
+{
+	c->info.mem[c->maps++] = (struct uio_mem){ .name = name, .size = size,
+		.memtype = addr ? UIO_MEM_PHYS : UIO_MEM_LOGICAL,
+		.addr = addr & PAGE_MASK, .offs = addr & ~PAGE_MASK };
+}
+
+/* Context id's UIO device: its page, its maps, its vector. */
+static int gfx_ctx_init(struct pci_dev *pdev, struct gfx_ctx *c, unsigned int id)
+{
+	resource_size_t bar2 = pci_resource_start(pdev, 2);
+	u32 win_off, win_size;
+
+	c->id = id;
+	c->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!c->page || devm_add_action_or_reset(&pdev->dev, gfx_put_page, c->page))
+		return -ENOMEM;
+	/* WC like the user mappings of the same BAR: one memory type (PAT). */
+	c->reg = devm_ioremap_wc(&pdev->dev, bar2 + GFX_CTX_PAGE(id), GFX_REG_PAGE_SIZE);
+	if (!c->reg)
+		return -ENOMEM;
+	c->irq = page_address(c->page);
+	win_off = readl(c->reg + GFX_REG_WINDOW_OFFSET);
+	win_size = readl(c->reg + GFX_REG_WINDOW_SIZE);
+	snprintf(c->name, sizeof(c->name), id ? GFX_UIO_CTX_NAME_FMT : GFX_UIO_NAME, id);
+	gfx_add_map(c, GFX_UIO_MAP_REGS, pci_resource_start(pdev, 0), PAGE_SIZE);
+	if (id == GFX_MASTER_CONTEXT) {
+		gfx_add_map(c, GFX_UIO_MAP_VRAM, bar2, pci_resource_len(pdev, 2));
+	} else {
+		/* Never map past BAR2, whatever the device says. */
+		if (win_off % PAGE_SIZE || win_size % PAGE_SIZE || !win_size ||
+		    (u64)win_off + win_size > pci_resource_len(pdev, 2))
+			return -EINVAL;
+		gfx_add_map(c, GFX_UIO_MAP_CTX, bar2 + GFX_CTX_PAGE(id), GFX_REG_PAGE_SIZE);
+		gfx_add_map(c, GFX_UIO_MAP_WINDOW, bar2 + win_off, win_size);
+	}
+	gfx_add_map(c, GFX_UIO_MAP_IRQ, 0, PAGE_SIZE);
+	c->info.name = c->name;
+	c->info.version = "2.0";
+	c->info.priv = c;
+	c->info.irq = pci_irq_vector(pdev, GFX_CTX_VECTOR(id));
+	c->info.handler = gfx_irq;
+	c->info.irqcontrol = gfx_irqcontrol;
+	c->info.open = gfx_open;
+	c->info.release = gfx_release;
+	c->info.mmap = gfx_mmap;
+	gfx_quiesce(c);
+	return 0;
+}
+
+static void gfx_unregister(struct gfx_uio *g)
+{
+	while (g->n > 0) {
+		uio_unregister_device(&g->ctx[--g->n].info);	/* frees the IRQ, wakes readers */
+		put_pid(g->ctx[g->n].owner);	/* no release comes after unregistering */
+		gfx_quiesce(&g->ctx[g->n]);
+	}
+}
+
+/* The contexts' devices: CONTEXT_COUNT, fewer if the PCI function has fewer vectors. */
+static int gfx_register(struct pci_dev *pdev, struct gfx_uio *g, void __iomem *bar0, u32 peer,
+			unsigned int n)
+{
+	int ret = pci_alloc_irq_vectors(pdev, 1, n, PCI_IRQ_MSIX);	/* freed by pcim */
+
+	if (ret >= 0 && (unsigned int)ret < n)
+		dev_warn(&pdev->dev, "%d MSI-X vectors for %u contexts: give QEMU vectors=%u\n", ret, n, n);
+	for (int i = 0; i < ret; i++) {
+		g->ctx[i].bar0 = bar0;
+		g->ctx[i].peer = peer;
+		/* Owner NULL: rmmod while open acts as a hot-unplug (readers get EIO). */
+		if (gfx_ctx_init(pdev, &g->ctx[i], i) ||
+		    __uio_register_device(NULL, &pdev->dev, &g->ctx[i].info)) {
+			gfx_unregister(g);
+			return -ENODEV;
+		}
+		g->n = i + 1;
+	}
+	return ret < 0 ? ret : 0;
+}
+
 static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
-	resource_size_t bar0 = pci_resource_start(pdev, 0);
 	struct gfx_uio *g;
-	u32 magic, version;
+	void __iomem *reg;
+	u32 magic, version, count;
 	int ret;
 
 	ret = pcim_enable_device(pdev);
@@ -154,7 +244,7 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_MEM) ||
 	    !(pci_resource_flags(pdev, 2) & IORESOURCE_MEM) ||
-	    pci_resource_len(pdev, 2) < 2 * GFX_REG_PAGE_SIZE) {
+	    pci_resource_len(pdev, 2) < GFX_VRAM_START + GFX_REG_PAGE_SIZE) {
 		dev_info(dev, "ivshmem device without usable BARs, not a reference GPU\n");
 		return -ENODEV;
 	}
@@ -165,72 +255,32 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	      pci_request_region(pdev, 2, GFX_UIO_NAME);	/* released by pcim */
 	if (ret)
 		return ret;
-	g->bar0 = pcim_iomap_table(pdev)[0];
-	/* WC like the user mapping of the same BAR: one memory type (PAT). */
-	g->reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_PAGE_SIZE);
-	if (!g->reg)
+	reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_PAGE_SIZE);
+	if (!reg)
 		return -ENOMEM;
-
-	magic = readl(g->reg + GFX_REG_MAGIC);
-	version = readl(g->reg + GFX_REG_VERSION);
-	if (magic != GFX_MAGIC || version >> 16 != GFX_VERSION_MAJOR) {
+	magic = readl(reg + GFX_REG_MAGIC);
+	version = readl(reg + GFX_REG_VERSION);
+	count = readl(reg + GFX_REG_CONTEXT_COUNT);
+	if (magic != GFX_MAGIC || version >> 16 != GFX_VERSION_MAJOR || !count ||
+	    count > GFX_MAX_CONTEXTS) {
 		dev_info(dev, "no reference GPU here (magic %#x version %#x), leaving it alone\n",
 			 magic, version);
 		return -ENODEV;
 	}
-	g->peer = readl(g->reg + GFX_REG_DEVICE_PEER);
-
 	pci_set_master(pdev);	/* MSI-X is a bus-master write */
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);	/* freed by pcim */
-	if (ret < 0)
-		return ret;
-
-	g->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!g->page || devm_add_action_or_reset(dev, gfx_put_page, g->page))
-		return -ENOMEM;
-	g->irq = page_address(g->page);
-
-	g->info.name = GFX_UIO_NAME;
-	g->info.version = "1.0";
-	g->info.priv = g;
-	g->info.irq = pci_irq_vector(pdev, 0);
-	g->info.handler = gfx_irq;
-	g->info.irqcontrol = gfx_irqcontrol;
-	g->info.open = gfx_open;
-	g->info.release = gfx_release;
-	g->info.mmap = gfx_mmap;
-	/* BAR0 is 256 bytes; UIO maps whole pages, "offset" says where it starts. */
-	g->info.mem[MAP_REGS] = (struct uio_mem){ .name = GFX_UIO_MAP_REGS,
-		.memtype = UIO_MEM_PHYS, .addr = bar0 & PAGE_MASK,
-		.offs = bar0 & ~PAGE_MASK, .size = PAGE_SIZE };
-	g->info.mem[MAP_VRAM] = (struct uio_mem){ .name = GFX_UIO_MAP_VRAM,
-		.memtype = UIO_MEM_PHYS, .addr = pci_resource_start(pdev, 2),
-		.size = pci_resource_len(pdev, 2) };
-	/* addr stays 0 so sysfs shows no kernel address; gfx_mmap maps it. */
-	g->info.mem[MAP_IRQ] = (struct uio_mem){ .name = GFX_UIO_MAP_IRQ,
-		.memtype = UIO_MEM_LOGICAL, .size = PAGE_SIZE };
-
-	gfx_quiesce(g);
-	/*
-	 * Owner NULL, or UIO pins the module while /dev/uioN is open. rmmod then
-	 * acts as a hot-unplug: the core stops calling us, readers get EIO and
-	 * no vma points into this module.
-	 */
-	ret = __uio_register_device(NULL, dev, &g->info);
+	ret = gfx_register(pdev, g, pcim_iomap_table(pdev)[0], readl(reg + GFX_REG_DEVICE_PEER), count);
 	if (ret)
 		return ret;
 	pci_set_drvdata(pdev, g);
-	dev_info(dev, "reference GPU %u.%u, %llu MiB BAR2, device peer %u\n", version >> 16,
-		 version & 0xffff, (u64)pci_resource_len(pdev, 2) >> 20, g->peer);
+	dev_info(dev, "reference GPU %u.%u, %llu MiB BAR2, %u contexts, device peer %u\n",
+		 version >> 16, version & 0xffff, (u64)pci_resource_len(pdev, 2) >> 20, g->n,
+		 g->ctx[0].peer);
 	return 0;
 }
 
 static void gfx_remove(struct pci_dev *pdev)
 {
-	struct gfx_uio *g = pci_get_drvdata(pdev);
-
-	uio_unregister_device(&g->info);	/* frees the IRQ, wakes readers */
-	gfx_quiesce(g);
+	gfx_unregister(pci_get_drvdata(pdev));
 }
 
 static const struct pci_device_id gfx_ids[] = {

@@ -27,6 +27,7 @@
 
 #include "gfx_hw.h"
 #include "harness.h"
+#include "common/devproto.h"
 
 TEST_STATE_DEFINE;
 
@@ -44,8 +45,8 @@ TEST_STATE_DEFINE;
 #define RING_BASE 0x10000u
 #define RING_SIZE 0x1000u	/* small, so tests wrap it */
 
-static char bin_dir[PATH_MAX + 16], tmp_dir[64], sock_path[96];
-static pid_t device_pid = -1;
+static struct dp_device dev;
+#define device_pid dev.pid
 
 struct client {
 	int sock;
@@ -71,87 +72,31 @@ static uint32_t rd(uint32_t off) { return atomic_load(r32(off)); }
 static uint64_t rd64(uint32_t off) { return atomic_load(r64(off)); }
 static void wr(uint32_t off, uint32_t v) { atomic_store(r32(off), v); }
 
-static int recv_msg(int sock, int64_t *value, int *fd)
+static void client_close(void)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { value, sizeof(*value) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cmsg;
-	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	dp_disconnect(&dev, cl.bar2 == NULL);	/* a test that took the mapping unmaps it */
+	cl = (struct client){ -1, -1, -1, -1, NULL, 0, 0 };
+}
 
-	*fd = -1;
-	if (n != sizeof(*value))
-		return -1;
-	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
-		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+/* The full handshake, checked message by message; the master context's vector is ours. */
+static int client_open(void)
+{
+	int r = dp_connect(&dev);
+
+	if (r)
+		return r;
+	cl = (struct client){ dev.sock_fd, dev.shm_fd, dev.kick_fd[0], dev.irq_fd[0], dev.bar2, dev.size, 0 };
 	return 0;
 }
 
 static int connect_socket(void)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct timeval tv = { 5, 0 };
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock_path);
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		close(fd);
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return fd;
+	return dp_connect_socket(&dev);
 }
 
-static void client_close(void)
+static int recv_msg(int sock, int64_t *value, int *fd)
 {
-	if (cl.bar2)
-		munmap(cl.bar2, cl.size);
-	if (cl.sock >= 0)
-		close(cl.sock);
-	if (cl.shm_fd >= 0)
-		close(cl.shm_fd);
-	if (cl.kick_fd >= 0)
-		close(cl.kick_fd);
-	if (cl.irq_fd >= 0)
-		close(cl.irq_fd);
-	cl = (struct client){ -1, -1, -1, -1, NULL, 0, 0 };
-}
-
-/* The full handshake, checked message by message. */
-static int client_open(void)
-{
-	int64_t v;
-	int fd;
-	struct stat st;
-
-	cl.sock = connect_socket();
-	if (cl.sock < 0)
-		return -1;
-	if (recv_msg(cl.sock, &v, &fd) || v != 0 || fd != -1)
-		return -2;
-	if (recv_msg(cl.sock, &v, &fd) || v != 1 || fd != -1)
-		return -3;
-	if (recv_msg(cl.sock, &v, &cl.shm_fd) || v != -1 || cl.shm_fd < 0)
-		return -4;
-	if (recv_msg(cl.sock, &v, &cl.kick_fd) || v != 0 || cl.kick_fd < 0)
-		return -5;
-	if (recv_msg(cl.sock, &v, &cl.irq_fd) || v != 1 || cl.irq_fd < 0)
-		return -6;
-	fcntl(cl.irq_fd, F_SETFL, O_NONBLOCK);
-	if (fstat(cl.shm_fd, &st) < 0)
-		return -7;
-	cl.size = (uint64_t)st.st_size;
-	cl.bar2 = mmap(NULL, cl.size, PROT_READ | PROT_WRITE, MAP_SHARED, cl.shm_fd, 0);
-	if (cl.bar2 == MAP_FAILED) {
-		cl.bar2 = NULL;
-		return -8;
-	}
-	return 0;
+	return dp_recv_msg(sock, value, fd);
 }
 
 static void kick(void)
@@ -241,10 +186,7 @@ static void reset_ring(void)
 
 static int run_ctl(const char *args)
 {
-	char cmd[PATH_MAX * 2];
-
-	snprintf(cmd, sizeof(cmd), "%s/gfx-ctl --socket %s %s >/dev/null", bin_dir, sock_path, args);
-	return system(cmd);
+	return dp_ctl(&dev, args);
 }
 
 /* ---- cases ---- */
@@ -486,7 +428,7 @@ static void test_screenshot(void *arg)
 	png_image img = { .version = PNG_IMAGE_VERSION };
 	uint8_t *px;
 
-	snprintf(path, sizeof(path), "%s/shot.png", tmp_dir);
+	snprintf(path, sizeof(path), "%s/shot.png", dev.dir);
 	snprintf(cmd, sizeof(cmd), "screenshot %s", path);
 	REQUIRE1(rd(GFX_REG_SCANOUT_OFFSET) == FB0);
 	REQUIRE1(run_ctl(cmd) == 0);
@@ -515,7 +457,7 @@ static uint8_t *flip_and_shoot(uint32_t fmt, uint32_t stride, bool alpha)
 	emit(flip, 8);
 	if (!wait_until(flip_latched, &want, 2000))
 		return NULL;
-	snprintf(path, sizeof(path), "%s/shot.png", tmp_dir);
+	snprintf(path, sizeof(path), "%s/shot.png", dev.dir);
 	snprintf(cmd, sizeof(cmd), "screenshot %s", path);
 	if (run_ctl(cmd) != 0 || !png_image_begin_read_from_file(&img, path))
 		return NULL;
@@ -772,45 +714,14 @@ static void test_scribbler(void *arg)
 	CHECK(kill(device_pid, 0) == 0);
 }
 
-static void start_device(void)
-{
-	char exe[PATH_MAX + 32];
-
-	snprintf(exe, sizeof(exe), "%s/gfx-device", bin_dir);
-	device_pid = fork();
-	if (device_pid == 0) {
-		execl(exe, exe, "--socket", sock_path, "--vram", "16", "--mode", "320x240@60", (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		struct stat st;
-		char ctl[160];
-
-		snprintf(ctl, sizeof(ctl), "%s.ctl", sock_path);
-		if (stat(ctl, &st) == 0)
-			return;
-		usleep(10000);
-	}
-}
-
 int main(int argc, char **argv)
 {
-	char self[PATH_MAX];
+	static const char *const args[] = { "--vram", "16", "--mode", "320x240@60", NULL };
 	int status = 0, rc;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	/* build/tests/test_device_protocol -> build/bin */
-	if (n <= 0)
+	if (dp_init(&dev) < 0)
 		return 1;
-	self[n] = 0;
-	*strrchr(self, '/') = 0;
-	snprintf(bin_dir, sizeof(bin_dir), "%s/../bin", self);
-	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/gfx-devtest-XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		return 1;
-	snprintf(sock_path, sizeof(sock_path), "%s/gpu.sock", tmp_dir);
-	signal(SIGPIPE, SIG_IGN);
-	start_device();
+	dp_start(&dev, args);
 	rc = client_open();
 	if (rc) {
 		printf("FAIL device_handshake: client_open returned %d\n", rc);
@@ -846,8 +757,7 @@ int main(int argc, char **argv)
 	uint64_t size = cl.size;
 	cl.bar2 = NULL;
 	client_close();
-	kill(device_pid, SIGTERM);
-	waitpid(device_pid, &status, 0);
+	status = dp_stop(&dev);
 	if (*(volatile uint32_t *)(bar2 + GFX_REG_STATUS) == 0xffffffffu &&
 	    *(volatile uint32_t *)(bar2 + GFX_REG_MAGIC) == 0xffffffffu)
 		printf("PASS device_gone_reads_all_ones\n");
@@ -863,8 +773,8 @@ int main(int argc, char **argv)
 		printf("PASS device_clean_exit\n");
 	}
 	char shot[300];
-	snprintf(shot, sizeof(shot), "%s/shot.png", tmp_dir);
+	snprintf(shot, sizeof(shot), "%s/shot.png", dev.dir);
 	unlink(shot);
-	rmdir(tmp_dir);
+	rmdir(dev.dir);
 	return TEST_EXIT();
 }

@@ -429,15 +429,15 @@ int main(void)
 		{ "zero_size_rect", GFX_ERR_ZERO_SIZE,
 		  { GFX_CMD(GFX_OP_FILL_RECTS, 0, 4), 0xffffffff, GFX_PACK(1, 1), GFX_PACK(0, 4) }, 4, true },
 		{ "zero_size_surface", GFX_ERR_ZERO_SIZE,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 0, 16, 64, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), GFX_VRAM_START, 0, 16, 64, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "misaligned_stride", GFX_ERR_BAD_STRIDE,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 66, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), GFX_VRAM_START, 16, 16, 66, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "stride_too_small", GFX_ERR_BAD_STRIDE,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 32, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), GFX_VRAM_START, 16, 16, 32, GFX_FMT_XRGB8888 }, 6, .kernel_refuses = true },
 		{ "bad_format", GFX_ERR_BAD_FORMAT,
-		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), 8192, 16, 16, 64, GFX_FOURCC('N', 'V', '1', '2') }, 6, .kernel_refuses = true },
+		  { GFX_CMD(GFX_OP_SET_SURFACE, 0, 6), GFX_VRAM_START, 16, 16, 64, GFX_FOURCC('N', 'V', '1', '2') }, 6, .kernel_refuses = true },
 		{ "flip_wrong_size", GFX_ERR_BAD_MODE,
-		  { GFX_CMD(GFX_OP_FLIP, 0, 8), 8192, 16, 16, 64, GFX_FMT_XRGB8888, 0, 0 }, 8, .kernel_refuses = true },
+		  { GFX_CMD(GFX_OP_FLIP, 0, 8), GFX_VRAM_START, 16, 16, 64, GFX_FMT_XRGB8888, 0, 0 }, 8, .kernel_refuses = true },
 	};
 	char name[96];
 

@@ -1,5 +1,5 @@
 # tools: gfx-bench, the benchmark program (links libgfx and pixman).
-GFX_BENCH_OBJS := $(OBJ)/tools/gfx_bench.o
+GFX_BENCH_OBJS := $(addprefix $(OBJ)/tools/, gfx_bench.o bench_report.o bench_flood.o)
 GFX_BENCH_CFLAGS := $(shell $(PKG_CONFIG) --cflags pixman-1)
 GFX_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs pixman-1)
 $(GFX_BENCH_OBJS): CFLAGS += $(GFX_BENCH_CFLAGS)

@@ -20,59 +20,13 @@
 
 #include "gfx.h"
 #include "gfx_hw.h"
+#include "bench.h"
 
 #define W 1920
 #define H 1080
 #define FRAME_BYTES ((size_t)W * H * 4)
-#define TIMEOUT_NS (5 * 1000000000LL)
 
-struct result {
-	const char *name;
-	double value;
-	const char *unit;
-	const char *reference;	/* name of the reference result, or NULL */
-	double reference_value;
-};
-
-static struct result results[32];
-static int result_count;
-static int iterations = 30;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), compare_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void record(const char *name, double value, const char *unit,
-		   const char *reference, double reference_value)
-{
-	if (result_count < (int)(sizeof(results) / sizeof(results[0])))
-		results[result_count++] = (struct result){ name, value, unit, reference,
-							   reference_value };
-}
-
-static void die(struct gfx_device *dev, const char *what, int err)
-{
-	fprintf(stderr, "gfx-bench: %s: %s (%s)\n", what, dev ? gfx_last_error(dev) : "",
-		strerror(-err));
-	exit(1);
-}
+int iterations = 30;
 
 /* ---- references ---- */
 
@@ -306,9 +260,9 @@ static int emit_nop(struct gfx_device *dev)
 	return gfx_emit_raw(dev, &nop, 1);
 }
 
-static double bench_fence_roundtrip(struct gfx_device *dev)
+/* Round trips of one NOP and an interrupting fence; µs, median of rounds. */
+double bench_fence_roundtrip_n(struct gfx_device *dev, int rounds)
 {
-	int rounds = iterations * 20;
 	double *t = calloc(rounds, sizeof(*t)), m;
 	uint64_t seq;
 	int ret;
@@ -389,8 +343,8 @@ static void on_flip_event(struct gfx_device *dev, const struct gfx_event *ev, vo
 }
 
 /* Flip two buffers every vblank; count vblanks with no new frame. */
-static double bench_vblank_missed(struct gfx_device *dev, struct gfx_bo *bo[2], int frames,
-				  uint32_t width, uint32_t height)
+double bench_vblank_missed(struct gfx_device *dev, struct gfx_bo *bo[2], int frames,
+			   uint32_t width, uint32_t height)
 {
 	struct flip_state s = { 0 };
 	struct gfx_rect bar = { 0, 0, 32, height };
@@ -419,32 +373,6 @@ static double bench_vblank_missed(struct gfx_device *dev, struct gfx_bo *bo[2], 
 	return (double)s.missed;
 }
 
-static void print_results(int json)
-{
-	if (!json)
-		printf("%-24s %14s %-8s %-22s %8s\n", "name", "value", "unit", "reference", "ratio");
-	for (int i = 0; i < result_count; i++) {
-		const struct result *r = &results[i];
-		double ratio = r->reference && r->reference_value > 0 ?
-			       r->value / r->reference_value : 0;
-
-		if (json) {
-			printf("{\"name\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", ",
-			       r->name, r->value, r->unit);
-			if (r->reference)
-				printf("\"reference\": \"%s\", \"reference_value\": %.6g, "
-				       "\"ratio\": %.4f}\n", r->reference, r->reference_value, ratio);
-			else
-				printf("\"reference\": null, \"ratio\": null}\n");
-		} else if (r->reference) {
-			printf("%-24s %14.4g %-8s %-22s %8.3f\n", r->name, r->value, r->unit,
-			       r->reference, ratio);
-		} else {
-			printf("%-24s %14.4g %-8s %-22s %8s\n", r->name, r->value, r->unit, "-", "-");
-		}
-	}
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: gfx-bench [--device SPEC] [--json] [--quick] [--frames N]\n"
@@ -468,7 +396,7 @@ int main(int argc, char **argv)
 	struct gfx_info info;
 	struct gfx_bo *screen, *src, *argb, *small, *flip[2];
 	struct op_args args;
-	double memcpy_ms, pixman_ms, pingpong_us, pixman_fills, v;
+	double memcpy_ms, pixman_ms, pingpong_us, pixman_fills, v, scale_ms, fence_us;
 
 	while ((opt = getopt_long(argc, argv, "d:jqf:h", options, NULL)) != -1) {
 		switch (opt) {
@@ -513,12 +441,13 @@ int main(int argc, char **argv)
 	record("blend_1080p", v, "ms", "memcpy_1080p", memcpy_ms);
 	record("blend_1080p_vs_pixman", v, "ms", "pixman_blend_1080p", pixman_ms);
 	args.src = small;
-	record("scale_1080p", time_op(dev, emit_scale, &args), "ms", "memcpy_1080p", memcpy_ms);
+	scale_ms = time_op(dev, emit_scale, &args);
+	record("scale_1080p", scale_ms, "ms", "memcpy_1080p", memcpy_ms);
 	v = bench_small_fills(dev, screen);
 	record("small_fills", v, "fills/s", NULL, 0);
 	record("small_fills_vs_pixman", v, "fills/s", "pixman_small_fills", pixman_fills);
-	record("fence_roundtrip", bench_fence_roundtrip(dev), "us", "eventfd_pingpong",
-	       pingpong_us);
+	fence_us = bench_fence_roundtrip_n(dev, iterations * 20);
+	record("fence_roundtrip", fence_us, "us", "eventfd_pingpong", pingpong_us);
 	/*
 	 * On the DRM driver the fd does not wake for fence completions (libgfx/README.md:
 	 * GFX_EVENT_FENCE comes from dispatch asking the kernel), so an event loop cannot
@@ -541,6 +470,11 @@ int main(int argc, char **argv)
 	flip[1] = create(dev, info.width, info.height, GFX_FMT_XRGB8888, 0);
 	record("vblank_missed", bench_vblank_missed(dev, flip, frames, info.width, info.height),
 	       "vblanks", NULL, 0);
+	if (strcmp(info.backend, "drm") != 0 && info.context_count > 1)
+		bench_client_flood(dev, flip, frames, fence_us, (double)W * H / scale_ms / 1e3);
+	else
+		fprintf(stderr, "gfx-bench: the client flood needs client contexts (%s, %u contexts)\n",
+			info.backend, info.context_count);
 
 	print_results(json);
 	/* Exiting: the buffer on screen may go too, its pixels stay until reused. */

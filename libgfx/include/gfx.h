@@ -42,7 +42,7 @@ void gfx_close(struct gfx_device *dev);
 const char *gfx_last_error(const struct gfx_device *dev);
 
 struct gfx_info {
-	const char *backend;		/* "direct" or "uio" */
+	const char *backend;		/* "direct", "uio" or "drm" */
 	uint32_t version;		/* major << 16 | minor */
 	uint32_t caps;			/* GFX_CAP_* */
 	uint64_t vram_size;		/* bytes of BAR2 */
@@ -56,8 +56,61 @@ struct gfx_info {
 	uint32_t status;		/* GFX_STATUS_* */
 	uint32_t error_count;
 	uint32_t reset_count;
+	uint32_t context;		/* this device's hardware context: 0 = the master */
+	uint32_t context_count;		/* contexts of the GPU (1 on drm) */
+	uint32_t window_offset;		/* the VRAM this context's buffers come from */
+	uint32_t window_size;
 };
 int gfx_get_info(struct gfx_device *dev, struct gfx_info *info);
+
+/* ---- Hardware contexts: direct rendering for several processes ----
+ *
+ * A GPU opened with gfx_open() is its master context (0): it may flip, wait
+ * for vblank and hand out client contexts. A client context has its own
+ * ring, fences and interrupt, and the GPU confines it to its own VRAM window;
+ * the whole API works on it the same way, except the display functions,
+ * which return -EPERM, and its buffers come from its window. The master
+ * (a compositor) takes a free context with gfx_context_acquire() and passes
+ * the handle's fds to a client (SCM_RIGHTS); the client opens it with
+ * gfx_open_context(). Not on drm (-EOPNOTSUPP): there clients use render
+ * nodes and dma-buf.
+ */
+#define GFX_CONTEXT_MAX_FDS 3
+
+struct gfx_context_handle {
+	uint32_t context;		/* the client context, 1 .. context_count - 1 */
+	uint32_t nfds;			/* fds in use */
+	/*
+	 * uio: the context's /dev/uioN, opened; direct: VRAM (a memfd: all of
+	 * it, the host path has no memory isolation), its doorbell eventfd, its
+	 * interrupt eventfd.
+	 */
+	int fds[GFX_CONTEXT_MAX_FDS];
+};
+
+/*
+ * Master: take a free client context, reset it, clear its window, and fill
+ * h. -EBUSY when every context is in use. On uio a context stays in use
+ * until every process holding its node closed it.
+ */
+int gfx_context_acquire(struct gfx_device *master, struct gfx_context_handle *h);
+/* Master: the context is no longer handed out (after its client left); it is reset. */
+int gfx_context_release(struct gfx_device *master, uint32_t context);
+/* Close the fds of a handle (after passing them on, or instead). */
+void gfx_context_handle_close(struct gfx_context_handle *h);
+/* Client: open the context a handle names; the fds are taken (closed on failure too). */
+int gfx_open_context(struct gfx_context_handle *h, struct gfx_device **out);
+
+/* What the master sees of a client context, from its page's table: no system call. */
+struct gfx_context_info {
+	uint32_t window_offset, window_size;	/* the VRAM the context can reach */
+	uint64_t fence_done;			/* its completed fence */
+	uint32_t status;			/* GFX_STATUS_* */
+	uint32_t error_code, error_count, reset_count;
+};
+int gfx_context_info(struct gfx_device *master, uint32_t context, struct gfx_context_info *info);
+/* Master: reset a client context (drops its queue, clears its error, ends a hang). */
+int gfx_context_reset(struct gfx_device *master, uint32_t context);
 
 /* ---- Buffer objects in VRAM ---- */
 

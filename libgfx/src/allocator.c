@@ -43,6 +43,42 @@ int gfx_alloc_init(struct gfx_device *dev, uint32_t start, uint64_t end)
 	return 0;
 }
 
+void gfx_alloc_exclude(struct gfx_device *dev, uint32_t offset, uint32_t size)
+{
+	uint64_t lo = offset, hi = (uint64_t)offset + size;
+
+	for (unsigned int i = 0; i < dev->free_n; i++) {
+		struct gfx_range *f = &dev->free_list[i];
+		uint64_t f_lo = f->offset, f_hi = (uint64_t)f->offset + f->size;
+
+		if (hi <= f_lo || lo >= f_hi)
+			continue;
+		if (lo > f_lo && hi < f_hi) {	/* in the middle: split in two */
+			if (grow(&dev->free_list, &dev->free_cap, dev->free_n + 1) < 0)
+				return;
+			f = &dev->free_list[i];
+			memmove(f + 1, f, (dev->free_n - i) * sizeof(*f));
+			dev->free_n++;
+			f[0].size = (uint32_t)(lo - f_lo);
+			f[1].offset = (uint32_t)hi;
+			f[1].size = (uint32_t)(f_hi - hi);
+			return;
+		}
+		if (lo <= f_lo && hi >= f_hi) {	/* all of it */
+			memmove(f, f + 1, (dev->free_n - i - 1) * sizeof(*f));
+			dev->free_n--;
+			i--;
+			continue;
+		}
+		if (lo <= f_lo) {		/* its start */
+			f->offset = (uint32_t)hi;
+			f->size = (uint32_t)(f_hi - hi);
+		} else {			/* its end */
+			f->size = (uint32_t)(lo - f_lo);
+		}
+	}
+}
+
 void gfx_alloc_fini(struct gfx_device *dev)
 {
 	free(dev->free_list);

@@ -6,6 +6,15 @@
  */
 #include "internal.h"
 
+/* The display and the input FIFO are the master context's alone. */
+static int require_master(struct gfx_device *dev, const char *what)
+{
+	if (GFX_LIKELY(dev->context == GFX_MASTER_CONTEXT))
+		return 0;
+	return gfx_set_error(dev, -EPERM, "%s: only the master context may (this is client context %u; "
+			     "its compositor shows its buffers)", what, dev->context);
+}
+
 GFX_EXPORT int gfx_get_info(struct gfx_device *dev, struct gfx_info *info)
 {
 	return dev->drv->get_info(dev, info);
@@ -62,6 +71,8 @@ GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_
 
 	if (GFX_UNLIKELY(dev->lost))
 		return gfx_lost(dev);
+	if ((r = require_master(dev, "flip")) < 0)
+		return r;
 	if (!bo)
 		return gfx_set_error(dev, -EINVAL, "flip without a buffer");
 	if (bo->width != dev->mode_width || bo->height != dev->mode_height)
@@ -77,7 +88,7 @@ GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)
 {
 	if (GFX_UNLIKELY(dev->lost))
 		return gfx_lost(dev);
-	return dev->drv->emit_wait_vblank(dev);
+	return require_master(dev, "wait for vblank") ?: dev->drv->emit_wait_vblank(dev);
 }
 
 GFX_EXPORT int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
@@ -85,13 +96,17 @@ GFX_EXPORT int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *
 {
 	if (dev->lost)
 		return gfx_lost(dev);
-	return dev->drv->wait_vblank(dev, seq, time_ns, timeout_ns);
+	return require_master(dev, "wait for vblank") ?:
+	       dev->drv->wait_vblank(dev, seq, time_ns, timeout_ns);
 }
 
 GFX_EXPORT int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
 {
 	uint64_t s = 0, t = 0;
-	int r = dev->drv->last_vblank(dev, &s, &t);
+	int r = require_master(dev, "vblank");
+
+	if (r == 0)
+		r = dev->drv->last_vblank(dev, &s, &t);
 
 	if (seq)
 		*seq = s;
@@ -114,12 +129,12 @@ GFX_EXPORT int gfx_set_vblank_events(struct gfx_device *dev, bool on)
 {
 	if (dev->lost)
 		return gfx_lost(dev);
-	return dev->drv->set_vblank_events(dev, on);
+	return require_master(dev, "vblank events") ?: dev->drv->set_vblank_events(dev, on);
 }
 
 GFX_EXPORT int gfx_set_input_events(struct gfx_device *dev, bool on)
 {
 	if (dev->lost)
 		return gfx_lost(dev);
-	return dev->drv->set_input_events(dev, on);
+	return require_master(dev, "input events") ?: dev->drv->set_input_events(dev, on);
 }

@@ -2,8 +2,9 @@
 /*
  * backend.h - the seam between libgfx's core and the way it reaches the GPU.
  *
- * A backend maps BAR2 (register page + VRAM), rings the doorbell and waits
- * for interrupts. Everything else (ring, fences, allocator, display) is in
+ * A backend maps BAR2 (register area + VRAM), or the part of it one
+ * hardware context may reach, rings that context's doorbell and waits for
+ * its interrupts. Everything else (ring, fences, allocator, display) is in
  * the core and is the same for every backend.
  */
 #ifndef GFX_BACKEND_H
@@ -12,10 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct gfx_context_handle;
+
 struct gfx_backend {
 	const char *name;		/* "direct" or "uio" */
-	volatile uint8_t *bar2;		/* register page at 0, VRAM after it */
+	/*
+	 * BAR2 at its own offsets: the register area at 0, VRAM after it. A
+	 * client context on uio has only its window mapped in this range.
+	 */
+	volatile uint8_t *bar2;
 	uint64_t bar2_size;
+	volatile uint8_t *regs;		/* this context's register page */
+	uint32_t context;		/* which context: GFX_MASTER_CONTEXT or a client */
 	int poll_fd;			/* POLLIN on interrupt; POLLERR/POLLHUP when the device is gone */
 
 	/* Tell the device the tail or CONTROL changed: one doorbell write. */
@@ -29,6 +38,13 @@ struct gfx_backend {
 	int (*take_irq)(struct gfx_backend *b, uint64_t *irq_ns);
 	/* Stop interrupts from reaching this process (1) or let them through (0). */
 	void (*irq_master)(struct gfx_backend *b, int on);
+	/*
+	 * The master's: what another process needs to open client context ctx
+	 * (gfx_open_context), or -EBUSY if it is in use (uio: some process still
+	 * holds its node), with a message in err.
+	 */
+	int (*export_context)(struct gfx_backend *b, uint32_t ctx, struct gfx_context_handle *h,
+			      char *err, size_t err_len);
 	void (*destroy)(struct gfx_backend *b);
 };
 
@@ -39,5 +55,10 @@ int gfx_backend_uio_open(const char *dev_path, struct gfx_backend **out,
 			 char *err, size_t err_len);
 /* The first /sys/class/uio device named uio_gfx as "/dev/uioN", or -ENOENT. */
 int gfx_backend_uio_find(char *path, size_t path_len);
+/* A client context from its handle's fds (taken: closed on failure too). */
+int gfx_backend_direct_adopt(struct gfx_context_handle *h, struct gfx_backend **out,
+			     char *err, size_t err_len);
+int gfx_backend_uio_adopt(struct gfx_context_handle *h, struct gfx_backend **out,
+			  char *err, size_t err_len);
 
 #endif /* GFX_BACKEND_H */

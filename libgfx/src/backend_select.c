@@ -22,3 +22,12 @@ __attribute__((weak)) int gfx_backend_uio_find(char *path, size_t path_len)
 {
 	return -ENOENT;
 }
+
+__attribute__((weak)) int gfx_backend_uio_adopt(struct gfx_context_handle *h, struct gfx_backend **out,
+						char *err, size_t err_len)
+{
+	*out = NULL;
+	gfx_context_handle_close(h);
+	snprintf(err, err_len, "the uio backend is not built into this libgfx");
+	return -ENOSYS;
+}

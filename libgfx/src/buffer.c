@@ -26,9 +26,10 @@ GFX_EXPORT int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t he
 	if (r < 0)
 		return r;
 	size = ((uint64_t)stride * height + GFX_BO_ALIGN - 1) & ~(uint64_t)(GFX_BO_ALIGN - 1);
-	if (size > dev->vram_size)
-		return gfx_set_error(dev, -ENOSPC, "buffer of %llu bytes exceeds VRAM",
-				     (unsigned long long)size);
+	if (size > dev->window_size)
+		return gfx_set_error(dev, -ENOSPC, "buffer of %llu bytes exceeds %s (%u bytes)",
+				     (unsigned long long)size, dev->context ? "this context's VRAM window" :
+				     "VRAM", dev->window_size);
 	bo = calloc(1, sizeof(*bo));
 	if (!bo)
 		return gfx_set_error(dev, -ENOMEM, "out of memory");
@@ -67,7 +68,7 @@ int umd_bo_create(struct gfx_device *dev, struct gfx_bo *bo)
 	if (r < 0)
 		return r;
 	bo->offset = off;
-	bo->map = (void *)(dev->regs + off);
+	bo->map = (void *)(dev->vram + off);
 	return 0;
 }
 

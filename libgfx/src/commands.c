@@ -46,9 +46,11 @@ int gfx_check_bo(struct gfx_device *dev, const struct gfx_bo *bo)
 	r = gfx_check_surface(dev, bo->width, bo->height, bo->stride, bo->format);
 	if (r < 0)
 		return r;
-	if (bo->offset < GFX_VRAM_START ||
-	    (uint64_t)bo->offset + (uint64_t)bo->stride * bo->height > dev->vram_size)
-		return gfx_set_error(dev, -EINVAL, "surface at 0x%x is outside VRAM", bo->offset);
+	if (bo->offset < dev->window_offset ||
+	    (uint64_t)bo->offset + (uint64_t)bo->stride * bo->height >
+	    (uint64_t)dev->window_offset + dev->window_size)
+		return gfx_set_error(dev, -EINVAL, "surface at 0x%x is outside %s", bo->offset,
+				     dev->context ? "this context's VRAM window" : "VRAM");
 	return 0;
 }
 

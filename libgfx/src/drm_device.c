@@ -105,6 +105,10 @@ static int read_identity(struct gfx_device *dev, char *err, size_t len)
 		return -ENODEV;
 	}
 	dev->max_cmd_words = (uint32_t)max_cmd;
+	/* The kernel's buffers may lie anywhere in VRAM; no contexts for user space here. */
+	dev->context_count = 1;
+	dev->window_offset = GFX_VRAM_START;
+	dev->window_size = (uint32_t)(dev->vram_size - GFX_VRAM_START);
 	dev->mode_width = (uint32_t)w;
 	dev->mode_height = (uint32_t)h;
 	dev->format_count = n < GFX_MAX_FORMATS ? (uint32_t)n : GFX_MAX_FORMATS;
@@ -235,6 +239,9 @@ static int drm_get_info(struct gfx_device *dev, struct gfx_info *info)
 	info->width = dev->mode_width;
 	info->height = dev->mode_height;
 	info->refresh_mhz = d->refresh_mhz;
+	info->context_count = dev->context_count;
+	info->window_offset = dev->window_offset;
+	info->window_size = dev->window_size;
 	r = drm_param(d->fd, DRM_GFX_PARAM_VRAM_FREE, 0, &info->vram_free) ?:
 	    drm_param(d->fd, DRM_GFX_PARAM_SEQNO_DONE, 0, &info->fence_done) ?:
 	    drm_param(d->fd, DRM_GFX_PARAM_ERROR_COUNT, 0, &errors) ?:

@@ -23,7 +23,7 @@ GFX_EXPORT const char *gfx_error_name(uint32_t code)
 		[GFX_ERR_NONE] = "no error",
 		[GFX_ERR_BAD_OPCODE] = "bad opcode",
 		[GFX_ERR_BAD_LENGTH] = "bad command length",
-		[GFX_ERR_SURFACE_OOB] = "surface outside VRAM",
+		[GFX_ERR_SURFACE_OOB] = "surface outside the context's VRAM",
 		[GFX_ERR_RECT_OOB] = "rectangle outside the surface",
 		[GFX_ERR_ZERO_SIZE] = "zero size",
 		[GFX_ERR_BAD_STRIDE] = "bad stride",
@@ -31,6 +31,7 @@ GFX_EXPORT const char *gfx_error_name(uint32_t code)
 		[GFX_ERR_BAD_RING] = "bad ring registers",
 		[GFX_ERR_NO_SURFACE] = "no surface set",
 		[GFX_ERR_BAD_MODE] = "flip surface does not match the mode",
+		[GFX_ERR_PRIVILEGED] = "only the master context may flip or wait for vblank",
 	};
 
 	if (code < sizeof(names) / sizeof(names[0]) && names[code])

@@ -94,8 +94,15 @@ struct gfx_device {
 	const char *backend;		/* "direct", "uio" or "drm" */
 	struct gfx_backend *be;		/* umd only */
 	struct gfx_drm *drm;		/* drm only */
-	volatile uint8_t *regs;		/* umd: BAR2: register page, then VRAM */
+	volatile uint8_t *regs;		/* umd: this context's register page */
+	volatile uint8_t *vram;		/* umd: BAR2 at its own offsets (VRAM offset o is vram + o) */
 	uint64_t vram_size;
+
+	/* Hardware context (umd; drm: the master, alone) */
+	uint32_t context;		/* GFX_MASTER_CONTEXT or a client context */
+	uint32_t context_count;
+	uint32_t window_offset, window_size;	/* where this context's buffers may lie */
+	uint32_t handed_out;		/* master: client contexts acquired and not released */
 
 	/* Identity, read at open */
 	uint32_t mode_width, mode_height;
@@ -257,6 +264,8 @@ int umd_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
 /* ---- allocator (allocator.c) ---- */
 
 int gfx_alloc_init(struct gfx_device *dev, uint32_t start, uint64_t end);
+/* Take [offset, offset + size) out of the free list (the master: the client windows). */
+void gfx_alloc_exclude(struct gfx_device *dev, uint32_t offset, uint32_t size);
 void gfx_alloc_fini(struct gfx_device *dev);
 int gfx_alloc(struct gfx_device *dev, uint32_t size, uint32_t *offset);
 void gfx_free_after(struct gfx_device *dev, uint32_t offset, uint32_t size, uint64_t seqno);

@@ -41,13 +41,13 @@ int gfx_ring_init(struct gfx_device *dev)
 	uint32_t bytes = GFX_RING_BYTES, off;
 	int r;
 
-	while (bytes > 4096 && bytes > (dev->vram_size - GFX_VRAM_START) / 8)
+	while (bytes > 4096 && bytes > dev->window_size / 8)
 		bytes /= 2;
 	r = gfx_alloc(dev, bytes, &off);
 	if (r < 0)
 		return gfx_set_error(dev, r, "no VRAM for the command ring");
 	dev->ring_offset = off;
-	dev->ring = (volatile uint32_t *)(dev->regs + off);
+	dev->ring = (volatile uint32_t *)(dev->vram + off);
 	dev->ring_words = bytes / 4;
 	dev->ring_mask = dev->ring_words - 1;
 	/* A command never needs more than a quarter of the ring. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * umd.c - the user-mode driver: libgfx drives the GPU itself through a
- * backend that maps BAR2 (direct, uio). Opening, identity, closing, and the
- * driver table whose operations live in ring.c, fence.c, display.c,
- * events.c and buffer.c.
+ * backend that maps BAR2 (direct, uio), as its master context or as a
+ * client context. Opening, identity, the VRAM the allocator may use,
+ * closing, and the driver table whose operations live in ring.c, fence.c,
+ * display.c, events.c, buffer.c and contexts.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static int read_identity(struct gfx_device *dev)
 		return gfx_set_error(NULL, -ENODEV, "GPU version %u.%u, libgfx speaks %u.x",
 				     version >> 16, version & 0xffff, GFX_VERSION_MAJOR);
 	dev->vram_size = gfx_rd64(dev, GFX_REG_VRAM_SIZE);
-	if (dev->vram_size > dev->be->bar2_size || dev->vram_size < GFX_VRAM_START + 8192)
+	if (dev->vram_size > dev->be->bar2_size || dev->vram_size < GFX_VRAM_START + 2 * GFX_BO_ALIGN)
 		return gfx_set_error(NULL, -ENODEV, "bad VRAM size %llu (mapping is %llu bytes)",
 				     (unsigned long long)dev->vram_size,
 				     (unsigned long long)dev->be->bar2_size);
@@ -31,6 +32,18 @@ static int read_identity(struct gfx_device *dev)
 	if (dev->max_cmd_words < 16 || dev->max_cmd_words > GFX_MAX_CMD_WORDS)
 		return gfx_set_error(NULL, -ENODEV, "bad MAX_CMD_WORDS %u (16..%u)",
 				     dev->max_cmd_words, GFX_MAX_CMD_WORDS);
+	dev->context = gfx_rd32(dev, GFX_REG_CONTEXT_ID);
+	dev->context_count = gfx_rd32(dev, GFX_REG_CONTEXT_COUNT);
+	dev->window_offset = gfx_rd32(dev, GFX_REG_WINDOW_OFFSET);
+	dev->window_size = gfx_rd32(dev, GFX_REG_WINDOW_SIZE);
+	if (dev->context != dev->be->context || dev->context_count > GFX_MAX_CONTEXTS ||
+	    dev->context >= dev->context_count || dev->window_offset < GFX_VRAM_START ||
+	    dev->window_offset % GFX_BO_ALIGN || dev->window_size < 2 * GFX_BO_ALIGN ||
+	    (uint64_t)dev->window_offset + dev->window_size > dev->vram_size)
+		return gfx_set_error(NULL, -ENODEV, "bad context registers: context %u of %u, window "
+				     "0x%x+0x%x (expected context %u)", dev->context,
+				     dev->context_count, dev->window_offset, dev->window_size,
+				     dev->be->context);
 	dev->mode_width = gfx_rd32(dev, GFX_REG_MODE_WIDTH);
 	dev->mode_height = gfx_rd32(dev, GFX_REG_MODE_HEIGHT);
 	dev->format_count = gfx_rd32(dev, GFX_REG_FORMAT_COUNT);
@@ -50,6 +63,24 @@ static void umd_close(struct gfx_device *dev)
 	gfx_device_free(dev);
 }
 
+/*
+ * The allocator's VRAM: a client its window; the master all of VRAM but the
+ * client windows (it may still read and write them: it composites them).
+ */
+static int init_allocator(struct gfx_device *dev)
+{
+	const volatile struct gfx_ctx_entry *table =
+		(const volatile struct gfx_ctx_entry *)(dev->regs + GFX_REG_CTX_TABLE);
+
+	if (gfx_alloc_init(dev, dev->window_offset, (uint64_t)dev->window_offset + dev->window_size) < 0)
+		return -ENOMEM;
+	if (dev->context != GFX_MASTER_CONTEXT)
+		return 0;
+	for (uint32_t i = 1; i < dev->context_count; i++)
+		gfx_alloc_exclude(dev, table[i].window_offset, table[i].window_size);
+	return 0;
+}
+
 /* Takes be: on failure it is destroyed with the device. */
 int gfx_umd_open(struct gfx_backend *be, struct gfx_device **out)
 {
@@ -62,11 +93,12 @@ int gfx_umd_open(struct gfx_backend *be, struct gfx_device **out)
 	}
 	dev->be = be;
 	dev->backend = be->name;
-	dev->regs = be->bar2;
+	dev->regs = be->regs;
+	dev->vram = be->bar2;
 	r = read_identity(dev);
 	if (r < 0)
 		goto fail;
-	r = gfx_alloc_init(dev, GFX_VRAM_START, dev->vram_size);
+	r = init_allocator(dev);
 	if (r < 0) {
 		r = gfx_set_error(NULL, -ENOMEM, "out of memory");
 		goto fail;
@@ -108,6 +140,10 @@ static int umd_get_info(struct gfx_device *dev, struct gfx_info *info)
 	info->status = gfx_rd32(dev, GFX_REG_STATUS);
 	info->error_count = gfx_rd32(dev, GFX_REG_ERROR_COUNT);
 	info->reset_count = gfx_rd32(dev, GFX_REG_RESET_COUNT);
+	info->context = dev->context;
+	info->context_count = dev->context_count;
+	info->window_offset = dev->window_offset;
+	info->window_size = dev->window_size;
 	return dev->lost ? gfx_lost(dev) : 0;
 }
 

@@ -57,11 +57,20 @@ load() {
 	modprobe uio || return 1
 	insmod "$kmod" || return 1
 	local d; d=$(uio_dev) || { echo "no uio_gfx device after insmod"; return 1; }
-	local names= m n off
+	local names= m n off c ctxs=0
 	for m in "$d"/maps/map*; do read -r n <"$m/name"; names+="$n "; done
 	[ "$names" = "regs vram irq " ] || { echo "maps are '$names'"; return 1; }
 	read -r off <"$d/maps/map0/offset"
-	echo "ok ${d##*/}: maps $names(regs at offset $off in its page)"
+	# One more device per client context, each with its own four maps.
+	for c in /sys/class/uio/uio*; do
+		read -r n <"$c/name"; case $n in uio_gfx.*) ;; *) continue ;; esac
+		names=
+		for m in "$c"/maps/map*; do read -r m <"$m/name"; names+="$m "; done
+		[ "$names" = "regs ctx window irq " ] || { echo "$n: maps are '$names'"; return 1; }
+		ctxs=$((ctxs + 1))
+	done
+	[ $ctxs -ge 1 ] || { echo "no client context devices (uio_gfx.N)"; return 1; }
+	echo "ok ${d##*/}: maps regs vram irq (regs at offset $off in its page); $ctxs client contexts with regs ctx window irq"
 }
 
 foreign() {
@@ -250,7 +259,7 @@ libgfx_suite() {
 	[ -n "$bad" ] && result "FAIL $p:$name: kernel log: $bad"
 	[ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$1.$2.out" && result "FAIL $p:$name: exit status $rc"
 }
-LIBGFX_SUITES="test_libgfx test_libgfx_display test_libgfx_faults test_libgfx_clock"
+LIBGFX_SUITES="test_libgfx test_libgfx_display test_libgfx_faults test_libgfx_clock test_libgfx_contexts"
 
 # libgfx and the compositor on gfx_drm, once drm_cases left it bound.
 drm_libgfx_cases() {
@@ -290,6 +299,8 @@ for t in $LIBGFX_SUITES; do libgfx_suite $t uio; done
 case_ vm-gfx-hello hello uio hello.png
 case_ vm-irq-storm timeout 120 "$bin/gfx-vm-test" storm 400
 case_ vm-irqcontrol-and-open-count timeout 60 "$bin/gfx-vm-test" irqctl
+case_ vm-uio-exclusive-open timeout 60 "$bin/gfx-vm-test" exclusive
+case_ vm-uio-context-kill9 timeout 90 "$bin/gfx-vm-test" ctxkill
 case_ vm-uio-dropped-irqs dropped
 case_ vm-uio-delayed-irqs-storm delayed
 case_ vm-uio-hang-reset hang

@@ -16,6 +16,13 @@
  *                                 wait times out, gfx_reset() recovers
  *   gfx-vm-test reload KO N       rmmod + insmod KO N times (system calls, no
  *                                 process per step: exec is slow under TCG)
+ *   gfx-vm-test exclusive         another process's open of the master's node
+ *                                 gets -EBUSY and the master keeps rendering; a
+ *                                 client context's node has one open file
+ *   gfx-vm-test ctxkill           a client context's process is killed with -9
+ *                                 mid-frame: that context alone is quiesced, the
+ *                                 master renders on, the context is reused only
+ *                                 once the last holder of its node closed it
  *
  * Each prints one "ok ..." line and exits 0, or prints why and exits 1;
  * tests/vm/guest.sh turns that into PASS/FAIL lines.
@@ -24,6 +31,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "gfx.h"
 #include "vmutil.h"
@@ -431,6 +439,140 @@ static int cmd_reload(const char *ko, int n)
 	return 0;
 }
 
+/* In a child: open the node at path; its errno (0 if the open worked). */
+static int open_errno_elsewhere(const char *path)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int fd = open(path, O_RDWR);
+
+		_exit(fd < 0 ? errno : 0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int cmd_exclusive(void)
+{
+	struct gfx_device *dev = open_dev();
+	struct gfx_context_handle h;
+	struct gfx_bo *bo;
+	char node[64], ctx_node[64];
+	int e, r;
+
+	snprintf(node, sizeof(node), "/dev/uio%d", vm_uio_index());
+	if (gfx_bo_create(dev, 128, 128, GFX_FMT_XRGB8888, &bo) < 0 || draw_and_check(dev, bo, 0xff102030u) < 0)
+		return printf("setup: %s\n", gfx_last_error(dev)), 1;
+	e = open_errno_elsewhere(node);
+	if (e != EBUSY)
+		return printf("a second process opening %s got %s, not EBUSY\n", node, strerror(e)), 1;
+	if (draw_and_check(dev, bo, 0xff405060u) < 0)
+		return printf("the master stopped after the refused open: %s\n", gfx_last_error(dev)), 1;
+	r = gfx_context_acquire(dev, &h);
+	if (r < 0)
+		return printf("context_acquire: %s\n", gfx_last_error(dev)), 1;
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", h.fds[0]);
+	n = readlink(link, ctx_node, sizeof(ctx_node) - 1);
+	if (n < 0)
+		return printf("readlink: %s\n", strerror(errno)), 1;
+	ctx_node[n] = 0;
+	e = open(ctx_node, O_RDWR) < 0 ? errno : 0;	/* not even the master's own process */
+	if (e != EBUSY)
+		return printf("reopening client context %u's %s gave %s, not EBUSY\n", h.context, ctx_node,
+			      strerror(e)), 1;
+	gfx_context_handle_close(&h);
+	gfx_context_release(dev, h.context);
+	printf("ok %s: EBUSY for a second process, the master rendered on; context %u's node "
+	       "has one open file\n", node, h.context);
+	gfx_close(dev);
+	return 0;
+}
+
+/* The child of cmd_ctxkill: render on the handed-over context until killed. */
+static void __attribute__((noreturn)) ctx_spinner(struct gfx_context_handle *h, int ready)
+{
+	struct gfx_device *c;
+	struct gfx_bo *bo;
+	struct gfx_rect r = { 0, 0, 32, 32 };
+	uint64_t seq;
+
+	if (gfx_open_context(h, &c) < 0 || gfx_bo_create(c, 256, 256, GFX_FMT_XRGB8888, &bo) < 0) {
+		printf("client: %s\n", gfx_last_error(NULL));
+		_exit(1);
+	}
+	gfx_set_dst(c, bo);
+	for (unsigned int i = 0;; i++) {
+		r.x = (int32_t)(i * 7 % 224);
+		gfx_fill(c, GFX_SRC, 0xff000000u | i, &r, 1);
+		if (i % 64 == 0) {
+			gfx_fence(c, true, &seq);
+			gfx_submit(c);
+		}
+		if (i == 2048 && write(ready, "r", 1) != 1)
+			_exit(1);
+	}
+}
+
+static bool context_running(struct gfx_device *dev, uint32_t ctx, struct gfx_context_info *ci)
+{
+	return gfx_context_info(dev, ctx, ci) == 0 && (ci->status & GFX_STATUS_RING_RUNNING);
+}
+
+static int cmd_ctxkill(void)
+{
+	struct gfx_device *dev = open_dev();
+	struct gfx_context_handle h, h2;
+	struct gfx_context_info ci;
+	struct gfx_bo *bo;
+	int pipefd[2];
+	uint32_t ctx, resets;
+	char c;
+	pid_t pid;
+
+	if (gfx_bo_create(dev, 128, 128, GFX_FMT_XRGB8888, &bo) < 0 || pipe(pipefd) < 0 ||
+	    gfx_context_acquire(dev, &h) < 0)
+		return printf("setup: %s\n", gfx_last_error(dev)), 1;
+	ctx = h.context;
+	pid = fork();
+	if (pid == 0)
+		ctx_spinner(&h, pipefd[1]);
+	gfx_context_handle_close(&h);
+	struct pollfd p = { pipefd[0], POLLIN, 0 };
+
+	if (poll(&p, 1, 30000) != 1 || read(pipefd[0], &c, 1) != 1 || !context_running(dev, ctx, &ci))
+		return kill(pid, SIGKILL), printf("the client never got going on context %u\n", ctx), 1;
+	/* While the client holds the node, its context is not handed out again. */
+	gfx_context_release(dev, ctx);
+	if (gfx_context_acquire(dev, &h2) == 0 && h2.context == ctx)
+		return kill(pid, SIGKILL), printf("context %u handed out while its client holds it\n", ctx), 1;
+	gfx_context_handle_close(&h2);
+	gfx_context_release(dev, h2.context);
+	resets = ci.reset_count;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (int i = 0; i < 300 && (context_running(dev, ctx, &ci) || ci.reset_count == resets); i++)
+		usleep(10000);
+	if (ci.status & GFX_STATUS_RING_RUNNING || ci.reset_count == resets)
+		return printf("context %u not quiesced after its holder died: STATUS %#x, resets %u\n", ctx,
+			      ci.status, ci.reset_count), 1;
+	if (draw_and_check(dev, bo, 0xff607080u) < 0)
+		return printf("the master stopped: %s\n", gfx_last_error(dev)), 1;
+	if (gfx_context_acquire(dev, &h2) < 0 || h2.context != ctx)
+		return printf("context %u not free after its last holder died (got %u: %s)\n", ctx,
+			      h2.context, gfx_last_error(dev)), 1;
+	gfx_context_handle_close(&h2);
+	gfx_context_release(dev, ctx);
+	printf("ok client on context %u killed mid-frame: that context reset and stopped (STATUS %#x), "
+	       "the master rendered on, the context free again only after the kill\n", ctx, ci.status);
+	gfx_close(dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -456,7 +598,11 @@ int main(int argc, char **argv)
 		return cmd_irqctl();
 	if (!strcmp(cmd, "reload") && argc > 3)
 		return cmd_reload(argv[2], atoi(argv[3]));
+	if (!strcmp(cmd, "exclusive"))
+		return cmd_exclusive();
+	if (!strcmp(cmd, "ctxkill"))
+		return cmd_ctxkill();
 	fprintf(stderr, "usage: gfx-vm-test irqro|storm [N]|spin FILE|quiet [MS]|render|hold FILE|irqctl|dropped N|hang|"
-		"reload KO N\n");
+		"reload KO N|exclusive|ctxkill\n");
 	return 2;
 }

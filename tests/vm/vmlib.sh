@@ -12,8 +12,9 @@
 # $VM_OUT/ctl/req.N (the arguments); the host answers in rep.N (status, output).
 #
 # Knobs (environment): BUILD (build dir), VM_ACCEL (tcg or kvm, skips the KVM
-# probe), VM_MODE, VM_VRAM_MIB (gfx-device), VM_APPEND (more kernel
-# arguments), VM_TIMEOUT (seconds), VM_FOREIGN= (no foreign ivshmem device).
+# probe), VM_MODE, VM_VRAM_MIB, VM_CONTEXTS (gfx-device; QEMU gets one MSI-X
+# vector per context), VM_APPEND (more kernel arguments), VM_TIMEOUT
+# (seconds), VM_FOREIGN= (no foreign ivshmem device).
 
 VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM_BUILD=$(cd "$VM_REPO" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)
@@ -22,6 +23,7 @@ VM_OUT=$VM_DIR/out
 VM_SOCK=$VM_DIR/gpu.sock
 VM_MODE=${VM_MODE:-1920x1080@60}		# gfx-device's default, which the libgfx suite expects
 VM_VRAM_MIB=${VM_VRAM_MIB:-128}		# a power of two (QEMU's BAR2 must be)
+VM_CONTEXTS=${VM_CONTEXTS:-8}		# gfx-device's hardware contexts = ivshmem vectors
 VM_TIMEOUT=${VM_TIMEOUT:-240}	# inside tests/run.sh's 300 s
 VM_BOOT_S=		# seconds from QEMU start to the guest's first command
 VM_PIDS=()
@@ -72,7 +74,7 @@ vm_wait_socket() {
 vm_start_device() {
 	rm -f "$VM_SOCK"
 	"$VM_BUILD/bin/gfx-device" --socket "$VM_SOCK" --vram "$VM_VRAM_MIB" --mode "$VM_MODE" \
-		--display none >"$VM_DIR/device.log" 2>&1 &
+		--contexts "$VM_CONTEXTS" --display none >"$VM_DIR/device.log" 2>&1 &
 	VM_PIDS+=($!)
 	vm_wait_socket "$VM_SOCK" || { vm_log "gfx-device did not start (see $VM_DIR/device.log)"; return 1; }
 }
@@ -123,7 +125,7 @@ vm_boot() {
 		-no-reboot -display none -serial "file:$VM_DIR/serial.log" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$VM_OUT,mount_tag=out,security_model=none" \
-		-chardev "socket,path=$VM_SOCK,id=gpu" -device ivshmem-doorbell,chardev=gpu,vectors=1 \
+		-chardev "socket,path=$VM_SOCK,id=gpu" -device ivshmem-doorbell,chardev=gpu,vectors=$VM_CONTEXTS \
 		"${extra[@]}" >"$VM_DIR/qemu.log" 2>&1 &
 	qpid=$!
 	VM_PIDS+=($qpid)

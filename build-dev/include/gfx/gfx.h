@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gfx.h - libgfx, the user-space driver for the reference GPU.
+ *
+ * Commands are written with plain stores straight into the ring in VRAM;
+ * gfx_submit() publishes them with one doorbell write. No system call is
+ * made per command. Functions returning int return 0 (or a count) on
+ * success and a negative errno on failure; gfx_last_error() then gives a
+ * readable message. A gfx_device is not thread-safe: use it from one
+ * thread (or lock around it).
+ */
+#ifndef GFX_H
+#define GFX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The hardware header, installed beside this one: the formats (GFX_FMT_*,
+ * DRM fourcc codes), the limits (GFX_MAX_SURFACE_SIDE, GFX_MAX_STRIDE,
+ * GFX_MAX_CMD_WORDS), the GFX_ERR_* codes and the command encoding.
+ */
+#include "gfx_hw.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gfx_device;
+
+/* ---- Opening ---- */
+
+/*
+ * spec: "direct:PATH" (gfx-device's socket), "uio:/dev/uioN", "uio" (first
+ * uio_gfx device) or NULL: $GFX_DEVICE, else the first uio_gfx device, else
+ * direct:$XDG_RUNTIME_DIR/gfx-device.sock.
+ */
+int gfx_open(const char *spec, struct gfx_device **out);
+void gfx_close(struct gfx_device *dev);
+/* The message of the last failure on dev; with NULL, why gfx_open() failed (per thread). */
+const char *gfx_last_error(const struct gfx_device *dev);
+
+struct gfx_info {
+	const char *backend;		/* "direct", "uio" or "drm" */
+	uint32_t version;		/* major << 16 | minor */
+	uint32_t caps;			/* GFX_CAP_* */
+	uint64_t vram_size;		/* bytes of BAR2 */
+	uint64_t vram_free;		/* bytes the allocator can still give */
+	uint32_t format_count;
+	uint32_t formats[GFX_MAX_FORMATS];	/* DRM fourcc */
+	uint32_t width, height;		/* display mode */
+	uint32_t refresh_mhz;
+	uint64_t vblank_seq;
+	uint64_t fence_done;
+	uint32_t status;		/* GFX_STATUS_* */
+	uint32_t error_count;
+	uint32_t reset_count;
+	uint32_t context;		/* this device's hardware context: 0 = the master */
+	uint32_t context_count;		/* contexts of the GPU (1 on drm) */
+	uint32_t window_offset;		/* the VRAM this context's buffers come from */
+	uint32_t window_size;
+};
+int gfx_get_info(struct gfx_device *dev, struct gfx_info *info);
+
+/* ---- Hardware contexts: direct rendering for several processes ----
+ *
+ * A GPU opened with gfx_open() is its master context (0): it may flip, wait
+ * for vblank and hand out client contexts. A client context has its own
+ * ring, fences and interrupt, and the GPU confines it to its own VRAM window;
+ * the whole API works on it the same way, except the display functions,
+ * which return -EPERM, and its buffers come from its window. The master
+ * (a compositor) takes a free context with gfx_context_acquire() and passes
+ * the handle's fds to a client (SCM_RIGHTS); the client opens it with
+ * gfx_open_context(). Not on drm (-EOPNOTSUPP): there clients use render
+ * nodes and dma-buf.
+ */
+#define GFX_CONTEXT_MAX_FDS 3
+
+struct gfx_context_handle {
+	uint32_t context;		/* the client context, 1 .. context_count - 1 */
+	uint32_t nfds;			/* fds in use */
+	/*
+	 * uio: the context's /dev/uioN, opened; direct: VRAM (a memfd: all of
+	 * it, the host path has no memory isolation), its doorbell eventfd, its
+	 * interrupt eventfd.
+	 */
+	int fds[GFX_CONTEXT_MAX_FDS];
+};
+
+/*
+ * Master: take a free client context, reset it, clear its window, and fill
+ * h. -EBUSY when every context is in use. On uio a context stays in use
+ * until every process holding its node closed it.
+ */
+int gfx_context_acquire(struct gfx_device *master, struct gfx_context_handle *h);
+/* Master: the context is no longer handed out (after its client left); it is reset. */
+int gfx_context_release(struct gfx_device *master, uint32_t context);
+/* Close the fds of a handle (after passing them on, or instead). */
+void gfx_context_handle_close(struct gfx_context_handle *h);
+/* Client: open the context a handle names; the fds are taken (closed on failure too). */
+int gfx_open_context(struct gfx_context_handle *h, struct gfx_device **out);
+
+/* What the master sees of a client context, from its page's table: no system call. */
+struct gfx_context_info {
+	uint32_t window_offset, window_size;	/* the VRAM the context can reach */
+	uint64_t fence_done;			/* its completed fence */
+	uint32_t status;			/* GFX_STATUS_* */
+	uint32_t error_code, error_count, reset_count;
+};
+int gfx_context_info(struct gfx_device *master, uint32_t context, struct gfx_context_info *info);
+/* Master: reset a client context (drops its queue, clears its error, ends a hang). */
+int gfx_context_reset(struct gfx_device *master, uint32_t context);
+
+/* ---- Buffer objects in VRAM ---- */
+
+struct gfx_bo {
+	uint32_t offset;		/* VRAM (BAR2) offset */
+	uint32_t width, height;
+	uint32_t stride;		/* bytes */
+	uint32_t format;		/* DRM fourcc */
+	uint32_t size;			/* bytes */
+	void *map;			/* CPU mapping (write-combined on uio) */
+};
+
+/*
+ * A surface of 1..GFX_MAX_SURFACE_SIDE pixels each way; the stride is
+ * aligned to GFX_PITCH_ALIGN bytes, the offset to 4 KiB.
+ */
+int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t height,
+		  uint32_t format, struct gfx_bo **out);
+/*
+ * Freed once every command already emitted that may use it is done. Do not
+ * destroy the buffer on screen: flip away from it first.
+ */
+void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
+/* Bytes per pixel of a supported format, 0 if unknown. */
+uint32_t gfx_format_bpp(uint32_t format);
+
+/* ---- Command building (stores into the ring, no system call) ---- */
+
+struct gfx_rect {
+	int32_t x, y;
+	uint32_t w, h;
+};
+
+struct gfx_copy_rect {
+	int32_t src_x, src_y;
+	int32_t dst_x, dst_y;
+	uint32_t w, h;
+};
+
+enum gfx_op { GFX_SRC = 0, GFX_OVER = 1 };
+enum gfx_filter { GFX_NEAREST = 0, GFX_BILINEAR = 1 };
+
+/*
+ * Each emitter returns 0 or a negative errno (-EINVAL for bad arguments,
+ * checked before anything reaches the ring). Rectangles must be non-empty
+ * and lie inside their surface, as the device demands: clip them first
+ * (or use gfx_set_clip). Long rectangle lists are split into commands.
+ */
+int gfx_set_dst(struct gfx_device *dev, const struct gfx_bo *bo);
+int gfx_set_src(struct gfx_device *dev, const struct gfx_bo *bo);
+int gfx_set_clip(struct gfx_device *dev, const struct gfx_rect *rects, unsigned int n);
+int gfx_fill(struct gfx_device *dev, enum gfx_op op, uint32_t argb_premul,
+	     const struct gfx_rect *rects, unsigned int n);
+int gfx_copy(struct gfx_device *dev, const struct gfx_copy_rect *rects, unsigned int n);
+int gfx_blend(struct gfx_device *dev, uint8_t global_alpha,
+	      const struct gfx_copy_rect *rects, unsigned int n);
+/* src_* in 16.16 fixed point, in source surface pixels. */
+int gfx_stretch(struct gfx_device *dev, int32_t src_x, int32_t src_y,
+		int32_t src_w, int32_t src_h, const struct gfx_rect *dst,
+		enum gfx_filter filter, enum gfx_op op, uint8_t global_alpha);
+/*
+ * Emit raw words (for tests and new commands); words[0] is the header. Not
+ * checked. After a raw SET_SURFACE, set that slot again with gfx_set_dst/src.
+ */
+int gfx_emit_raw(struct gfx_device *dev, const uint32_t *words, unsigned int n);
+
+/* ---- Submission and fences ---- */
+
+/* Publish everything emitted so far: one doorbell write. */
+int gfx_submit(struct gfx_device *dev);
+/*
+ * Emit a fence; returns its seqno (> 0) in *seqno. With irq, the device
+ * raises an interrupt when it passes it: ask for one only where someone waits.
+ */
+int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno);
+/* True once the device passed seqno (wrap-safe comparison). */
+bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno);
+/*
+ * Submit if needed, then wait: register page, brief spin, then block on the
+ * interrupt fd. -ETIMEDOUT: the fence did not signal in time (a hang),
+ * -EIO: the device reported an error, -ENODEV: the device is gone.
+ */
+int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
+/* Emit a fence, submit and wait for it. */
+int gfx_finish(struct gfx_device *dev, int64_t timeout_ns);
+
+static inline bool gfx_seqno_passed(uint64_t done, uint64_t seqno)
+{
+	return (int64_t)(done - seqno) >= 0;
+}
+
+/*
+ * Reset the engine: drops queued commands, completes all emitted fences.
+ * The surfaces set before stay set; clipping is off afterwards.
+ */
+int gfx_reset(struct gfx_device *dev);
+
+/* ---- Display ---- */
+
+/* Queue a flip to bo, latched at the next vblank; user_data returns in the event. */
+int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+/* Stall the ring until the next vblank. */
+int gfx_emit_wait_vblank(struct gfx_device *dev);
+/* Block until the next vblank; returns its sequence and timestamp. */
+int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
+		    int64_t timeout_ns);
+/* Last vblank without waiting. */
+int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
+
+/* ---- Events, for an external event loop ---- */
+
+enum gfx_event_type {
+	GFX_EVENT_FLIP_DONE,		/* a flip was latched */
+	GFX_EVENT_VBLANK,		/* only while vblank events are on */
+	GFX_EVENT_FENCE,		/* fence_done advanced */
+	GFX_EVENT_ERROR,		/* a bad command; the ring was recovered */
+	GFX_EVENT_DEVICE_LOST,		/* the device vanished */
+	GFX_EVENT_INPUT,		/* an evdev event from the device's input FIFO */
+};
+
+struct gfx_event {
+	enum gfx_event_type type;
+	uint64_t seq;			/* vblank sequence (FLIP_DONE, VBLANK), fence seqno (FENCE) */
+	uint64_t time_ns;		/* the vblank's time, in the caller's CLOCK_MONOTONIC */
+	uint64_t user_data;		/* FLIP_DONE: from gfx_flip() */
+	uint32_t error_code;		/* ERROR: GFX_ERR_* */
+	uint32_t error_offset;		/* ERROR: ring byte offset of the bad command */
+	uint16_t input_type;		/* INPUT: evdev type, code and value */
+	uint16_t input_code;
+	int32_t input_value;
+};
+
+typedef void (*gfx_event_handler)(struct gfx_device *dev, const struct gfx_event *ev,
+				  void *data);
+
+/* The fd to poll for POLLIN; then call gfx_dispatch(). */
+int gfx_get_fd(struct gfx_device *dev);
+/* Handle pending interrupts, calling handler per event; returns events or -errno. */
+int gfx_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data);
+/* Turn GFX_EVENT_VBLANK delivery on or off (the interrupt is masked while off). */
+int gfx_set_vblank_events(struct gfx_device *dev, bool on);
+
+/* Turn GFX_EVENT_INPUT delivery on or off. */
+int gfx_set_input_events(struct gfx_device *dev, bool on);
+
+/* Human-readable name of a GFX_ERR_* code. */
+const char *gfx_error_name(uint32_t code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GFX_H */

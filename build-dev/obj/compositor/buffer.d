@@ -1,0 +1,23 @@
+build-dev/obj/compositor/buffer.o: compositor/buffer.c \
+ compositor/buffer.h /usr/include/pixman-1/pixman.h \
+ /usr/include/pixman-1/pixman-version.h compositor/core.h \
+ compositor/cursor.h libgfx/include/gfx.h include/gfx_hw.h \
+ compositor/evdev.h compositor/input.h compositor/output.h \
+ compositor/repaint.h compositor/seat.h compositor/data_device.h \
+ compositor/surface.h compositor/util.h compositor/viewporter.h
+compositor/buffer.h:
+/usr/include/pixman-1/pixman.h:
+/usr/include/pixman-1/pixman-version.h:
+compositor/core.h:
+compositor/cursor.h:
+libgfx/include/gfx.h:
+include/gfx_hw.h:
+compositor/evdev.h:
+compositor/input.h:
+compositor/output.h:
+compositor/repaint.h:
+compositor/seat.h:
+compositor/data_device.h:
+compositor/surface.h:
+compositor/util.h:
+compositor/viewporter.h:

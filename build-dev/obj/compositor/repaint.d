@@ -1,0 +1,27 @@
+build-dev/obj/compositor/repaint.o: compositor/repaint.c \
+ compositor/buffer.h /usr/include/pixman-1/pixman.h \
+ /usr/include/pixman-1/pixman-version.h compositor/core.h \
+ compositor/cursor.h libgfx/include/gfx.h include/gfx_hw.h \
+ compositor/evdev.h compositor/input.h compositor/output.h \
+ compositor/repaint.h compositor/seat.h compositor/data_device.h \
+ compositor/presentation.h compositor/render.h compositor/scene.h \
+ compositor/surface.h compositor/util.h compositor/xdg_shell.h
+compositor/buffer.h:
+/usr/include/pixman-1/pixman.h:
+/usr/include/pixman-1/pixman-version.h:
+compositor/core.h:
+compositor/cursor.h:
+libgfx/include/gfx.h:
+include/gfx_hw.h:
+compositor/evdev.h:
+compositor/input.h:
+compositor/output.h:
+compositor/repaint.h:
+compositor/seat.h:
+compositor/data_device.h:
+compositor/presentation.h:
+compositor/render.h:
+compositor/scene.h:
+compositor/surface.h:
+compositor/util.h:
+compositor/xdg_shell.h:

@@ -1,0 +1,23 @@
+build-dev/obj/compositor/seat.o: compositor/seat.c compositor/core.h \
+ compositor/cursor.h libgfx/include/gfx.h include/gfx_hw.h \
+ compositor/evdev.h compositor/input.h compositor/output.h \
+ /usr/include/pixman-1/pixman.h /usr/include/pixman-1/pixman-version.h \
+ compositor/repaint.h compositor/seat.h compositor/data_device.h \
+ compositor/scene.h compositor/surface.h compositor/util.h \
+ compositor/xdg_shell.h
+compositor/core.h:
+compositor/cursor.h:
+libgfx/include/gfx.h:
+include/gfx_hw.h:
+compositor/evdev.h:
+compositor/input.h:
+compositor/output.h:
+/usr/include/pixman-1/pixman.h:
+/usr/include/pixman-1/pixman-version.h:
+compositor/repaint.h:
+compositor/seat.h:
+compositor/data_device.h:
+compositor/scene.h:
+compositor/surface.h:
+compositor/util.h:
+compositor/xdg_shell.h:

@@ -1,0 +1,25 @@
+build-dev/obj/compositor/xdg_toplevel.o: compositor/xdg_toplevel.c \
+ compositor/core.h compositor/cursor.h libgfx/include/gfx.h \
+ include/gfx_hw.h compositor/evdev.h compositor/input.h \
+ compositor/output.h /usr/include/pixman-1/pixman.h \
+ /usr/include/pixman-1/pixman-version.h compositor/repaint.h \
+ compositor/seat.h compositor/data_device.h compositor/layout.h \
+ compositor/surface.h compositor/util.h compositor/xdg_shell.h \
+ build-dev/gen/xdg-shell-server-protocol.h
+compositor/core.h:
+compositor/cursor.h:
+libgfx/include/gfx.h:
+include/gfx_hw.h:
+compositor/evdev.h:
+compositor/input.h:
+compositor/output.h:
+/usr/include/pixman-1/pixman.h:
+/usr/include/pixman-1/pixman-version.h:
+compositor/repaint.h:
+compositor/seat.h:
+compositor/data_device.h:
+compositor/layout.h:
+compositor/surface.h:
+compositor/util.h:
+compositor/xdg_shell.h:
+build-dev/gen/xdg-shell-server-protocol.h:

@@ -1,0 +1,1 @@
+/work/hwctx/tests/bench_smoke.sh

@@ -1,0 +1,1 @@
+/work/hwctx/tests/build_config.sh

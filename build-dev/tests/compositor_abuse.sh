@@ -1,0 +1,1 @@
+/work/hwctx/tests/compositor_abuse.sh

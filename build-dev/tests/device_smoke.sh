@@ -1,0 +1,1 @@
+/work/hwctx/tests/device_smoke.sh

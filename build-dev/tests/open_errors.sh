@@ -1,0 +1,1 @@
+/work/hwctx/tests/open_errors.sh

@@ -1,0 +1,1 @@
+/work/hwctx/tests/runner.sh
