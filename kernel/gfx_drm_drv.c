@@ -269,8 +269,11 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	      pci_request_region(pdev, 2, GFX_DRM_NAME);	/* released by pcim */
 	if (ret)
 		return ret;
-	/* WC like the user mappings of the same BAR: one memory type (PAT). */
-	reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_PAGE_SIZE);
+	/*
+	 * The register area, every context's page (the master's first); WC like
+	 * the user mappings of the same BAR: one memory type (PAT).
+	 */
+	reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_AREA_SIZE);
 	if (!reg)
 		return -ENOMEM;
 	ret = gfx_check_magic(dev, reg);

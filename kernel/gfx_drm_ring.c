@@ -388,6 +388,27 @@ static void gfx_hangcheck_work(struct work_struct *work)
 }
 
 /*
+ * The driver uses the master context only. Client contexts a previous
+ * driver left running (uio_gfx's clients) would go on writing their VRAM
+ * windows, which are ours now: stop their rings and reset them (the master's
+ * CTX_RESET, done at its next doorbell).
+ */
+static void gfx_clients_stop(struct gfx_dev *g)
+{
+	u32 n = min_t(u32, gfx_rd(g, GFX_REG_CONTEXT_COUNT), GFX_MAX_CONTEXTS), mask = 0;
+
+	for (u32 c = GFX_MASTER_CONTEXT + 1; c < n; c++) {
+		void __iomem *page = g->reg + GFX_CTX_PAGE(c);
+
+		writel(0, page + GFX_REG_IRQ_ENABLE);
+		atomic_andnot(GFX_CTRL_RING_ENABLE, (atomic_t __force *)(page + GFX_REG_CONTROL));
+		mask |= BIT(c);
+	}
+	if (mask)
+		atomic_or(mask, (atomic_t __force *)(g->reg + GFX_REG_CTX_RESET));
+}
+
+/*
  * The device may have been used before (uio_gfx and libgfx): RESET it,
  * make our ring current with head = tail = 0, and hand out seqnos above
  * the FENCE_DONE it has reached.
@@ -409,13 +430,14 @@ int gfx_ring_init(struct gfx_dev *g)
 	INIT_DELAYED_WORK(&g->hangcheck, gfx_hangcheck_work);
 	g->fence_context = dma_fence_context_alloc(1);
 
+	gfx_clients_stop(g);
 	gfx_wr(g, GFX_REG_IRQ_ENABLE, 0);
 	gfx_control(g, 0, GFX_CTRL_RING_ENABLE);
 	gfx_wr(g, GFX_REG_IRQ_MASTER, 1);
 	gfx_wr(g, GFX_REG_RING_BASE, g->ring_node.start);
 	gfx_wr(g, GFX_REG_RING_SIZE, GFX_RING_SIZE);
 	gfx_wr(g, GFX_REG_RING_TAIL, 0);
-	if (gfx_engine_reset(g)) {
+	if (gfx_engine_reset(g)) {	/* its doorbell also carries out CTX_RESET */
 		drm_err(&g->drm, "the device does not answer RESET\n");
 		return -EIO;
 	}
