@@ -140,6 +140,8 @@ static int gfx_ioctl_get_param(struct drm_device *drm, void *data, struct drm_fi
 {
 	struct drm_gfx_get_param *a = data;
 
+	if (a->param == DRM_GFX_PARAM_VRAM_FREE)
+		gfx_retire(to_gfx(drm));	/* what finished jobs held is free */
 	return gfx_param(to_gfx(drm), a, &a->value);
 }
 

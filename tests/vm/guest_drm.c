@@ -455,7 +455,8 @@ static int uapi_params(int fd, uint64_t vram, uint32_t w, uint32_t h, uint32_t m
 	struct drm_gfx_get_param p = { .param = DRM_GFX_PARAM_COUNT };
 	uint64_t n = param(fd, DRM_GFX_PARAM_FORMAT_COUNT, 0);
 
-	CHECK(param(fd, DRM_GFX_PARAM_VERSION, 0) >> 16 == GFX_VERSION_MAJOR, "VERSION");
+	CHECK(param(fd, DRM_GFX_PARAM_VERSION, 0) >> 16 == GFX_VERSION_MAJOR, "VERSION %#" PRIx64 ", want major %u",
+	      param(fd, DRM_GFX_PARAM_VERSION, 0), GFX_VERSION_MAJOR);
 	CHECK(param(fd, DRM_GFX_PARAM_VRAM_SIZE, 0) == vram, "VRAM_SIZE %" PRIu64 ", want %" PRIu64,
 	      param(fd, DRM_GFX_PARAM_VRAM_SIZE, 0), vram);
 	CHECK(param(fd, DRM_GFX_PARAM_MODE_WIDTH, 0) == w && param(fd, DRM_GFX_PARAM_MODE_HEIGHT, 0) == h &&
