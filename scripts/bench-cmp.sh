@@ -26,7 +26,6 @@ cd "$(dirname "$0")/.."
 VM_DIR=$VM_BUILD/vm-cmp
 VM_OUT=$VM_DIR/out
 VM_SOCK=$VM_DIR/gpu.sock
-# Not "out": vmlib.sh's vm_serve_ctl sets a global of that name.
 results=${1:-$VM_BUILD/bench/results.jsonl}
 mkdir -p "$(dirname "$results")" "$VM_DIR"
 trap 'vm_cleanup' EXIT

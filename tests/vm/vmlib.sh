@@ -98,7 +98,7 @@ vm_accel() {
 
 # Run one gfx-ctl request from the guest.
 vm_serve_ctl() {
-	local req=$1 rep=${1/req./rep.} args rc
+	local req=$1 rep=${1/req./rep.} args rc out
 	read -r -a args <"$req"
 	rm -f "$req"
 	out=$("$VM_BUILD/bin/gfx-ctl" --socket "$VM_SOCK" "${args[@]}" 2>&1)
