@@ -11,6 +11,11 @@
  *   frames=N presented=N discarded=N missed=N p50_us=N p99_us=N
  * --latency-file FILE writes every latency after the warm-up (µs, one per
  * line, in presentation order) for the benchmarks' CDF plots.
+ *
+ * With --gpu the same animation is drawn by the GPU (fills, a blend, a
+ * bilinear stretch; demo_gpu.c) into VRAM buffers in the client's own GPU
+ * context (or, on the kernel's DRM driver, its render node), shown with no
+ * copy; each commit names the fence the compositor waits for.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +31,7 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "demo_gpu.h"
 #include "presentation-time-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
@@ -61,6 +67,7 @@ struct app {
 	double seconds;
 	unsigned hue;
 	clockid_t clock;		/* wp_presentation's clock */
+	struct demo_gpu *gpu;		/* --gpu */
 };
 
 static volatile sig_atomic_t stop;
@@ -209,7 +216,10 @@ static void redraw(struct app *a)
 		return;
 	}
 	uint64_t t = now_ns();
-	draw(a, b->px, t - a->start_ns);
+	if (a->gpu)
+		demo_gpu_draw(a->gpu, (int)(b - a->buf), (t - a->start_ns) / 1e9, a->hue, a->surface);
+	else
+		draw(a, b->px, t - a->start_ns);
 	wl_surface_attach(a->surface, b->wl, 0, 0);
 	wl_surface_damage_buffer(a->surface, 0, 0, a->w, a->h);
 	if (a->presentation) {
@@ -308,14 +318,15 @@ int main(int argc, char **argv)
 		{ "csd", no_argument, NULL, 'c' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "latency-file", required_argument, NULL, 'L' },
+		{ "gpu", no_argument, NULL, 'g' },
 		{ 0 }
 	};
 	struct app a = { .w = 320, .h = 240, .clock = CLOCK_MONOTONIC };
 	const char *title = "gfx-demo-client", *latency_file = NULL;
-	bool stats = false;
+	bool stats = false, gpu = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:g", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (sscanf(optarg, "%dx%d", &a.w, &a.h) != 2 || a.w < 8 || a.h < 8) {
@@ -330,9 +341,10 @@ int main(int argc, char **argv)
 		case 'c': a.csd = true; break;
 		case 'S': stats = true; break;
 		case 'L': latency_file = optarg; break;
+		case 'g': gpu = true; break;
 		default:
 			fprintf(stderr, "usage: gfx-demo-client [--size WxH] [--frames N] [--seconds S]"
-				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE]\n");
+				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE] [--gpu]\n");
 			return 2;
 		}
 	}
@@ -351,7 +363,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gfx-demo-client: compositor lacks wl_compositor/wl_shm/xdg_wm_base\n");
 		return 1;
 	}
-	if (make_buffers(&a) < 0) {
+	if (gpu) {
+		char err[300];
+
+		a.gpu = demo_gpu_create(a.dpy, a.w, a.h, NBUF, err, sizeof(err));
+		if (!a.gpu) {
+			fprintf(stderr, "gfx-demo-client: --gpu: %s\n", err);
+			return 1;
+		}
+		for (int i = 0; i < NBUF; i++) {
+			a.buf[i].wl = demo_gpu_buffer(a.gpu, i);
+			wl_buffer_add_listener(a.buf[i].wl, &buffer_listener, &a.buf[i]);
+		}
+		fprintf(stderr, "gfx-demo-client: drawing with the GPU (%s)\n", demo_gpu_path(a.gpu));
+	} else if (make_buffers(&a) < 0) {
 		fprintf(stderr, "gfx-demo-client: cannot allocate buffers: %s\n", strerror(errno));
 		return 1;
 	}
@@ -412,6 +437,10 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	free(a.lat);
+	if (a.gpu) {
+		wl_surface_destroy(a.surface);	/* before its fence object goes */
+		demo_gpu_destroy(a.gpu);
+	}
 	wl_display_disconnect(a.dpy);
 	return 0;
 }

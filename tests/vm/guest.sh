@@ -271,12 +271,15 @@ drm_libgfx_cases() {
 	for t in $LIBGFX_SUITES; do libgfx_suite $t drm $spec; done
 	case_ vm-drm-gfx-hello hello $spec hello-drm.png
 	case_ vm-drm-compositor-scene comp_scene_case drm
+	case_ vm-drm-compositor-gpu-clients gpu_clients_case drm
 	case_ vm-drm-compositor-clients comp_clients_drm
 	case_ vm-drm-compositor-feedback comp_feedback_drm
 }
 
 . "$repo/tests/vm/guest_drm.sh"
 . "$repo/tests/vm/guest_compositor.sh"
+. "$repo/tests/vm/guest_gpu_clients.sh"
+. "$repo/tests/vm/guest_isolation.sh"
 
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
@@ -313,6 +316,8 @@ if [ -n "$miss" ]; then result "SKIP vm-compositor-uinput-input: $miss is not bu
 elif ! modinfo uinput >/dev/null 2>&1; then result "SKIP vm-compositor-uinput-input: no uinput module for $(uname -r)"
 else case_ vm-compositor-uinput-input comp_uinput; fi
 case_ vm-compositor-scene-uio comp_scene_case uio
+case_ vm-compositor-gpu-clients-uio gpu_clients_case uio
+case_ vm-isolation-malicious-context iso_case
 
 # The DRM driver: uio_gfx leaves, gfx_drm stays loaded and bound afterwards.
 drm_cases

@@ -1,1 +1,0 @@
-build-dev/obj/device/gfx_ctl.o: device/gfx_ctl.c

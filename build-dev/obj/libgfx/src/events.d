@@ -1,7 +1,0 @@
-build-dev/obj/libgfx/src/events.o: libgfx/src/events.c \
- libgfx/src/internal.h libgfx/include/gfx.h include/gfx_hw.h \
- libgfx/src/backend.h
-libgfx/src/internal.h:
-libgfx/include/gfx.h:
-include/gfx_hw.h:
-libgfx/src/backend.h:

@@ -1,6 +1,0 @@
-build-dev/obj/libgfx/src/ring.o: libgfx/src/ring.c libgfx/src/internal.h \
- libgfx/include/gfx.h include/gfx_hw.h libgfx/src/backend.h
-libgfx/src/internal.h:
-libgfx/include/gfx.h:
-include/gfx_hw.h:
-libgfx/src/backend.h:

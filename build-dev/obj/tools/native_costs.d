@@ -1,1 +1,0 @@
-build-dev/obj/tools/native_costs.o: tools/native_costs.c

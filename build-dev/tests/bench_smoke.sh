@@ -1,1 +1,0 @@
-/work/hwctx/tests/bench_smoke.sh

@@ -1,1 +1,0 @@
-/work/hwctx/tests/build_config.sh

@@ -1,1 +1,0 @@
-/work/hwctx/tests/compositor_abuse.sh

@@ -1,1 +1,0 @@
-/work/hwctx/tests/compositor_presentation.sh

@@ -1,1 +1,0 @@
-/work/hwctx/tests/device_smoke.sh

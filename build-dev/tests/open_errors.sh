@@ -1,1 +1,0 @@
-/work/hwctx/tests/open_errors.sh
