@@ -9,6 +9,7 @@
  *   --sub X,Y,WxH,AARRGGBB           a subsurface of the toplevel
  *   --popup X,Y,WxH,AARRGGBB         a popup anchored at X,Y of the toplevel
  *   --damage X,Y,WxH,AARRGGBB        on SIGUSR1: paint that rectangle, damage only it
+ *   --no-wait                        --damage commits without waiting for the frame callback
  *   --input                          print keyboard/pointer events
  *   --feedback N                     animate N frames with presentation feedback
  *   --viewport WxH                   scale the toplevel to WxH with wp_viewport
@@ -614,6 +615,7 @@ int main(int argc, char **argv)
 		{ "copy", required_argument, NULL, 'C' },
 		{ "paste", no_argument, NULL, 'P' },
 		{ "offset", required_argument, NULL, 'o' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "cursor", required_argument, NULL, 'k' },
 		{ "offset-cursor", no_argument, NULL, 'O' },
 		{ 0 }
@@ -625,7 +627,7 @@ int main(int argc, char **argv)
 	const char *abuse_mode = NULL;
 	int vp_w = 0, vp_h = 0;
 	int off_dx = 0, off_dy = 0;
-	bool offset_cursor = false;
+	bool offset_cursor = false, no_wait = false;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -645,6 +647,7 @@ int main(int argc, char **argv)
 		case 'o': sscanf(optarg, "%d,%d", &off_dx, &off_dy); break;
 		case 'k': parse_spec(optarg, &cursor_spec, true); input = true; break;
 		case 'O': offset_cursor = true; break;
+		case 'W': no_wait = true; break;
 		default: return 2;
 		}
 	}
@@ -770,7 +773,8 @@ int main(int argc, char **argv)
 			cb = wl_surface_frame(surface);
 			wl_callback_add_listener(cb, &frame_listener, NULL);
 			wl_surface_commit(surface);
-			roundtrip_until(&frame_seen);
+			if (!no_wait)
+				roundtrip_until(&frame_seen);
 			printf("damaged\n");
 		}
 		if (offset_requested) {
