@@ -18,7 +18,7 @@
 #include "demo_gpu.h"
 #include "gfx-wayland.h"
 
-#define MAX_BUF 4
+#define MAX_BUF 48	/* 3 per window, 16 windows */
 #define SPRITE 48
 
 struct demo_gpu {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # guest.sh - runs inside the test VM, chrooted into the host root.
 #
-# Usage: tests/vm/guest.sh test|bench|drm OUT KMOD
+# Usage: tests/vm/guest.sh test|bench|drm|gpubench OUT KMOD
+#        tests/vm/guest.sh case OUT KMOD NAME FUNCTION ARGS...   (one case)
 #   OUT   the results directory shared with the host (read-write)
 #   KMOD  the uio_gfx.ko built for this kernel (gfx_drm.ko beside it)
 # test: one PASS/FAIL/SKIP line per case into OUT/results (the uio cases,
@@ -284,6 +285,19 @@ drm_libgfx_cases() {
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
 	drm_cases
+	echo done >>"$out/results.done"
+	exit 0
+fi
+if [ "$mode" = case ]; then	# one case, for development: guest.sh case OUT KMOD NAME FUNCTION ARGS...
+	load >/dev/null
+	case_ "${@:4}"
+	echo done >>"$out/results.done"
+	exit 0
+fi
+if [ "$mode" = gpubench ]; then
+	. "$repo/tests/vm/guest_gpu_bench.sh"
+	gpu_bench
+	dmesg >>"$out/dmesg.log"
 	echo done >>"$out/results.done"
 	exit 0
 fi

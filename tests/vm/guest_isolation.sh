@@ -53,21 +53,21 @@ iso_unchanged() {
 
 # iso_case_one NAME: one attack, checked; ISO_BASE is the probe's rate before the attacks.
 iso_one() {
-	local name=$1 before=$out/iso-$1-before.png after=$out/iso-$1-after.png rate res pid
-	iso_attack "$name" --evil "$( [ "$name" = hang ] || [ "$name" = kill9 ] && echo spin || echo "$name")" \
+	local name=$1 tag=${1//-/_} before=$out/iso-$1-before.png after=$out/iso-$1-after.png rate res pid
+	iso_attack "$tag" --evil "$( [ "$name" = hang ] || [ "$name" = kill9 ] && echo spin || echo "$name")" \
 		--evil-seconds $((ISO_PROBE_S + 1)) --title "iso-$name" || return 1
 	comp_stable_shot "$before" >/dev/null 2>&1 || comp_shot "$before" || return 1
-	eval "pid=\$gpu_${name}_pid"
+	eval "pid=\$gpu_${tag}_pid"
 	case $name in
 	hang) host_ctl hang "$ISO_CTX" >/dev/null || { echo "gfx-ctl hang $ISO_CTX failed"; return 1; } ;;
 	esac
 	rate=$(iso_probe)
 	case $name in
 	hang|kill9) kill -9 "$pid"; wait "$pid" 2>/dev/null ;;
-	*) comp_wait 60 grep -q "^evil $name" "$COMP_RUN/$name.out" ||
-		{ echo "$name never finished: $(tail -1 "$COMP_RUN/$name.err")"; return 1; } ;;
+	*) comp_wait 60 grep -q "^evil $name" "$COMP_RUN/$tag.out" ||
+		{ echo "$name never finished: $(tail -1 "$COMP_RUN/$tag.err")"; return 1; } ;;
 	esac
-	res=$(grep "^evil" "$COMP_RUN/$name.out" | cut -d: -f2-)
+	res=$(grep "^evil" "$COMP_RUN/$tag.out" | cut -d: -f2-)
 	case $name in
 	other-window|master-memory|beyond-vram)
 		grep -Eq "refused ([0-9]+) of \1$" <<<"$res" || { echo "$name: $res"; return 1; } ;;
