@@ -36,7 +36,7 @@ $(OBJ)/tests/vm/guest_drm.o: CFLAGS += $(DRM_TEST_CFLAGS)
 $(OBJ)/tests/vm/guest_drm.o: $(call config_stamp,vm-drm,$(DRM_TEST_CFLAGS) $(DRM_TEST_LIBS))
 $(BIN)/gfx-vm-drm: $(OBJ)/tests/vm/guest_drm.o
 	@mkdir -p $(@D)
-	$(CC) -o $@ $< $(LDFLAGS) $(DRM_TEST_LIBS)
+	$(CC) -o $@ $< $(LDFLAGS) $(DRM_TEST_LIBS) -pthread
 VM_PROGS += $(BIN)/gfx-vm-drm
 endif
 

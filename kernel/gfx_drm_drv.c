@@ -140,6 +140,8 @@ static int gfx_ioctl_get_param(struct drm_device *drm, void *data, struct drm_fi
 {
 	struct drm_gfx_get_param *a = data;
 
+	if (a->param == DRM_GFX_PARAM_VRAM_FREE)
+		gfx_retire(to_gfx(drm));	/* what finished jobs held is free */
 	return gfx_param(to_gfx(drm), a, &a->value);
 }
 
@@ -269,8 +271,11 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	      pci_request_region(pdev, 2, GFX_DRM_NAME);	/* released by pcim */
 	if (ret)
 		return ret;
-	/* WC like the user mappings of the same BAR: one memory type (PAT). */
-	reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_PAGE_SIZE);
+	/*
+	 * The register area, every context's page (the master's first); WC like
+	 * the user mappings of the same BAR: one memory type (PAT).
+	 */
+	reg = devm_ioremap_wc(dev, pci_resource_start(pdev, 2), GFX_REG_AREA_SIZE);
 	if (!reg)
 		return -ENOMEM;
 	ret = gfx_check_magic(dev, reg);

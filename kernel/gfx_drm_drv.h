@@ -43,11 +43,18 @@
 #define GFX_MAX_SUBMIT_WORDS	(GFX_RING_SIZE / 16)
 #define GFX_FILE_ERRORS		16		/* failed jobs a file remembers */
 #define GFX_HANGCHECK		HZ		/* no progress for this long: reset */
+#define GFX_RETIRE_DELAY	(HZ / 20)	/* batch the puts of signalled jobs */
 
 struct gfx_bo {
 	struct drm_gem_object base;
 	struct drm_mm_node node;	/* its VRAM: BAR2 offset node.start */
-	struct llist_node put;		/* a deferred put of the scanout's reference */
+	/*
+	 * Deferred puts of references the display held (gfx_bo_put_later):
+	 * the node is on put_list while puts > 0, so a buffer that leaves the
+	 * screen again before gfx_retire() ran is counted, not queued twice.
+	 */
+	struct llist_node put;
+	atomic_t puts;
 };
 
 static inline struct gfx_bo *to_gfx_bo(struct drm_gem_object *obj)
@@ -135,9 +142,9 @@ struct gfx_dev {
 	u64 hc_fence, hc_flips;		/* progress at the last hangcheck */
 	u32 hc_head;
 
-	struct llist_head retire_list;	/* signalled jobs, for retire_work */
+	struct llist_head retire_list;	/* signalled jobs, for gfx_retire() */
 	struct llist_head put_list;	/* buffers that left the screen */
-	struct work_struct retire_work;
+	struct delayed_work retire_work;
 	struct delayed_work hangcheck;
 
 	spinlock_t irq_lock;		/* IRQ_ENABLE */
@@ -214,6 +221,8 @@ void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words);
 void gfx_job_end(struct gfx_dev *g, struct gfx_job *job);
 void gfx_hangcheck_arm(struct gfx_dev *g);
 bool gfx_poll(struct gfx_dev *g);
+void gfx_retire(struct gfx_dev *g);
+void gfx_bo_put_later(struct gfx_dev *g, struct gfx_bo *bo);
 void gfx_file_put(struct gfx_file *file);
 
 /* gfx_drm_submit.c */

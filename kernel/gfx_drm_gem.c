@@ -147,6 +147,7 @@ struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size)
 		return ERR_PTR(-ENOMEM);
 	bo->base.funcs = &gfx_bo_funcs;
 	drm_gem_private_object_init(&g->drm, &bo->base, PAGE_ALIGN(size));
+	gfx_retire(g);		/* buffers only finished jobs still held go first */
 	mutex_lock(&g->mm_lock);
 	ret = drm_mm_insert_node_generic(&g->mm, &bo->node, bo->base.size, PAGE_SIZE, 0,
 					 DRM_MM_INSERT_BEST);

@@ -26,7 +26,7 @@
 
 /*
  * Under lock: flips latched since the last look. The one in flight
- * completes; the buffer it replaced goes to retire_work to be put.
+ * completes; the buffer it replaced goes to gfx_retire() to be put.
  */
 bool gfx_flips_process(struct gfx_dev *g, struct drm_pending_vblank_event **event,
 		       bool *vblank)
@@ -49,7 +49,7 @@ bool gfx_flips_process(struct gfx_dev *g, struct drm_pending_vblank_event **even
 		drm_dbg_kms(&g->drm, "flip %llu latched at vblank %llu\n", g->flip.id,
 			    gfx_rd64(g, e + offsetof(struct gfx_flip_entry, vblank_seq)));
 		if (g->scanout)
-			llist_add(&g->scanout->put, &g->put_list);
+			gfx_bo_put_later(g, g->scanout);
 		g->scanout = g->flip.bo;
 		WRITE_ONCE(g->retired, max(g->retired, g->flip.end));
 		*event = g->flip.event;
@@ -437,8 +437,12 @@ int gfx_kms_init(struct gfx_dev *g)
 	ret = gfx_kms_objects(g) ?: drm_vblank_init(drm, 1);
 	if (ret)
 		return ret;
-	/* An exact hardware counter: no need to keep the interrupt on. */
+	/*
+	 * An exact hardware counter. The interrupt is not switched off at once
+	 * (vblank_disable_immediate): while a client flips every frame, each
+	 * flip would switch it on and off, two doorbells a frame, whereas its
+	 * VBLANK comes in the same interrupt as the FLIP_DONE anyway.
+	 */
 	drm->max_vblank_count = 0xffffffff;
-	drm->vblank_disable_immediate = true;
 	return 0;
 }

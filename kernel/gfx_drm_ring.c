@@ -141,7 +141,7 @@ void gfx_job_end(struct gfx_dev *g, struct gfx_job *job)
 	dma_fence_init(&job->fence, &gfx_fence_ops, &job->fence_lock, g->fence_context, seqno);
 	gfx_ring_write(g, fence, GFX_FENCE_WORDS);
 	job->end = g->tail;
-	dma_fence_get(&job->fence);	/* the pending list's; retire_work drops it */
+	dma_fence_get(&job->fence);	/* the pending list's; gfx_retire() drops it */
 	spin_lock_irq(&g->lock);
 	list_add_tail(&job->link, &g->pending);
 	spin_unlock_irq(&g->lock);
@@ -237,16 +237,19 @@ bool gfx_poll(struct gfx_dev *g)
 	spin_unlock_irqrestore(&g->lock, flags);
 	if (done) {
 		wake_up_all(&g->wq);
-		schedule_work(&g->retire_work);
+		queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
 	}
 	gfx_flip_finish(g, event, vblank);
 	return skipped;
 }
 
-/* Drops what retired jobs and old scanouts held (may free: not in the irq). */
-static void gfx_retire_work(struct work_struct *work)
+/*
+ * Drops what signalled jobs and old scanouts held (a put may free: not in the
+ * interrupt). SUBMIT calls it first, so a busy client retires its own jobs;
+ * otherwise a work item does, at most every GFX_RETIRE_DELAY.
+ */
+void gfx_retire(struct gfx_dev *g)
 {
-	struct gfx_dev *g = container_of(work, struct gfx_dev, retire_work);
 	struct llist_node *jobs = llist_del_all(&g->retire_list);
 	struct llist_node *bos = llist_del_all(&g->put_list);
 	struct gfx_job *job, *jn;
@@ -259,8 +262,23 @@ static void gfx_retire_work(struct work_struct *work)
 			gfx_file_put(job->file);
 		dma_fence_put(&job->fence);
 	}
-	llist_for_each_entry_safe(bo, bn, bos, put)
-		drm_gem_object_put(&bo->base);
+	llist_for_each_entry_safe(bo, bn, bos, put) {
+		/* Off the list: from here a new put_later queues it again. */
+		for (int n = atomic_xchg(&bo->puts, 0); n > 0; n--)
+			drm_gem_object_put(&bo->base);
+	}
+}
+
+/* Any context: drop the reference bo's scanout held, from gfx_retire(). */
+void gfx_bo_put_later(struct gfx_dev *g, struct gfx_bo *bo)
+{
+	if (atomic_inc_return(&bo->puts) == 1)
+		llist_add(&bo->put, &g->put_list);
+}
+
+static void gfx_retire_work(struct work_struct *work)
+{
+	gfx_retire(container_of(to_delayed_work(work), struct gfx_dev, retire_work));
 }
 
 static void gfx_progress(struct gfx_dev *g, u64 *fence, u32 *head, u64 *flips)
@@ -348,7 +366,7 @@ static void gfx_recover(struct gfx_dev *g)
 		gfx_drop_guilty(g, guilty, resume);
 	spin_unlock_irq(&g->lock);
 	wake_up_all(&g->wq);
-	schedule_work(&g->retire_work);
+	queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
 	gfx_ring_publish(g);
 	drm_warn(&g->drm, "engine hung: reset%s, %s\n", ret ? " (not acknowledged)" : "",
 		 guilty ? "its job dropped, the ones behind it resumed" : "the ring resumed");
@@ -388,6 +406,27 @@ static void gfx_hangcheck_work(struct work_struct *work)
 }
 
 /*
+ * The driver uses the master context only. Client contexts a previous
+ * driver left running (uio_gfx's clients) would go on writing their VRAM
+ * windows, which are ours now: stop their rings and reset them (the master's
+ * CTX_RESET, done at its next doorbell).
+ */
+static void gfx_clients_stop(struct gfx_dev *g)
+{
+	u32 n = min_t(u32, gfx_rd(g, GFX_REG_CONTEXT_COUNT), GFX_MAX_CONTEXTS), mask = 0;
+
+	for (u32 c = GFX_MASTER_CONTEXT + 1; c < n; c++) {
+		void __iomem *page = g->reg + GFX_CTX_PAGE(c);
+
+		writel(0, page + GFX_REG_IRQ_ENABLE);
+		atomic_andnot(GFX_CTRL_RING_ENABLE, (atomic_t __force *)(page + GFX_REG_CONTROL));
+		mask |= BIT(c);
+	}
+	if (mask)
+		atomic_or(mask, (atomic_t __force *)(g->reg + GFX_REG_CTX_RESET));
+}
+
+/*
  * The device may have been used before (uio_gfx and libgfx): RESET it,
  * make our ring current with head = tail = 0, and hand out seqnos above
  * the FENCE_DONE it has reached.
@@ -405,17 +444,18 @@ int gfx_ring_init(struct gfx_dev *g)
 	init_waitqueue_head(&g->wq);
 	init_llist_head(&g->retire_list);
 	init_llist_head(&g->put_list);
-	INIT_WORK(&g->retire_work, gfx_retire_work);
+	INIT_DELAYED_WORK(&g->retire_work, gfx_retire_work);
 	INIT_DELAYED_WORK(&g->hangcheck, gfx_hangcheck_work);
 	g->fence_context = dma_fence_context_alloc(1);
 
+	gfx_clients_stop(g);
 	gfx_wr(g, GFX_REG_IRQ_ENABLE, 0);
 	gfx_control(g, 0, GFX_CTRL_RING_ENABLE);
 	gfx_wr(g, GFX_REG_IRQ_MASTER, 1);
 	gfx_wr(g, GFX_REG_RING_BASE, g->ring_node.start);
 	gfx_wr(g, GFX_REG_RING_SIZE, GFX_RING_SIZE);
 	gfx_wr(g, GFX_REG_RING_TAIL, 0);
-	if (gfx_engine_reset(g)) {
+	if (gfx_engine_reset(g)) {	/* its doorbell also carries out CTX_RESET */
 		drm_err(&g->drm, "the device does not answer RESET\n");
 		return -EIO;
 	}
@@ -462,15 +502,15 @@ void gfx_ring_fini(struct gfx_dev *g)
 	event = g->flip.event;
 	vblank = g->flip.vblank;
 	if (g->flip.queued && g->flip.bo)
-		llist_add(&g->flip.bo->put, &g->put_list);
+		gfx_bo_put_later(g, g->flip.bo);
 	if (g->scanout)
-		llist_add(&g->scanout->put, &g->put_list);
+		gfx_bo_put_later(g, g->scanout);
 	g->flip = (struct gfx_flip){};
 	g->scanout = NULL;
 	spin_unlock_irq(&g->lock);
 	wake_up_all(&g->wq);
 	gfx_flip_finish(g, event, vblank);
-	schedule_work(&g->retire_work);
-	flush_work(&g->retire_work);
+	cancel_delayed_work_sync(&g->retire_work);
+	gfx_retire(g);
 	unmap_mapping_range(g->drm.anon_inode->i_mapping, 0, 0, 1);
 }

@@ -210,6 +210,7 @@ int gfx_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
 	ret = gfx_check_submit(a);
 	if (ret)
 		return ret;
+	gfx_retire(g);		/* what this and other clients' finished jobs still hold */
 	if (a->cmd_words > ARRAY_SIZE(stack))
 		cmds = kvmalloc_array(a->cmd_words, sizeof(u32), GFP_KERNEL);
 	job = cmds ? gfx_job_alloc(g, file->driver_priv, a->bo_count) : NULL;
@@ -247,19 +248,40 @@ static bool gfx_done(struct gfx_dev *g, u64 seqno)
 	return (s64)(READ_ONCE(g->seqno_done) - seqno) >= 0 || READ_ONCE(g->gone);
 }
 
-/* An absolute CLOCK_MONOTONIC deadline survives a restarted syscall as is. */
+/* FENCE_DONE passed seqno before its interrupt was handled: handle it now. */
+static void gfx_wait_poll(struct gfx_dev *g, u64 seqno)
+{
+	int idx;
+
+	if (!drm_dev_enter(&g->drm, &idx))
+		return;
+	if ((s64)(gfx_rd64(g, GFX_REG_FENCE_DONE) - seqno) >= 0)
+		gfx_poll(g);
+	drm_dev_exit(idx);
+}
+
+/*
+ * An absolute CLOCK_MONOTONIC deadline survives a restarted syscall as is.
+ * Once the job is done, what finished jobs held is put before returning, so
+ * a buffer closed after the WAIT gives its VRAM back at once.
+ */
 static int gfx_wait_seqno(struct gfx_dev *g, u64 seqno, s64 deadline)
 {
 	ktime_t left;
 	int ret;
 
-	if (gfx_done(g, seqno))
-		return 0;
-	left = ktime_sub(ns_to_ktime(deadline), ktime_get());
-	if (left <= 0)
-		return -ETIMEDOUT;
-	ret = wait_event_interruptible_hrtimeout(g->wq, gfx_done(g, seqno), left);
-	return ret == -ETIME ? -ETIMEDOUT : ret;
+	if (!gfx_done(g, seqno))
+		gfx_wait_poll(g, seqno);
+	if (!gfx_done(g, seqno)) {
+		left = ktime_sub(ns_to_ktime(deadline), ktime_get());
+		if (left <= 0)
+			return -ETIMEDOUT;
+		ret = wait_event_interruptible_hrtimeout(g->wq, gfx_done(g, seqno), left);
+		if (ret)
+			return ret == -ETIME ? -ETIMEDOUT : ret;
+	}
+	gfx_retire(g);
+	return 0;
 }
 
 /* -EIO with the code and word if this file's job `seqno` failed. */

@@ -38,7 +38,7 @@ if [ "${CMP_QUICK:-0}" = 1 ]; then
 fi
 guest_env=
 for v in CMP_SECONDS CMP_COUNT_SECONDS CMP_ROUNDS CMP_WINDOWS CMP_BATCHES CMP_SAMPLES \
-	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_ONLY; do
+	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_ONLY CMP_PROFILE_WINDOWS; do
 	[ -n "${!v:-}" ] && guest_env+="$v='${!v}' "
 done
 

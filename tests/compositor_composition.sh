@@ -56,7 +56,7 @@ export GFX_COMPOSITOR_VERBOSE=1
 start_stack
 unset GFX_COMPOSITOR_VERBOSE
 if client a --size 300x200 --color ff404040 --damage 10,10,20x20,ffffffff && settled_shot "$TMP/before.png" &&
-   kill -USR1 "$a_PID" && expect_n a '^damaged' 1 && settled_shot "$TMP/after.png"; then
+   mark && kill -USR1 "$a_PID" && expect_n a '^damaged' 1 && settled_shot "$TMP/after.png"; then
 	r=$(pyimg "$TMP/after.png" "
 before = Img('$TMP/before.png')
 xs, ys, n = [], [], 0
@@ -72,7 +72,7 @@ else: print('ok')")
 	[ "$r" = ok ] && pass damage_only_damaged_area || fail damage_only_damaged_area "$r"
 	WHY=
 	for i in 2 3; do	# the same damage again: this frame's and the last frame's are 400 px
-		kill -USR1 "$a_PID" && expect_n a '^damaged' $i && settle || break
+		mark && kill -USR1 "$a_PID" && expect_n a '^damaged' $i && settle || break
 	done
 	last=$(grep -E "painted [0-9]+ px" "$TMP/compositor.log" | tail -1)
 	if [ -n "$WHY" ]; then fail gpu_repaints_only_damage "$WHY"
@@ -82,11 +82,11 @@ else fail damage_only_damaged_area "$WHY"; fail gpu_repaints_only_damage "$WHY";
 stop_stack
 
 # 4b. occlusion: a part updated while covered shows once uncovered
-alt_tab() { ctl key 56 1 >/dev/null; ctl key 15 1 >/dev/null; ctl key 15 0 >/dev/null; ctl key 56 0 >/dev/null; }
+alt_tab() { ctl key 56 1 >/dev/null && ctl key 15 1 >/dev/null && ctl key 15 0 >/dev/null && ctl key 56 0 >/dev/null; }
 start_stack
 if client a --size 300x200 --color ff404040 --damage 100,100,40x40,ffffffff &&
    client b --size 300x200 --color ff0000ff && kill -USR1 "$a_PID" && expect_n a '^damaged' 1 &&
-   settled_shot "$TMP/covered.png" && alt_tab && settled_shot "$TMP/uncovered.png"; then
+   settled_shot "$TMP/covered.png" && mark && alt_tab && settled_shot "$TMP/uncovered.png"; then
 	r=$(pyimg "$TMP/covered.png" "
 c = img.get(X0 + 118, Y0 + 114)
 u = Img('$TMP/uncovered.png').get(X0 + 118, Y0 + 114)
@@ -120,7 +120,7 @@ stop_stack
 # 7. an attach offset moves the window by it (wl_surface.attach's x, y)
 start_stack
 if client a --size 200x150 --color ff00ff00 --offset 40,30 && settled_shot "$TMP/off0.png" &&
-   kill -USR2 "$a_PID" && expect_n a '^offset' 1 && settled_shot "$TMP/off1.png"; then
+   mark && kill -USR2 "$a_PID" && expect_n a '^offset' 1 && settled_shot "$TMP/off1.png"; then
 	r=$(pyimg "$TMP/off1.png" "$NEAR" "
 bad=[]
 before = Img('$TMP/off0.png')
@@ -138,7 +138,7 @@ stop_stack
 start_stack
 if client c --size 300x200 --color ff808080 --cursor 4,4,8x8,ffff0000 --offset -2,-3 --offset-cursor &&
    ctl pointer 200 150 >/dev/null && expect c "cursor-set" && settled_shot "$TMP/hot0.png" &&
-   kill -USR2 "$c_PID" && expect_n c '^offset' 1 && settled_shot "$TMP/hot1.png"; then
+   mark && kill -USR2 "$c_PID" && expect_n c '^offset' 1 && settled_shot "$TMP/hot1.png"; then
 	r=$(pyimg "$TMP/hot1.png" "$NEAR" "
 bad=[]
 before = Img('$TMP/hot0.png')

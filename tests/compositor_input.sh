@@ -29,6 +29,7 @@ if client a --input --size 300x200 --color ff336699; then
 	expect a "pointer-leave" && pass pointer_leave || fail pointer_leave "$WHY"
 
 	# Alt+drag from (100,100) to (300,300) moves the window by (200,200)
+	settle; mark
 	ctl key $KEY_LEFTALT 1 >/dev/null
 	ctl pointer 100 100 >/dev/null
 	ctl button $BTN_LEFT 1 >/dev/null
@@ -58,9 +59,9 @@ stop_stack
 start_stack
 if client a --size 200x150 --color ffff0000 --ssd && client b --size 200x150 --color ff0000ff --ssd; then
 	# b (the second place) is on top of a (the first); they overlap at (X0, Y0) + STEP + (20, 16)
-	ctl key $KEY_LEFTALT 1 >/dev/null; ctl key $KEY_TAB 1 >/dev/null
-	ctl key $KEY_TAB 0 >/dev/null; ctl key $KEY_LEFTALT 0 >/dev/null
-	if settled_shot "$TMP/alttab.png"; then
+	if settle && mark && ctl key $KEY_LEFTALT 1 >/dev/null && ctl key $KEY_TAB 1 >/dev/null &&
+	   ctl key $KEY_TAB 0 >/dev/null && ctl key $KEY_LEFTALT 0 >/dev/null &&
+	   settled_shot "$TMP/alttab.png"; then
 		r=$(pyimg "$TMP/alttab.png" "$NEAR" "
 p = img.get(X0 + STEP + 20, Y0 + STEP + 16)
 print('ok' if near(p, (255, 0, 0)) else ('overlap is', p))")
@@ -68,6 +69,7 @@ print('ok' if near(p, (255, 0, 0)) else ('overlap is', p))")
 	else fail alt_tab_raises "$WHY"; fi
 	# drag a's title bar (its middle: Y0 - TITLE / 2) by (400, 300)
 	ty=$((Y0 - TITLE / 2))
+	mark
 	ctl pointer $((X0 + 28)) $ty >/dev/null; ctl button $BTN_LEFT 1 >/dev/null
 	ctl pointer $((X0 + 228)) $((ty + 150)) >/dev/null; ctl pointer $((X0 + 428)) $((ty + 300)) >/dev/null
 	ctl button $BTN_LEFT 0 >/dev/null; ctl pointer 1200 700 >/dev/null
@@ -114,6 +116,7 @@ if command -v foot >/dev/null; then
 	PIDS+=($!)
 	WHY=
 	if mapped && settle; then
+		mark
 		ctl key $KEY_LEFTALT 1 >/dev/null; ctl pointer 300 300 >/dev/null; ctl button 273 1 >/dev/null
 		ctl pointer 350 325 >/dev/null; ctl pointer 400 350 >/dev/null
 		ctl button 273 0 >/dev/null; ctl key $KEY_LEFTALT 0 >/dev/null; ctl pointer 1200 700 >/dev/null

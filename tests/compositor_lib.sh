@@ -118,9 +118,19 @@ shot() { ctl screenshot "$1" >/dev/null || { WHY="no screenshot $1"; return 1; }
 
 # settle: wait until the compositor stops flipping (the scene is drawn), at
 # most 8 s, so screenshots are not timed by guesses on a loaded machine.
+# After `mark`, settle first waits (10 s) for a flip past the mark: input
+# sent through gfx-ctl reaches the compositor a moment later, and a scene
+# that has not started to change yet must not pass for a settled one.
 flips() { ctl stats | awk '$1 == "flips" {print $2}'; }
+MARK=
+mark() { MARK=$(flips); }
+flipped_past() { local f; f=$(flips); [ -n "$f" ] && [ "$f" -gt "$1" ]; }
 settle() {
-	local a b
+	local a b since=$MARK
+	MARK=
+	if [ -n "$since" ] && ! wait_for 10 "a frame after the input (flips > $since)" flipped_past "$since"; then
+		return 1
+	fi
 	sleep 0.05
 	b=$(flips)
 	for _ in $(seq 80); do
@@ -163,11 +173,11 @@ client() {
 }
 
 # expect NAME LINE: wait for an exact output line of client NAME.
-expect() { wait_for 2 "client $1 to print '$2'" grep -qx -- "$2" "$TMP/$1.out"; }
+expect() { wait_for 10 "client $1 to print '$2'" grep -qx -- "$2" "$TMP/$1.out"; }
 
 # expect_n NAME PATTERN N: wait until client NAME printed N lines matching PATTERN.
 at_least() { [ "$(grep -c -- "$2" "$1")" -ge "$3" ]; }
-expect_n() { wait_for 3 "client $1's line #$3 matching '$2'" at_least "$TMP/$1.out" "$2" "$3"; }
+expect_n() { wait_for 10 "client $1's line #$3 matching '$2'" at_least "$TMP/$1.out" "$2" "$3"; }
 
 # mapped: wait for the compositor's first "map toplevel" line.
 mapped() { wait_for 10 "a window to be mapped" grep -q "map toplevel" "$TMP/compositor.log"; }

@@ -197,6 +197,7 @@ static int commit_flip(struct gfx_device *dev, uint32_t fb_id, uint64_t user_dat
 	if (r == 0) {
 		d->crtc_on = d->plane_on = d->flip_pending = true;
 		d->shown_fb = fb_id;
+		d->flip_job = d->last_job;
 	}
 	return r;
 }
@@ -310,6 +311,14 @@ static int arm_vblank_event(struct gfx_device *dev)
 	return 0;
 }
 
+static void note_vblank(struct gfx_drm *d, uint64_t seq, uint64_t ns)
+{
+	if (seq >= d->last_vbl_seq) {
+		d->last_vbl_seq = seq;
+		d->last_vbl_ns = ns;
+	}
+}
+
 static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
 		    unsigned int crtc_id, void *user_data)
 {
@@ -318,6 +327,13 @@ static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int use
 	/* The event's sequence is 32 bits of the CRTC's 64-bit vblank count. */
 	d->last_flip_seq += (uint32_t)(seq - (uint32_t)d->last_flip_seq);
 	d->flip_pending = false;
+	/*
+	 * The FLIP followed our job in the kernel's ring and latched after the
+	 * device finished it: that job is done, without asking (a WAIT each).
+	 */
+	if (d->flip_job && gfx_seqno_passed(d->flip_job, d->done))
+		d->done = d->flip_job;
+	note_vblank(d, d->last_flip_seq, sec * 1000000000ull + usec * 1000ull);
 	queue_event(reading, GFX_EVENT_FLIP_DONE, d->last_flip_seq,
 		    sec * 1000000000ull + usec * 1000ull, (uintptr_t)user_data);
 }
@@ -327,6 +343,7 @@ static void on_sequence(int fd, uint64_t seq, uint64_t ns, uint64_t cookie)
 	struct gfx_device *dev = reading;
 	struct gfx_drm *d = dev->drm;
 
+	note_vblank(d, seq, ns);
 	if (cookie == DRM_VBLANK_COOKIE_WAIT) {
 		d->wait_vblank_seen = true;
 		d->wait_vblank_seq = seq;
@@ -390,10 +407,24 @@ int drm_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
 {
 	struct gfx_drm *d = dev->drm;
 
+	uint64_t period = d->refresh_mhz ? 1000000000000ull / d->refresh_mhz : 0;
+
 	if (dev->lost)
 		return gfx_lost(dev);
+	/*
+	 * An event told of a vblank less than half a period ago: no vblank
+	 * came since, so that is the last one (a compositor asks just after a
+	 * flip event; this saves it an ioctl per frame).
+	 */
+	if (d->last_vbl_ns && (uint64_t)gfx_now_ns() - d->last_vbl_ns < period / 2) {
+		*seq = d->last_vbl_seq;
+		*time_ns = d->last_vbl_ns;
+		return 0;
+	}
 	if (!d->kms || !d->crtc_on || drmCrtcGetSequence(d->fd, d->crtc_id, seq, time_ns) < 0)
 		*seq = *time_ns = 0;	/* no display, or it is off: no vblank yet */
+	else
+		note_vblank(d, *seq, *time_ns);
 	return 0;
 }
 
@@ -428,7 +459,6 @@ int drm_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, in
 static int deliver(struct gfx_device *dev, gfx_event_handler handler, void *data)
 {
 	struct gfx_drm *d = dev->drm;
-	uint64_t done;
 	int events = 0;
 
 	for (unsigned int i = 0; i < dev->errors_n; i++, events++) {
@@ -448,9 +478,7 @@ static int deliver(struct gfx_device *dev, gfx_event_handler handler, void *data
 			handler(dev, &ev, data);
 	}
 	d->queue_n = 0;
-	if (d->done != d->last_job && drm_param(d->fd, DRM_GFX_PARAM_SEQNO_DONE, 0, &done) == 0 &&
-	    gfx_seqno_passed(done, d->done))
-		d->done = done;	/* no wait saw our newest job end: ask (one ioctl) */
+	/* Fence progress learned from waits and flips; no ioctl here. */
 	if (d->done != d->reported_done) {
 		struct gfx_event ev = { .type = GFX_EVENT_FENCE, .seq = d->done };
 

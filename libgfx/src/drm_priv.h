@@ -68,6 +68,8 @@ struct gfx_drm {
 	uint32_t prop_conn_crtc_id, prop_mode_id, prop_active;
 	uint32_t refresh_mhz;
 	uint64_t last_flip_seq;		/* 64-bit extension of the events' 32-bit sequence */
+	uint64_t flip_job;		/* our newest job before the pending flip: done when it latches */
+	uint64_t last_vbl_seq, last_vbl_ns;	/* the newest vblank an event told of */
 	bool vblank_armed, wait_vblank_seen;
 	uint64_t wait_vblank_seq, wait_vblank_ns;
 	struct drm_event_rec queue[DRM_MAX_QUEUED_EVENTS];

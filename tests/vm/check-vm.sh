@@ -64,7 +64,7 @@ kill $refdev 2>/dev/null; wait $refdev 2>/dev/null
 VM_PIDS=()
 
 vm_start_device || { line "FAIL vm: gfx-device did not start"; finish; }
-guest="cd $VM_REPO && exec /bin/bash tests/vm/guest.sh test $VM_OUT $VM_DIR/kmod/uio_gfx.ko"
+guest="cd $VM_REPO && exec /bin/bash tests/vm/guest.sh ${VM_GUEST_MODE:-test} $VM_OUT $VM_DIR/kmod/uio_gfx.ko"
 vm_boot "$guest"
 booted=$?
 

@@ -41,6 +41,7 @@
 #endif
 #include <inttypes.h>
 #include <png.h>
+#include <pthread.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -454,7 +455,8 @@ static int uapi_params(int fd, uint64_t vram, uint32_t w, uint32_t h, uint32_t m
 	struct drm_gfx_get_param p = { .param = DRM_GFX_PARAM_COUNT };
 	uint64_t n = param(fd, DRM_GFX_PARAM_FORMAT_COUNT, 0);
 
-	CHECK(param(fd, DRM_GFX_PARAM_VERSION, 0) >> 16 == GFX_VERSION_MAJOR, "VERSION");
+	CHECK(param(fd, DRM_GFX_PARAM_VERSION, 0) >> 16 == GFX_VERSION_MAJOR, "VERSION %#" PRIx64 ", want major %u",
+	      param(fd, DRM_GFX_PARAM_VERSION, 0), GFX_VERSION_MAJOR);
 	CHECK(param(fd, DRM_GFX_PARAM_VRAM_SIZE, 0) == vram, "VRAM_SIZE %" PRIu64 ", want %" PRIu64,
 	      param(fd, DRM_GFX_PARAM_VRAM_SIZE, 0), vram);
 	CHECK(param(fd, DRM_GFX_PARAM_MODE_WIDTH, 0) == w && param(fd, DRM_GFX_PARAM_MODE_HEIGHT, 0) == h &&
@@ -825,11 +827,20 @@ static int uapi_prime(int fd, int rfd, struct bo *bo)
 		dm[k] = 0x00123456;
 	if (check_rect(bo->map, 256, 64, 0, 0, 0, 0, 0, 0x123456))
 		return 1;
+	/* Implicit sync through the dma-buf: poll() for POLLIN waits for the job's write fence. */
 	job_reset(&J);
 	job_surface(&J, GFX_SURFACE_DST, h2, 0, 256, 64, 1024, GFX_FMT_XRGB8888);
+	for (int k = 0; k < 500; k++)
+		job_fill(&J, 0xff000000 | (uint32_t)k, 0, 0, 256, 64);
+	job_fill(&J, 0xff123456, 0, 0, 256, 64);
 	job_fill(&J, 0xff654321, 16, 16, 32, 32);
-	CHECK(!job_submit(rfd, &J, 0, &seq) && !wait_seq(rfd, seq, 10 * SEC, NULL),
-	      "a job on the imported handle failed");
+	CHECK(!job_submit(rfd, &J, 0, &seq), "a job on the imported handle: %s", strerror(errno));
+	{
+		struct pollfd pfd = { .fd = dmabuf, .events = POLLIN };
+
+		CHECK(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLIN), "poll on the dma-buf: no POLLIN");
+	}
+	CHECK(!wait_seq(rfd, seq, 0, NULL), "POLLIN on the dma-buf before the job completed");
 	if (check_rect(dm, 256, 64, 16, 16, 32, 32, 0x654321, 0x123456))
 		return 1;
 	munmap(dm, bo->size);
@@ -943,7 +954,7 @@ static int cmd_uapi(const char *vram, const char *mode)
 	if (uapi_ring_wrap(fd, &bo, &wrap))
 		return 1;
 	printf("ok params, BOs, a relocated fill, %d refused submits with their errno, device error code and word, "
-	       "syncobj, WAIT_BO, PRIME%s, dumb, %d jobs around the ring\n", n_refused,
+	       "syncobj, WAIT_BO, PRIME (dma-buf mmap and poll)%s, dumb, %d jobs around the ring\n", n_refused,
 	       foreign ? " (vgem's refused both ways)" : "", wrap);
 	return 0;
 }
@@ -957,7 +968,7 @@ struct kms {
 	drmModeModeInfo mode;
 	uint32_t fb[4], handle[4], pitch[4];
 	uint32_t p_fb, p_crtc, p_active, p_mode, p_conn_crtc;	/* property ids */
-	int64_t last_ns;
+	int64_t last_ns, req_ns;	/* the last event's time; when the last request was made */
 	unsigned last_seq, events;
 };
 
@@ -1059,8 +1070,9 @@ static void on_flip(int fd, unsigned seq, unsigned sec, unsigned usec, void *dat
 
 /*
  * Wait (5 s at most) until the event count reaches n. The last event's time
- * is a vblank's of the last 100 ms, in CLOCK_MONOTONIC (a stale one would
- * mean the vblank was off when the flip was queued).
+ * is in CLOCK_MONOTONIC and after the request that caused it (a flip or a
+ * vblank wait completes at a later vblank): a stale time would mean the
+ * vblank was off when the flip was queued.
  */
 static int kms_events(struct kms *k, unsigned n)
 {
@@ -1078,7 +1090,8 @@ static int kms_events(struct kms *k, unsigned n)
 		CHECK(now_ns() < end, "no event after 5 s (%u of %u)", k->events, n);
 	}
 	age = now_ns() - k->last_ns;
-	CHECK(age >= 0 && age < 100 * MS, "event %u's time is %.3f s old", n, age / 1e9);
+	CHECK(k->last_ns >= k->req_ns - 1000 && age >= 0, "event %u's time is %.3f s before its request",
+	      n, (k->req_ns - k->last_ns) / 1e9);
 	return 0;
 }
 
@@ -1088,6 +1101,7 @@ static int kms_atomic_flip(struct kms *k, uint32_t fb, uint32_t flags)
 	int r;
 
 	drmModeAtomicAddProperty(req, k->plane, k->p_fb, fb);
+	k->req_ns = now_ns();
 	r = drmModeAtomicCommit(k->fd, req, flags | DRM_MODE_PAGE_FLIP_EVENT, k) ? -errno : 0;
 	drmModeAtomicFree(req);
 	return r;
@@ -1124,8 +1138,11 @@ static int kms_flip_rate(struct kms *k, int n, bool atomic, struct rate *r)
 	r->missed = 0;
 	for (int i = 0; i <= n; i++) {
 		uint32_t fb = k->fb[1 + i % 2];
-		int ret = atomic ? kms_atomic_flip(k, fb, DRM_MODE_ATOMIC_NONBLOCK) :
-			  drmModePageFlip(k->fd, k->crtc, fb, DRM_MODE_PAGE_FLIP_EVENT, k) ? -errno : 0;
+		int ret;
+
+		k->req_ns = now_ns();
+		ret = atomic ? kms_atomic_flip(k, fb, DRM_MODE_ATOMIC_NONBLOCK) :
+		      drmModePageFlip(k->fd, k->crtc, fb, DRM_MODE_PAGE_FLIP_EVENT, k) ? -errno : 0;
 		unsigned prev = k->last_seq;
 
 		CHECK(!ret, "%s flip %d: %s", atomic ? "atomic" : "legacy", i, strerror(-ret));
@@ -1165,6 +1182,7 @@ static int kms_vblank_rate(struct kms *k, int n, struct rate *r)
 	r->missed = v.reply.sequence - seq0 - n;
 	v = (drmVBlank){ .request = { .type = DRM_VBLANK_RELATIVE | DRM_VBLANK_EVENT, .sequence = 1,
 				      .signal = (unsigned long)k } };
+	k->req_ns = now_ns();
 	CHECK(!drmWaitVBlank(k->fd, &v), "drmWaitVBlank event: %s", strerror(errno));
 	return kms_events(k, k->events + 1);
 }
@@ -1200,6 +1218,7 @@ static int kms_off_on(struct kms *k)
 				 k->mode.hdisplay);
 	drmModeAtomicAddProperty(req, k->plane, prop_id(k->fd, k->plane, DRM_MODE_OBJECT_PLANE, "CRTC_H"),
 				 k->mode.vdisplay);
+	k->req_ns = now_ns();
 	r = drmModeAtomicCommit(k->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET | DRM_MODE_PAGE_FLIP_EVENT, k);
 	drmModeAtomicFree(req);
 	CHECK(!r, "atomic enable: %s", strerror(errno));
@@ -1211,6 +1230,7 @@ static int kms_refusals(struct kms *k)
 {
 	drmModeModeInfo m = k->mode;
 	drmModeAtomicReqPtr req;
+	int64_t t;
 	int r;
 
 	m.hdisplay = 800;
@@ -1226,7 +1246,9 @@ static int kms_refusals(struct kms *k)
 	CHECK(r == -EINVAL, "a plane smaller than the CRTC: %d", r);
 	/* Userspace may not get ahead of a pending nonblocking commit. */
 	CHECK(!kms_atomic_flip(k, k->fb[1], DRM_MODE_ATOMIC_NONBLOCK), "atomic flip");
+	t = k->req_ns;
 	r = kms_atomic_flip(k, k->fb[2], DRM_MODE_ATOMIC_NONBLOCK);
+	k->req_ns = t;		/* the event to come is the first commit's */
 	CHECK(r == -EBUSY, "a second nonblocking commit before the first event: %d, want -EBUSY", r);
 	return kms_events(k, k->events + 1);
 }
@@ -1282,6 +1304,7 @@ static int cmd_kms(const char *path, uint32_t hz)
 	/* Render then flip at once: the ring puts the FLIP behind the render. */
 	if (kms_paint(&k, 3, quads, 400, &seq))
 		return 1;
+	k.req_ns = now_ns();
 	CHECK(!drmModePageFlip(k.fd, k.crtc, k.fb[3], DRM_MODE_PAGE_FLIP_EVENT, &k), "flip: %s", strerror(errno));
 	early = wait_seq(k.fd, seq, 0, &w) == -ETIMEDOUT;
 	if (kms_events(&k, k.events + 1))
@@ -1605,11 +1628,113 @@ static int fuzz_gem(struct fuzz *f)
 	return 0;
 }
 
+/*
+ * Concurrency: threads on two files submit valid jobs on the same four
+ * buffers, listed in random order (reservation locks taken in different
+ * orders: the ww-mutex backoff), with WAIT_BO and buffers created, shared
+ * and closed in between. Every ioctl must succeed.
+ */
+struct stress {
+	int fd;
+	uint32_t h[4];
+	uint64_t rng;
+	unsigned submits, waits, gem;
+	char err[160];
+};
+
+static uint32_t srnd(struct stress *t)
+{
+	t->rng ^= t->rng << 13;
+	t->rng ^= t->rng >> 7;
+	t->rng ^= t->rng << 17;
+	return (uint32_t)(t->rng >> 32);
+}
+
+static void *stress_thread(void *arg)
+{
+	struct stress *t = arg;
+	struct job *j = malloc(sizeof(*j));
+
+	for (int k = 0; j && k < 1500; k++) {
+		uint32_t first = srnd(t) % 4, n = 2 + srnd(t) % 3;
+		int r;
+
+		job_reset(j);
+		for (uint32_t b = 0; b < n; b++) {
+			job_surface(j, GFX_SURFACE_DST, t->h[(first + b * (1 + srnd(t) % 3)) % 4], 0, 64, 64, 256,
+				    GFX_FMT_XRGB8888);
+			job_fill(j, srnd(t), srnd(t) % 60, srnd(t) % 60, 4, 4);
+		}
+		r = job_submit(t->fd, j, 0, NULL);
+		if (r) {
+			snprintf(t->err, sizeof(t->err), "concurrent submit %d: %s", k, strerror(-r));
+			break;
+		}
+		t->submits++;
+		if (k % 16 == 0) {
+			struct drm_gfx_wait w;
+
+			r = wait_bo(t->fd, t->h[srnd(t) % 4], 10 * SEC, &w);
+			if (r) {
+				snprintf(t->err, sizeof(t->err), "concurrent WAIT_BO: %s", strerror(-r));
+				break;
+			}
+			t->waits++;
+		}
+		if (k % 64 == 0) {
+			struct bo bo;
+
+			if (!bo_new(t->fd, 64 << 10, &bo)) {
+				bo.map[0] = 1;
+				bo_close(t->fd, &bo);
+				t->gem++;
+			}
+		}
+	}
+	free(j);
+	return NULL;
+}
+
+static int fuzz_threads(int fd_a, int fd_b, unsigned *submits)
+{
+	struct stress t[4] = { { .fd = fd_a }, { .fd = fd_a }, { .fd = fd_b }, { .fd = fd_b } };
+	struct bo bo[4];
+	pthread_t th[4];
+
+	*submits = 0;
+	for (int b = 0; b < 4; b++) {
+		int dmabuf;
+
+		CHECK(!bo_new(fd_a, 64 * 64 * 4, &bo[b]), "stress BO_CREATE: %s", strerror(errno));
+		CHECK(!drmPrimeHandleToFD(fd_a, bo[b].handle, DRM_CLOEXEC, &dmabuf) &&
+		      !drmPrimeFDToHandle(fd_b, dmabuf, &t[2].h[b]), "stress PRIME: %s", strerror(errno));
+		close(dmabuf);
+		t[0].h[b] = t[1].h[b] = bo[b].handle;
+		t[3].h[b] = t[2].h[b];
+	}
+	for (int i = 0; i < 4; i++) {
+		t[i].rng = 0x9e3779b97f4a7c15ull * (i + 1);
+		CHECK(!pthread_create(&th[i], NULL, stress_thread, &t[i]), "pthread_create");
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 4; i++) {
+		CHECK(!t[i].err[0], "thread %d: %s", i, t[i].err);
+		*submits += t[i].submits;
+	}
+	for (int b = 0; b < 4; b++) {
+		gem_close(fd_b, t[2].h[b]);
+		bo_close(fd_a, &bo[b]);
+	}
+	return 0;
+}
+
 static int cmd_fuzz(long n, uint64_t seed)
 {
 	struct fuzz f = { .fd = must_open(true), .fd2 = must_open(true), .page = sysconf(_SC_PAGESIZE) };
 	uint64_t free0 = param(f.fd, DRM_GFX_PARAM_VRAM_FREE, 0), errors0 = param(f.fd, DRM_GFX_PARAM_ERROR_COUNT, 0);
-	int64_t t0 = now_ns();
+	int64_t t0 = now_ns(), t1;
+	unsigned threaded;
 	struct bo check;
 
 	rng = seed ? seed : (uint64_t)t0 | 1;
@@ -1628,6 +1753,10 @@ static int cmd_fuzz(long n, uint64_t seed)
 		bo_close(f.fd, &f.pool[--f.npool]);
 	if (f.last_seq)
 		wait_seq(f.fd, f.last_seq, 30 * SEC, NULL);
+	t1 = now_ns();
+	if (fuzz_threads(f.fd, f.fd2, &threaded))
+		return 1;
+	t1 = now_ns() - t1;
 	for (int k = 0; k < 500 && (param(f.fd, DRM_GFX_PARAM_VRAM_FREE, 0) != free0 ||
 				    param(f.fd, DRM_GFX_PARAM_SEQNO_DONE, 0) != param(f.fd, DRM_GFX_PARAM_SEQNO_SUBMITTED, 0)); k++)
 		usleep(20000);
@@ -1638,10 +1767,12 @@ static int cmd_fuzz(long n, uint64_t seed)
 	CHECK(!bo_new(f.fd, 256 * 64 * 4, &check) && !draw(f.fd, &check, 256, 64, 0xff5a5a5a, 0, 0, 256, 64) &&
 	      !check_rect(check.map, 256, 64, 0, 0, 256, 64, 0x5a5a5a, 0), "the device does not draw after the fuzzing");
 	bo_close(f.fd, &check);
-	printf("ok %u submits in %.1f s (seed %#" PRIx64 "): %u accepted, refused EINVAL %u ENOENT %u EFAULT %u "
+	printf("ok %u submits (seed %#" PRIx64 "): %u accepted, refused EINVAL %u ENOENT %u EFAULT %u "
 	       "ENOMEM %u; %" PRIu64 " commands rejected by the device; %u GEM/PRIME ops, %u buffers closed while busy; "
-	       "VRAM_FREE back, the device draws\n", f.submits, (now_ns() - t0) / 1e9, seed, f.accepted, f.err[0],
-	       f.err[1], f.err[2], f.err[3], param(f.fd, DRM_GFX_PARAM_ERROR_COUNT, 0) - errors0, f.gem_ops, f.closed_busy);
+	       "then %u concurrent submits from 4 threads on 2 files sharing 4 buffers in %.1f s; %.1f s in all; "
+	       "VRAM_FREE back, the device draws\n", f.submits, seed, f.accepted, f.err[0], f.err[1], f.err[2],
+	       f.err[3], param(f.fd, DRM_GFX_PARAM_ERROR_COUNT, 0) - errors0, f.gem_ops, f.closed_busy,
+	       threaded, t1 / 1e9, (now_ns() - t0) / 1e9);
 	return 0;
 }
 
@@ -1974,6 +2105,7 @@ static int cmd_gbm(const char *path)
 				     off, &fb[i], 0), "AddFB2 of a GBM buffer: %s", strerror(errno));
 	}
 	CHECK(!drmModeSetCrtc(k.fd, k.crtc, fb[0], 0, 0, &k.conn, 1, &k.mode), "SetCrtc: %s", strerror(errno));
+	k.req_ns = now_ns();
 	CHECK(!drmModePageFlip(k.fd, k.crtc, fb[1], DRM_MODE_PAGE_FLIP_EVENT, &k), "flip: %s", strerror(errno));
 	if (kms_events(&k, 1))
 		return 1;
