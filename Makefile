@@ -41,6 +41,7 @@ include libgfx/build.mk
 include device/build.mk
 include examples/build.mk
 include compositor/build.mk
+include libgfx/wayland/build.mk
 include tests/build.mk
 -include kernel/build.mk
 include tools/build.mk

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * buffer.c - a surface's content in VRAM: checks of the wl_shm buffer,
- * uploads of its visible damaged part, held buffers (buffer.h).
+ * uploads of its visible damaged part, held buffers; buffers already in
+ * VRAM (a client's context, a dma-buf) shown as they are (buffer.h).
  */
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "surface.h"
 #include "util.h"
 #include "viewporter.h"
+#include "vram_buffer.h"
 
 /*
  * Before writing a buffer object the upload waits for the GPU to finish the
@@ -143,14 +145,29 @@ void buffer_upload_newly_visible(struct surface *s)
 		release_held(s);
 }
 
+/*
+ * Let go of the content: our VRAM copy (freed once the GPU is done with it),
+ * or a buffer in VRAM (released once the last frame that read it passed).
+ */
+static void drop_content(struct surface *s)
+{
+	if (s->content) {
+		vram_buffer_retire(s->content, s->bo_fence);
+		vram_buffer_unref(s->content);
+		s->content = NULL;
+	} else if (s->bo) {
+		gfx_bo_destroy(s->server->gfx, s->bo);
+	}
+	s->bo = NULL;
+	s->bo_fence = 0;
+}
+
 void buffer_remove(struct surface *s)
 {
 	release_held(s);
 	pixman_region32_clear(&s->stale);
 	damage_drawn(s);
-	if (s->bo)
-		gfx_bo_destroy(s->server->gfx, s->bo);
-	s->bo = NULL;
+	drop_content(s);
 	s->bo_fence = 0;
 	s->buf_w = s->buf_h = 0;
 	s->width = s->height = 0;
@@ -199,7 +216,7 @@ static bool ensure_bo(struct surface *s, uint32_t w, uint32_t h, uint32_t fourcc
 	struct gfx_bo *bo;
 
 	*resized = false;
-	if (s->bo && s->buf_w == w && s->buf_h == h && s->format == fourcc)
+	if (s->bo && !s->content && s->buf_w == w && s->buf_h == h && s->format == fourcc)
 		return true;
 	if (gfx_bo_create(gfx, w, h, fourcc, &bo) < 0) {
 		log_msg("out of VRAM for a %ux%u surface: %s", w, h, gfx_last_error(gfx));
@@ -207,8 +224,7 @@ static bool ensure_bo(struct surface *s, uint32_t w, uint32_t h, uint32_t fourcc
 		return false;
 	}
 	damage_drawn(s);
-	if (s->bo)
-		gfx_bo_destroy(gfx, s->bo);
+	drop_content(s);
 	s->bo = bo;
 	s->bo_fence = 0;
 	s->buf_w = w;
@@ -270,12 +286,45 @@ static void upload_visible(struct surface *s, struct surface_state *st, struct w
 	}
 }
 
+/* A buffer already in VRAM: it is the content, no copy; the last one is retired. */
+static bool attach_vram(struct surface *s, struct surface_state *st, struct vram_buffer *vb,
+			pixman_region32_t *bdamage)
+{
+	bool resized = !s->bo || s->buf_w != vb->bo->width || s->buf_h != vb->bo->height;
+
+	if (!viewport_validate(s, st, vb->bo->width, vb->bo->height))
+		return false;
+	release_held(s);
+	pixman_region32_clear(&s->stale);
+	if (resized)
+		damage_drawn(s);
+	if (s->content != vb) {
+		vram_buffer_ref(vb);
+		drop_content(s);
+	}
+	if (!wl_list_empty(&vb->release_link)) {	/* shown again before its release */
+		wl_list_remove(&vb->release_link);
+		wl_list_init(&vb->release_link);
+	}
+	s->content = vb;
+	s->bo = vb->bo;
+	s->buf_w = vb->bo->width;
+	s->buf_h = vb->bo->height;
+	s->format = vb->bo->format;
+	s->has_alpha = vb->alpha;
+	buffer_damage(s, st, resized, bdamage);
+	return true;
+}
+
 bool buffer_attach(struct surface *s, struct surface_state *st, pixman_region32_t *bdamage)
 {
 	struct wl_shm_buffer *shm = wl_shm_buffer_get(st->buffer);
+	struct vram_buffer *vb = vram_buffer_from_resource(st->buffer);
 	uint32_t fourcc;
 	bool alpha, resized;
 
+	if (vb)
+		return attach_vram(s, st, vb, bdamage);
 	if (!check_shm(s, st, shm, &fourcc, &alpha) ||
 	    !ensure_bo(s, wl_shm_buffer_get_width(shm), wl_shm_buffer_get_height(shm), fourcc,
 		       &resized))

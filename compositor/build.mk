@@ -10,7 +10,9 @@ COMP_PROTOCOLS := \
 	$(WL_PROTOCOLS)/stable/xdg-shell/xdg-shell.xml \
 	$(WL_PROTOCOLS)/stable/presentation-time/presentation-time.xml \
 	$(WL_PROTOCOLS)/stable/viewporter/viewporter.xml \
-	$(WL_PROTOCOLS)/unstable/xdg-decoration/xdg-decoration-unstable-v1.xml
+	$(WL_PROTOCOLS)/unstable/xdg-decoration/xdg-decoration-unstable-v1.xml \
+	$(WL_PROTOCOLS)/unstable/linux-dmabuf/linux-dmabuf-unstable-v1.xml \
+	protocol/gfx-context-v1.xml
 
 comp_proto_name = $(basename $(notdir $(1)))
 COMP_PROTO_NAMES := $(foreach p,$(COMP_PROTOCOLS),$(call comp_proto_name,$(p)))
@@ -97,12 +99,15 @@ TESTS += $(TESTBIN)/compositor_wlcs.sh
 wlcs: $(TESTBIN)/compositor_wlcs.sh $(if $(WLCS_FOUND),$(WLCS_MODULE))
 	tests/run.sh -l $(BUILD)/wlcs.log $(TESTBIN)/compositor_wlcs.sh
 
-# Our animated wl_shm client (demo and benchmark).
-$(OBJ)/examples/gfx_demo_client.o: CFLAGS += -I$(COMP_GEN) $(COMP_CLIENT_CFLAGS)
-$(OBJ)/examples/gfx_demo_client.o: $(COMP_CLIENT_HDRS) $(COMP_CLIENT_CONFIG)
-$(BIN)/gfx-demo-client: $(OBJ)/examples/gfx_demo_client.o $(COMP_PROTO_OBJS)
+# Our animated client (demo and benchmark): wl_shm, or with --gpu its own GPU
+# context through libgfx's Wayland add-on.
+DEMO_CLIENT_OBJS := $(OBJ)/examples/gfx_demo_client.o $(OBJ)/examples/demo_gpu.o
+$(DEMO_CLIENT_OBJS): CFLAGS += -I$(COMP_GEN) -Ilibgfx/wayland $(COMP_CLIENT_CFLAGS)
+$(DEMO_CLIENT_OBJS): $(COMP_CLIENT_HDRS) $(COMP_CLIENT_CONFIG)
+$(BIN)/gfx-demo-client: $(DEMO_CLIENT_OBJS) $(COMP_PROTO_OBJS) $(LIB)/libgfx-wayland.a $(LIB)/libgfx.so
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(COMP_CLIENT_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $(DEMO_CLIENT_OBJS) $(LIB)/libgfx-wayland.a $(COMP_PROTO_OBJS) \
+		-L$(LIB) -Wl,-rpath,'$$ORIGIN/../lib' -lgfx $(COMP_CLIENT_LIBS) -lm
 
 ALL_TARGETS += $(BIN)/gfx-compositor $(BIN)/gfx-demo-client
 
@@ -114,9 +119,21 @@ $(COMP_TEST_CLIENT): $(OBJ)/tests/compositor_test_client.o $(COMP_PROTO_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(COMP_CLIENT_LIBS)
 
+# A client drawing with the GPU (its own context, or dma-buf on drm).
+GPU_TEST_CLIENT := $(TESTBIN)/helpers/gpu-test-client
+$(OBJ)/tests/gpu_test_client.o: CFLAGS += -I$(COMP_GEN) -Ilibgfx/wayland $(COMP_CLIENT_CFLAGS)
+$(OBJ)/tests/gpu_test_client.o: $(COMP_CLIENT_HDRS) $(COMP_CLIENT_CONFIG)
+$(GPU_TEST_CLIENT): $(OBJ)/tests/gpu_test_client.o $(OBJ)/tests/gpu_evil.o $(COMP_PROTO_OBJS) \
+		$(LIB)/libgfx-wayland.a $(LIB)/libgfx.so
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(OBJ)/tests/gpu_evil.o $(LIB)/libgfx-wayland.a $(COMP_PROTO_OBJS) -L$(LIB) \
+		-Wl,-rpath,'$$ORIGIN/../../lib' -lgfx $(COMP_CLIENT_LIBS)
+ALL_TARGETS += $(GPU_TEST_CLIENT)
+$(TESTBIN)/compositor_gpu_clients.sh: | $(GPU_TEST_CLIENT) $(BIN)/gfx-demo-client
+
 COMP_TESTS := $(addprefix $(TESTBIN)/,compositor_clients.sh compositor_composition.sh \
 	compositor_input.sh compositor_presentation.sh compositor_abuse.sh \
-	compositor_protocols.sh)
+	compositor_protocols.sh compositor_gpu_clients.sh)
 $(COMP_TESTS): | $(BIN)/gfx-compositor $(BIN)/gfx-demo-client $(COMP_TEST_CLIENT) \
 	$(BIN)/gfx-device $(BIN)/gfx-ctl
 ALL_TARGETS += $(COMP_TEST_CLIENT) $(COMP_TESTS)

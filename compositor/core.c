@@ -4,14 +4,18 @@
  */
 #include <stdlib.h>
 
+#include "acquire.h"
 #include "core.h"
 #include "data_device.h"
 #include "decoration.h"
+#include "dmabuf.h"
+#include "gpu_context.h"
 #include "presentation.h"
 #include "subsurface.h"
 #include "surface.h"
 #include "util.h"
 #include "viewporter.h"
+#include "vram_buffer.h"
 #include "xdg_shell.h"
 
 /* How far server_create got: server_destroy undoes exactly that. */
@@ -31,6 +35,7 @@ static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *
 	switch (ev->type) {
 	case GFX_EVENT_FLIP_DONE:
 		repaint_flip_done(s, ev->seq, ev->time_ns, ev->user_data);
+		vram_buffer_release_passed(s, false);
 		break;
 	case GFX_EVENT_INPUT:
 		evdev_feed(s, &s->fifo_input, ev->input_type, ev->input_code, ev->input_value);
@@ -78,6 +83,9 @@ static void init_lists(struct server *s)
 	wl_list_init(&s->surfaces);
 	wl_list_init(&s->toplevels);
 	wl_list_init(&s->popups);
+	wl_list_init(&s->vram_retiring);
+	wl_list_init(&s->waiting_surfaces);
+	s->acquire_timer_fd = -1;
 	wl_signal_init(&s->events.surface_commit);
 	wl_signal_init(&s->events.toplevel_map);
 	wl_signal_init(&s->events.toplevel_unmap);
@@ -113,6 +121,9 @@ static void init_globals(struct server *s)
 	seat_init(s);
 	input_init(s);
 	data_device_init(s);
+	/* GPU buffers from clients: their own contexts, or dma-buf on the kernel's driver. */
+	gpu_context_init(s);
+	dmabuf_init(s);
 }
 
 struct server *server_create(const struct server_config *cfg)
@@ -143,7 +154,7 @@ struct server *server_create(const struct server_config *cfg)
 	if (repaint_init(s) < 0)
 		goto fail;
 	s->stage = STAGE_CURSOR;
-	if (cursor_init(s) < 0)
+	if (cursor_init(s) < 0 || acquire_init(s) < 0)
 		goto fail;
 	init_globals(s);
 	s->stage = STAGE_ALL;
@@ -174,8 +185,10 @@ void server_destroy(struct server *s)
 		input_fini(s);
 		seat_fini(s);
 	}
-	if (s->stage >= STAGE_CURSOR)
+	if (s->stage >= STAGE_CURSOR) {
+		acquire_fini(s);
 		cursor_fini(s);
+	}
 	if (s->stage >= STAGE_REPAINT)
 		repaint_fini(s);
 	if (s->stage >= STAGE_OUTPUT)

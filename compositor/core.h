@@ -74,6 +74,12 @@ struct server {
 	uint64_t scene_frame;		/* the number of the last scene built */
 	int next_place;			/* the cascade slot of the next window */
 	int stage;			/* how far server_create got */
+	/* Buffers already in VRAM that wait for their release (vram_buffer.c). */
+	struct wl_list vram_retiring;
+	/* Surfaces whose commits wait for a fence (acquire.c), and its timer. */
+	struct wl_list waiting_surfaces;
+	int acquire_timer_fd;
+	struct wl_event_source *acquire_timer;
 	bool verbose;
 	bool buffer_before_first_ack;	/* server_config's */
 	int exit_code;

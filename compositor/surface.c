@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acquire.h"
 #include "buffer.h"
 #include "core.h"
 #include "output.h"
@@ -131,18 +132,29 @@ static void state_consumed(struct surface_state *st)
 {
 	state_set_buffer(st, NULL);
 	st->new_buffer = false;
+	st->acquire_set = false;
 	st->dx = st->dy = 0;
 	st->opaque_set = st->input_set = false;
 	pixman_region32_clear(&st->damage);
 	pixman_region32_clear(&st->buffer_damage);
 }
 
-/* Merge src into dst (a synchronized subsurface's cache), leaving src empty. */
+/*
+ * Merge src into dst (a synchronized subsurface's cache, commits waiting for
+ * a fence), leaving src empty. A buffer replaced before it was ever shown is
+ * released at once.
+ */
 static void state_merge(struct surface_state *dst, struct surface_state *src)
 {
 	if (src->new_buffer) {
+		if (dst->new_buffer && dst->buffer && dst->buffer != src->buffer)
+			wl_buffer_send_release(dst->buffer);
 		state_set_buffer(dst, src->buffer);
 		dst->new_buffer = true;
+	}
+	if (src->acquire_set) {
+		dst->acquire_set = true;
+		dst->acquire_point = src->acquire_point;
 	}
 	dst->dx += src->dx;
 	dst->dy += src->dy;
@@ -326,6 +338,18 @@ static void commit_apply(struct surface *s, struct surface_state *st)
 {
 	bool had_content = s->bo != NULL;
 
+	/* A commit whose buffer's fence has not passed waits, and every later one behind it. */
+	if (st != &s->waiting) {
+		if (!acquire_check(s, st))
+			return;
+		if (s->has_waiting || acquire_defer(s, st)) {
+			state_merge(&s->waiting, st);
+			if (!s->has_waiting)
+				acquire_wait(s);
+			s->has_waiting = true;
+			return;
+		}
+	}
 	if (!commit_state(s, st))
 		return;
 	children_parent_commit(s);
@@ -334,6 +358,12 @@ static void commit_apply(struct surface *s, struct surface_state *st)
 	if (had_content && !s->bo && s->role && s->role->unmap)
 		s->role->unmap(s);
 	wl_signal_emit_mutable(&s->server->events.surface_commit, s);
+}
+
+void surface_commit_waiting(struct surface *s)
+{
+	s->has_waiting = false;
+	commit_apply(s, &s->waiting);
 }
 
 void surface_cache_pending(struct surface *s)
@@ -500,8 +530,12 @@ static void surface_free(struct wl_resource *r)
 	wl_list_remove(&s->self_link);
 	wl_list_remove(&s->sub_link);
 	wl_list_remove(&s->link);
+	acquire_forget(s);
+	if (s->gpu_surface)
+		wl_resource_set_user_data(s->gpu_surface, NULL);
 	state_fini(&s->pending);
 	state_fini(&s->cached);
+	state_fini(&s->waiting);
 	destroy_callbacks(&s->frame_callbacks);
 	presentation_discard_list(&s->feedbacks);
 	pixman_region32_fini(&s->opaque);
@@ -518,6 +552,8 @@ static void surface_init(struct surface *s, struct server *srv)
 	wl_signal_init(&s->destroy_signal);
 	state_init(&s->pending);
 	state_init(&s->cached);
+	state_init(&s->waiting);
+	wl_list_init(&s->waiting_link);
 	wl_list_init(&s->frame_callbacks);
 	wl_list_init(&s->feedbacks);
 	pixman_region32_init(&s->opaque);

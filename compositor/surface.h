@@ -20,6 +20,7 @@
 
 struct server;
 struct surface;
+struct vram_buffer;
 
 #define COMPOSITOR_VERSION 5
 
@@ -64,6 +65,9 @@ struct surface_state {
 	/* viewport, wl_fixed; src_w < 0 means unset, dst_w < 0 unset */
 	wl_fixed_t src_x, src_y, src_w, src_h;
 	int32_t dst_w, dst_h;
+	/* gfx_context_surface_v1: the buffer's context fence to wait for (acquire.c) */
+	bool acquire_set;
+	uint64_t acquire_point;
 };
 
 struct surface {
@@ -75,8 +79,12 @@ struct surface {
 	struct surface_state pending, cached;
 	bool has_cache;
 
-	/* The current content: a VRAM copy of the last buffer (buffer.c). */
+	/*
+	 * The current content (buffer.c): a VRAM copy of the last wl_shm buffer,
+	 * or, with no copy, a buffer already in VRAM (content set, bo its).
+	 */
 	struct gfx_bo *bo;
+	struct vram_buffer *content;
 	uint32_t buf_w, buf_h, format;
 	bool has_alpha;
 	int32_t width, height;		/* surface coordinates */
@@ -102,6 +110,12 @@ struct surface {
 	struct wl_list frame_callbacks;	/* committed, waiting for a repaint */
 	struct wl_list feedbacks;
 
+	/* Commits waiting for their buffer's fence (acquire.c), merged in order. */
+	struct surface_state waiting;
+	bool has_waiting;
+	struct wl_list waiting_link;	/* server.waiting_surfaces while has_waiting */
+	struct wl_resource *gpu_surface;	/* its gfx_context_surface_v1, or NULL */
+
 	const struct surface_role *role;
 	void *role_data;		/* the role's object; NULL once it is gone */
 	struct xdg_surface *xdg;	/* set by xdg_wm_base.get_xdg_surface */
@@ -119,6 +133,8 @@ struct surface {
 };
 
 void compositor_init(struct server *s);
+/* acquire.c: the surface's waiting commits can be applied now. */
+void surface_commit_waiting(struct surface *s);
 
 /* The child whose sub_link is l, walking a sub_order (l is not the self_link). */
 static inline struct surface *surface_from_sub_link(struct wl_list *l)

@@ -11,6 +11,14 @@
  *   frames=N presented=N discarded=N missed=N p50_us=N p99_us=N
  * --latency-file FILE writes every latency after the warm-up (µs, one per
  * line, in presentation order) for the benchmarks' CDF plots.
+ *
+ * --windows N opens N such windows in one process (the statistics are the
+ * first one's).
+ *
+ * With --gpu the same animation is drawn by the GPU (fills, a blend, a
+ * bilinear stretch; demo_gpu.c) into VRAM buffers in the client's own GPU
+ * context (or, on the kernel's DRM driver, its render node), shown with no
+ * copy; each commit names the fence the compositor waits for.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,17 +34,31 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "demo_gpu.h"
 #include "presentation-time-client-protocol.h"
 #include "xdg-decoration-unstable-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
 
 #define NBUF 3
+#define MAX_WINDOWS 16
 #define WARMUP_FRAMES 30	/* half a second at 60 Hz */
 
 struct buffer {
 	struct wl_buffer *wl;
 	uint32_t *px;
 	bool busy;
+};
+
+struct app;
+
+struct window {
+	struct app *a;
+	int idx;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg;
+	struct xdg_toplevel *toplevel;
+	struct buffer buf[NBUF];
+	bool configured;
 };
 
 struct app {
@@ -46,12 +68,10 @@ struct app {
 	struct xdg_wm_base *wm;
 	struct wp_presentation *presentation;
 	struct zxdg_decoration_manager_v1 *deco_mgr;
-	struct wl_surface *surface;
-	struct xdg_surface *xdg;
-	struct xdg_toplevel *toplevel;
-	struct buffer buf[NBUF];
+	struct window win[MAX_WINDOWS];
+	int nwin;
 	int w, h;
-	bool configured, closed, csd;
+	bool closed, csd;
 	uint64_t start_ns;
 	unsigned frames, presented, discarded, missed;
 	uint64_t last_seq;
@@ -61,6 +81,7 @@ struct app {
 	double seconds;
 	unsigned hue;
 	clockid_t clock;		/* wp_presentation's clock */
+	struct demo_gpu *gpu;		/* --gpu */
 };
 
 static volatile sig_atomic_t stop;
@@ -88,7 +109,7 @@ static void buffer_release(void *data, struct wl_buffer *b)
 
 static const struct wl_buffer_listener buffer_listener = { buffer_release };
 
-static int make_buffers(struct app *a)
+static int make_buffers(struct app *a, struct window *win)
 {
 	size_t stride = (size_t)a->w * 4, size = stride * a->h;
 	int fd = memfd_create("gfx-demo-client", MFD_CLOEXEC);
@@ -100,17 +121,17 @@ static int make_buffers(struct app *a)
 		return -1;
 	struct wl_shm_pool *pool = wl_shm_create_pool(a->shm, fd, size * NBUF);
 	for (int i = 0; i < NBUF; i++) {
-		a->buf[i].px = (uint32_t *)(map + i * size);
-		a->buf[i].wl = wl_shm_pool_create_buffer(pool, i * size, a->w, a->h, stride,
-							 WL_SHM_FORMAT_XRGB8888);
-		wl_buffer_add_listener(a->buf[i].wl, &buffer_listener, &a->buf[i]);
+		win->buf[i].px = (uint32_t *)(map + i * size);
+		win->buf[i].wl = wl_shm_pool_create_buffer(pool, i * size, a->w, a->h, stride,
+							   WL_SHM_FORMAT_XRGB8888);
+		wl_buffer_add_listener(win->buf[i].wl, &buffer_listener, &win->buf[i]);
 	}
 	wl_shm_pool_destroy(pool);
 	close(fd);
 	return 0;
 }
 
-static void draw(struct app *a, uint32_t *px, uint64_t t_ns)
+static void draw(struct app *a, uint32_t *px, uint64_t t_ns, unsigned hue)
 {
 	double t = t_ns / 1e9;
 	int sq = a->h / 4;
@@ -123,7 +144,7 @@ static void draw(struct app *a, uint32_t *px, uint64_t t_ns)
 		uint32_t g = ((y * 255 / a->h) + shift) & 0x1ff;
 		g = g > 255 ? 511 - g : g;	/* a triangle wave: no seam */
 		for (int x = 0; x < a->w; x++) {
-			uint32_t r = ((x * 255 / a->w) + a->hue) & 0x1ff;
+			uint32_t r = ((x * 255 / a->w) + hue) & 0x1ff;
 			r = r > 255 ? 511 - r : r;
 			row[x] = 0xff000000u | r << 16 | g << 8 | 0x60;
 		}
@@ -183,7 +204,7 @@ static const struct wp_presentation_feedback_listener fb_listener = {
 	fb_sync_output, fb_presented, fb_discarded,
 };
 
-static void redraw(struct app *a);
+static void redraw(struct window *w);
 
 static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 {
@@ -193,46 +214,53 @@ static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 
 static const struct wl_callback_listener frame_listener = { frame_done };
 
-static void redraw(struct app *a)
+static void redraw(struct window *w)
 {
+	struct app *a = w->a;
 	struct buffer *b = NULL;
+	unsigned hue = a->hue + 40u * (unsigned)w->idx;
 
 	for (int i = 0; i < NBUF; i++)
-		if (!a->buf[i].busy) {
-			b = &a->buf[i];
+		if (!w->buf[i].busy) {
+			b = &w->buf[i];
 			break;
 		}
-	struct wl_callback *cb = wl_surface_frame(a->surface);
-	wl_callback_add_listener(cb, &frame_listener, a);
+	struct wl_callback *cb = wl_surface_frame(w->surface);
+	wl_callback_add_listener(cb, &frame_listener, w);
 	if (!b) {	/* all busy: skip this frame's content, keep the clock */
-		wl_surface_commit(a->surface);
+		wl_surface_commit(w->surface);
 		return;
 	}
 	uint64_t t = now_ns();
-	draw(a, b->px, t - a->start_ns);
-	wl_surface_attach(a->surface, b->wl, 0, 0);
-	wl_surface_damage_buffer(a->surface, 0, 0, a->w, a->h);
-	if (a->presentation) {
+	if (a->gpu)
+		demo_gpu_draw(a->gpu, w->idx * NBUF + (int)(b - w->buf), (t - a->start_ns) / 1e9, hue,
+			      w->surface);
+	else
+		draw(a, b->px, t - a->start_ns, hue);
+	wl_surface_attach(w->surface, b->wl, 0, 0);
+	wl_surface_damage_buffer(w->surface, 0, 0, a->w, a->h);
+	if (a->presentation && w->idx == 0) {	/* the statistics are the first window's */
 		struct fb_data *fd = calloc(1, sizeof(*fd));
 		fd->a = a;
 		struct wp_presentation_feedback *f = wp_presentation_feedback(a->presentation,
-									      a->surface);
+									      w->surface);
 		wp_presentation_feedback_add_listener(f, &fb_listener, fd);
 		fd->commit_ns = clock_ns(a->clock);	/* the clock presented times use */
 	}
 	b->busy = true;
-	wl_surface_commit(a->surface);
-	a->frames++;
+	wl_surface_commit(w->surface);
+	if (w->idx == 0)
+		a->frames++;
 }
 
 static void xdg_surface_configure(void *data, struct xdg_surface *x, uint32_t serial)
 {
-	struct app *a = data;
+	struct window *w = data;
 
 	xdg_surface_ack_configure(x, serial);
-	if (!a->configured) {
-		a->configured = true;
-		redraw(a);
+	if (!w->configured) {
+		w->configured = true;
+		redraw(w);
 	}
 }
 
@@ -242,7 +270,7 @@ static void toplevel_configure(void *d, struct xdg_toplevel *t, int32_t w, int32
 			       struct wl_array *states) {}
 static void toplevel_close(void *d, struct xdg_toplevel *t)
 {
-	((struct app *)d)->closed = true;
+	((struct window *)d)->a->closed = true;
 }
 static void toplevel_bounds(void *d, struct xdg_toplevel *t, int32_t w, int32_t h) {}
 static void toplevel_caps(void *d, struct xdg_toplevel *t, struct wl_array *c) {}
@@ -286,6 +314,23 @@ static void registry_global(void *data, struct wl_registry *reg, uint32_t name,
 static void registry_remove(void *d, struct wl_registry *r, uint32_t name) {}
 static const struct wl_registry_listener registry_listener = { registry_global, registry_remove };
 
+static void open_window(struct app *a, struct window *w, const char *title)
+{
+	w->surface = wl_compositor_create_surface(a->compositor);
+	w->xdg = xdg_wm_base_get_xdg_surface(a->wm, w->surface);
+	xdg_surface_add_listener(w->xdg, &xdg_surface_listener, w);
+	w->toplevel = xdg_surface_get_toplevel(w->xdg);
+	xdg_toplevel_add_listener(w->toplevel, &toplevel_listener, w);
+	xdg_toplevel_set_title(w->toplevel, title);
+	xdg_toplevel_set_app_id(w->toplevel, "gfx-demo-client");
+	if (a->deco_mgr && !a->csd) {
+		struct zxdg_toplevel_decoration_v1 *d =
+			zxdg_decoration_manager_v1_get_toplevel_decoration(a->deco_mgr, w->toplevel);
+		zxdg_toplevel_decoration_v1_set_mode(d, ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+	}
+	wl_surface_commit(w->surface);
+}
+
 static int cmp_u64(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
@@ -308,14 +353,16 @@ int main(int argc, char **argv)
 		{ "csd", no_argument, NULL, 'c' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "latency-file", required_argument, NULL, 'L' },
+		{ "gpu", no_argument, NULL, 'g' },
+		{ "windows", required_argument, NULL, 'W' },
 		{ 0 }
 	};
-	struct app a = { .w = 320, .h = 240, .clock = CLOCK_MONOTONIC };
+	struct app a = { .w = 320, .h = 240, .clock = CLOCK_MONOTONIC, .nwin = 1 };
 	const char *title = "gfx-demo-client", *latency_file = NULL;
-	bool stats = false;
+	bool stats = false, gpu = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:gW:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (sscanf(optarg, "%dx%d", &a.w, &a.h) != 2 || a.w < 8 || a.h < 8) {
@@ -330,9 +377,17 @@ int main(int argc, char **argv)
 		case 'c': a.csd = true; break;
 		case 'S': stats = true; break;
 		case 'L': latency_file = optarg; break;
+		case 'g': gpu = true; break;
+		case 'W':
+			a.nwin = atoi(optarg);
+			if (a.nwin < 1 || a.nwin > MAX_WINDOWS) {
+				fprintf(stderr, "bad --windows %s (1..%d)\n", optarg, MAX_WINDOWS);
+				return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: gfx-demo-client [--size WxH] [--frames N] [--seconds S]"
-				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE]\n");
+				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE] [--gpu] [--windows N]\n");
 			return 2;
 		}
 	}
@@ -351,23 +406,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gfx-demo-client: compositor lacks wl_compositor/wl_shm/xdg_wm_base\n");
 		return 1;
 	}
-	if (make_buffers(&a) < 0) {
-		fprintf(stderr, "gfx-demo-client: cannot allocate buffers: %s\n", strerror(errno));
-		return 1;
+	if (gpu) {
+		char err[300];
+
+		a.gpu = demo_gpu_create(a.dpy, a.w, a.h, NBUF * a.nwin, err, sizeof(err));
+		if (!a.gpu) {
+			fprintf(stderr, "gfx-demo-client: --gpu: %s\n", err);
+			return 1;
+		}
+		fprintf(stderr, "gfx-demo-client: drawing with the GPU (%s)\n", demo_gpu_path(a.gpu));
 	}
-	a.surface = wl_compositor_create_surface(a.compositor);
-	a.xdg = xdg_wm_base_get_xdg_surface(a.wm, a.surface);
-	xdg_surface_add_listener(a.xdg, &xdg_surface_listener, &a);
-	a.toplevel = xdg_surface_get_toplevel(a.xdg);
-	xdg_toplevel_add_listener(a.toplevel, &toplevel_listener, &a);
-	xdg_toplevel_set_title(a.toplevel, title);
-	xdg_toplevel_set_app_id(a.toplevel, "gfx-demo-client");
-	if (a.deco_mgr && !a.csd) {
-		struct zxdg_toplevel_decoration_v1 *d =
-			zxdg_decoration_manager_v1_get_toplevel_decoration(a.deco_mgr, a.toplevel);
-		zxdg_toplevel_decoration_v1_set_mode(d, ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
+	for (int k = 0; k < a.nwin; k++) {
+		struct window *w = &a.win[k];
+
+		w->a = &a;
+		w->idx = k;
+		for (int i = 0; gpu && i < NBUF; i++) {
+			w->buf[i].wl = demo_gpu_buffer(a.gpu, k * NBUF + i);
+			wl_buffer_add_listener(w->buf[i].wl, &buffer_listener, &w->buf[i]);
+		}
+		if (!gpu && make_buffers(&a, w) < 0) {
+			fprintf(stderr, "gfx-demo-client: cannot allocate buffers: %s\n", strerror(errno));
+			return 1;
+		}
+		open_window(&a, w, title);
 	}
-	wl_surface_commit(a.surface);
 
 	a.start_ns = now_ns();
 	while (!stop && !a.closed) {
@@ -412,6 +475,11 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	free(a.lat);
+	if (a.gpu) {
+		for (int k = 0; k < a.nwin; k++)
+			wl_surface_destroy(a.win[k].surface);	/* before their fence objects go */
+		demo_gpu_destroy(a.gpu);
+	}
 	wl_display_disconnect(a.dpy);
 	return 0;
 }

@@ -24,7 +24,7 @@ python3 scripts/bench_table.py "$tmp/host.jsonl"
 kill $dev; wait $dev 2>/dev/null
 unset GFX_DEVICE
 
-for s in tests/vm/bench.sh scripts/bench-cmp.sh scripts/bench-compositor.sh; do
+for s in tests/vm/bench.sh scripts/bench-cmp.sh scripts/bench-compositor.sh scripts/bench-gpu-clients.sh; do
 	[ -x "$s" ] || { echo "== $s: not present, skipped"; continue; }
 	echo "== $s"
 	"$s" "$out" || echo "bench: $s failed" >&2

@@ -1,7 +1,9 @@
 #!/bin/bash
 # demo.sh - the stack end to end: gfx-device (the GPU), gfx-compositor on it,
-# and a few Wayland clients: our animated gfx-demo-client (two of them),
-# weston-flower and weston-simple-shm when installed.
+# and a few Wayland clients side by side: our animated gfx-demo-client drawn
+# by the CPU (wl_shm, copied to VRAM by the compositor) and the same
+# animation drawn by the GPU (--gpu: its own hardware context, its buffers in
+# VRAM shown with no copy), weston-flower and weston-simple-shm when installed.
 #
 # With a display ($WAYLAND_DISPLAY or $DISPLAY) and the device's window output
 # built, the scanout shows in a window (its keyboard and mouse drive the
@@ -78,10 +80,10 @@ client() {
 	pids+=($!)
 	sleep 0.3	# one at a time, so they cascade in order
 }
-client "$BIN/gfx-demo-client" --size 480x320 --title "gfx-demo-client"
+client "$BIN/gfx-demo-client" --size 480x320 --title "gfx-demo-client: CPU (wl_shm)"
 command -v weston-simple-shm >/dev/null && client weston-simple-shm
 command -v weston-flower >/dev/null && client weston-flower
-client "$BIN/gfx-demo-client" --size 360x240 --hue 128 --title "gfx-demo-client 2"
+client "$BIN/gfx-demo-client" --gpu --size 480x320 --hue 128 --title "gfx-demo-client --gpu: its own GPU context"
 # Spread the cascade out with the GPU's input path: Alt+drag each window
 # (window k's geometry starts at 32 + 48k, 56 + 48k).
 drag() {	# drag K DX DY
@@ -92,9 +94,11 @@ drag() {	# drag K DX DY
 }
 ctl() { "$BIN/gfx-ctl" --socket "$sock" "$@" >/dev/null 2>&1; }
 n=$(grep -c "map toplevel" "$run/compositor.log")
-[ "$n" -ge 4 ] && { drag 3 -100 260; drag 2 700 0; drag 1 500 -20; }
+# The GPU-drawn window beside the CPU-drawn one, the others below them.
+[ "$n" -ge 4 ] && { drag 3 420 -144; drag 2 800 280; drag 1 100 300; }
 ctl pointer 1100 600
-echo "demo: clients: gfx-demo-client x2$(command -v weston-simple-shm >/dev/null && echo ", weston-simple-shm")$(command -v weston-flower >/dev/null && echo ", weston-flower")"
+grep -q "drawing with the GPU" "$run/clients.log" || echo "demo: gfx-demo-client --gpu did not start: $(grep -- --gpu "$run/clients.log" | tail -1)"
+echo "demo: clients: gfx-demo-client (CPU) and gfx-demo-client --gpu$(command -v weston-simple-shm >/dev/null && echo ", weston-simple-shm")$(command -v weston-flower >/dev/null && echo ", weston-flower")"
 
 if [ -n "${DEMO_SECONDS:-}" ]; then
 	echo "demo: running for $DEMO_SECONDS s"

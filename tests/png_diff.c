@@ -4,13 +4,21 @@
  * ignored), for scripts that must not decode PNGs in an interpreter (in the
  * VM guest, under TCG, that takes minutes).
  *
- * Usage: png-diff A.png B.png   prints the count; exit 0, or 2 on a bad file
- *                               or different sizes
+ * Usage: png-diff A.png B.png [X,Y,WxH...]
+ *   prints the count of differing pixels outside the rectangles given (a
+ *   window that may change); exit 0, or 2 on a bad file, different sizes or
+ *   a bad rectangle
  */
 #include <png.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#define MAX_MASKS 16
+
+struct rect {
+	long x, y, w, h;
+};
 
 static uint8_t *load(const char *path, uint32_t *w, uint32_t *h)
 {
@@ -33,15 +41,31 @@ static uint8_t *load(const char *path, uint32_t *w, uint32_t *h)
 	return px;
 }
 
+static int masked(const struct rect *m, int n, long x, long y)
+{
+	for (int i = 0; i < n; i++)
+		if (x >= m[i].x && x < m[i].x + m[i].w && y >= m[i].y && y < m[i].y + m[i].h)
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t wa, ha, wb, hb;
 	uint8_t *a, *b;
 	uint64_t diff = 0;
+	struct rect m[MAX_MASKS];
+	int n = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: png-diff A.png B.png\n");
+	if (argc < 3 || argc > 3 + MAX_MASKS) {
+		fprintf(stderr, "usage: png-diff A.png B.png [X,Y,WxH...]\n");
 		return 2;
+	}
+	for (int i = 3; i < argc; i++, n++) {
+		if (sscanf(argv[i], "%ld,%ld,%ldx%ld", &m[n].x, &m[n].y, &m[n].w, &m[n].h) != 4) {
+			fprintf(stderr, "png-diff: bad rectangle '%s' (X,Y,WxH)\n", argv[i]);
+			return 2;
+		}
 	}
 	a = load(argv[1], &wa, &ha);
 	b = load(argv[2], &wb, &hb);
@@ -51,8 +75,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (uint64_t i = 0; i < (uint64_t)wa * ha; i++)
-		diff += a[3 * i] != b[3 * i] || a[3 * i + 1] != b[3 * i + 1] ||
-			a[3 * i + 2] != b[3 * i + 2];
+		diff += (a[3 * i] != b[3 * i] || a[3 * i + 1] != b[3 * i + 1] ||
+			 a[3 * i + 2] != b[3 * i + 2]) && !masked(m, n, (long)(i % wa), (long)(i / wa));
 	printf("%llu\n", (unsigned long long)diff);
 	free(a);
 	free(b);

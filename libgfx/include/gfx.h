@@ -60,6 +60,7 @@ struct gfx_info {
 	uint32_t context_count;		/* contexts of the GPU (1 on drm) */
 	uint32_t window_offset;		/* the VRAM this context's buffers come from */
 	uint32_t window_size;
+	uint64_t device_id;		/* drm: the node's dev_t (st_rdev); 0 elsewhere */
 };
 int gfx_get_info(struct gfx_device *dev, struct gfx_info *info);
 
@@ -136,6 +137,17 @@ int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t height,
 void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
 /* Bytes per pixel of a supported format, 0 if unknown. */
 uint32_t gfx_format_bpp(uint32_t format);
+
+/*
+ * dma-buf (PRIME), on drm only (-EOPNOTSUPP elsewhere: hand out a hardware
+ * context there). Export: a new fd for bo (a buffer of gfx_bo_create) to
+ * pass to another process of the same GPU. Import: a buffer of this GPU
+ * from such an fd, with the shape its sender described (the plane starts at
+ * offset 0); the fd stays the caller's; gfx_bo_destroy lets go of it.
+ */
+int gfx_bo_export_dmabuf(struct gfx_device *dev, const struct gfx_bo *bo, int *fd);
+int gfx_bo_import_dmabuf(struct gfx_device *dev, int fd, uint32_t width, uint32_t height,
+			 uint32_t stride, uint32_t format, struct gfx_bo **out);
 
 /* ---- Command building (stores into the ring, no system call) ---- */
 

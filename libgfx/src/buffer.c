@@ -47,6 +47,44 @@ GFX_EXPORT int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t he
 	return 0;
 }
 
+GFX_EXPORT int gfx_bo_export_dmabuf(struct gfx_device *dev, const struct gfx_bo *bo, int *fd)
+{
+	*fd = -1;
+	if (dev->lost)
+		return gfx_lost(dev);
+	if (!dev->drv->bo_export)
+		return gfx_set_error(dev, -EOPNOTSUPP, "no dma-buf on %s: hand out a context instead",
+				     dev->backend);
+	return dev->drv->bo_export(dev, bo, fd);
+}
+
+GFX_EXPORT int gfx_bo_import_dmabuf(struct gfx_device *dev, int fd, uint32_t width, uint32_t height,
+				    uint32_t stride, uint32_t format, struct gfx_bo **out)
+{
+	struct gfx_bo *bo;
+	int r;
+
+	*out = NULL;
+	if (dev->lost)
+		return gfx_lost(dev);
+	if (!dev->drv->bo_import)
+		return gfx_set_error(dev, -EOPNOTSUPP, "no dma-buf on %s", dev->backend);
+	r = gfx_check_surface(dev, width, height, stride, format);
+	if (r < 0)
+		return r;
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return gfx_set_error(dev, -ENOMEM, "out of memory");
+	*bo = (struct gfx_bo){ .width = width, .height = height, .stride = stride, .format = format };
+	r = dev->drv->bo_import(dev, fd, bo);
+	if (r < 0) {
+		free(bo);
+		return r;
+	}
+	*out = bo;
+	return 0;
+}
+
 GFX_EXPORT void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 {
 	if (!bo)

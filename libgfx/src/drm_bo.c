@@ -4,6 +4,7 @@
  * write-combined through the DRM fd, kept in a table sorted by VRAM offset
  * (objects never move), so any struct gfx_bo finds its GEM handle.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <xf86drm.h>
@@ -89,7 +90,7 @@ int drm_bo_create(struct gfx_device *dev, struct gfx_bo *bo)
 	}
 	map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, (off_t)info.mmap_offset);
 	b = (struct drm_bo){ .offset = (uint32_t)c.offset, .size = (uint32_t)c.size,
-			     .handle = c.handle, .map = map };
+			     .handle = c.handle, .refs = 1, .map = map };
 	if (map == MAP_FAILED || table_insert(d, &b) < 0) {
 		int r = map == MAP_FAILED ? -errno : -ENOMEM;
 
@@ -115,6 +116,8 @@ void drm_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 
 	if (i == 0 || d->bos[i - 1].offset != bo->offset)
 		return;	/* not ours, or destroyed twice */
+	if (--d->bos[i - 1].refs > 0)
+		return;	/* another import of the same dma-buf still uses it */
 	b = d->bos[--i];
 	memmove(&d->bos[i], &d->bos[i + 1], (d->bo_n - i - 1) * sizeof(b));
 	d->bo_n--;
@@ -134,4 +137,81 @@ void drm_bo_fini(struct gfx_drm *d)
 	free(d->bos);
 	d->bos = NULL;
 	d->bo_n = d->bo_cap = 0;
+}
+
+/* ---- PRIME: dma-buf fds of our buffers, for another process of the same GPU ---- */
+
+int drm_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd)
+{
+	struct gfx_drm *d = dev->drm;
+	struct drm_bo *b = drm_bo_containing(d, bo->offset, (uint64_t)bo->offset + 1);
+
+	if (!b || b->offset != bo->offset)
+		return gfx_set_error(dev, -EINVAL, "no buffer of ours at 0x%x to export", bo->offset);
+	if (drmPrimeHandleToFD(d->fd, b->handle, DRM_CLOEXEC | DRM_RDWR, fd) < 0)
+		return drm_ioctl_err(dev, -errno, "PRIME_HANDLE_TO_FD");
+	return 0;
+}
+
+/* The object of an imported dma-buf: in our table (once per handle), its VRAM offset. */
+static int import_handle(struct gfx_device *dev, uint32_t handle, struct drm_bo **out)
+{
+	struct gfx_drm *d = dev->drm;
+	struct drm_gfx_bo_info info = { .handle = handle };
+	struct drm_bo b = { 0 };
+
+	for (unsigned int i = 0; i < d->bo_n; i++) {
+		if (d->bos[i].handle == handle) {
+			d->bos[i].refs++;
+			*out = &d->bos[i];
+			return 0;
+		}
+	}
+	if (drmIoctl(d->fd, DRM_IOCTL_GFX_BO_INFO, &info) < 0) {
+		int r = drm_ioctl_err(dev, -errno, "BO_INFO");
+
+		drm_close_handle(d->fd, handle);
+		return r;
+	}
+	b = (struct drm_bo){ .offset = (uint32_t)info.offset, .size = (uint32_t)info.size,
+			     .handle = handle, .refs = 1 };
+	b.map = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, (off_t)info.mmap_offset);
+	if (b.map == MAP_FAILED || table_insert(d, &b) < 0) {
+		if (b.map != MAP_FAILED)
+			munmap(b.map, info.size);
+		drm_close_handle(d->fd, handle);
+		return gfx_set_error(dev, -ENOMEM, "cannot map an imported buffer");
+	}
+	*out = drm_bo_containing(d, b.offset, (uint64_t)b.offset + 1);
+	return 0;
+}
+
+int drm_bo_import(struct gfx_device *dev, int fd, struct gfx_bo *bo)
+{
+	struct gfx_drm *d = dev->drm;
+	struct drm_bo *b = NULL;
+	uint32_t handle;
+	uint64_t end = (uint64_t)(bo->height - 1) * bo->stride + (uint64_t)bo->width * gfx_format_bpp(bo->format);
+	int r;
+
+	if (bo->offset)
+		return gfx_set_error(dev, -EINVAL, "a dma-buf plane must start at offset 0, not %u",
+				     bo->offset);
+	if (drmPrimeFDToHandle(d->fd, fd, &handle) < 0)
+		return gfx_set_error(dev, -errno, "PRIME import: %s (a dma-buf of another device?)",
+				     strerror(errno));
+	r = import_handle(dev, handle, &b);
+	if (r < 0 || !b)
+		return r < 0 ? r : gfx_set_error(dev, -ENOMEM, "lost an imported buffer");
+	if (end > b->size) {
+		struct gfx_bo whole = { .offset = b->offset };
+
+		drm_bo_destroy(dev, &whole);
+		return gfx_set_error(dev, -EINVAL, "a %ux%u surface (stride %u) does not fit a "
+				     "%u-byte dma-buf", bo->width, bo->height, bo->stride, b->size);
+	}
+	bo->map = b->map;
+	bo->offset = b->offset;
+	bo->size = b->size;
+	return 0;
 }

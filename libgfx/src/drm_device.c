@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -240,6 +241,11 @@ static int drm_get_info(struct gfx_device *dev, struct gfx_info *info)
 	info->height = dev->mode_height;
 	info->refresh_mhz = d->refresh_mhz;
 	info->context_count = dev->context_count;
+	{
+		struct stat st;
+
+		info->device_id = fstat(d->fd, &st) == 0 ? (uint64_t)st.st_rdev : 0;
+	}
 	info->window_offset = dev->window_offset;
 	info->window_size = dev->window_size;
 	r = drm_param(d->fd, DRM_GFX_PARAM_VRAM_FREE, 0, &info->vram_free) ?:
@@ -262,6 +268,8 @@ const struct gfx_driver gfx_drm_driver = {
 	.get_info = drm_get_info,
 	.bo_create = drm_bo_create,
 	.bo_destroy = drm_bo_destroy,
+	.bo_export = drm_bo_export,
+	.bo_import = drm_bo_import,
 	.emit_surface = drm_emit_surface,
 	.make_space = drm_make_space,
 	.submit = drm_submit,

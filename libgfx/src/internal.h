@@ -66,6 +66,9 @@ struct gfx_driver {
 	 */
 	int (*bo_create)(struct gfx_device *dev, struct gfx_bo *bo);
 	void (*bo_destroy)(struct gfx_device *dev, struct gfx_bo *bo);
+	/* dma-buf (PRIME); NULL where there is none (the user-mode driver). */
+	int (*bo_export)(struct gfx_device *dev, const struct gfx_bo *bo, int *fd);
+	int (*bo_import)(struct gfx_device *dev, int fd, struct gfx_bo *bo);
 	int (*emit_surface)(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
 	/* The slow path of gfx_ring_reserve(): make dev->space >= words. */
 	int (*make_space)(struct gfx_device *dev, uint64_t words);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # guest.sh - runs inside the test VM, chrooted into the host root.
 #
-# Usage: tests/vm/guest.sh test|bench|drm OUT KMOD
+# Usage: tests/vm/guest.sh test|bench|drm|gpubench OUT KMOD
+#        tests/vm/guest.sh case OUT KMOD NAME FUNCTION ARGS...   (one case)
 #   OUT   the results directory shared with the host (read-write)
 #   KMOD  the uio_gfx.ko built for this kernel (gfx_drm.ko beside it)
 # test: one PASS/FAIL/SKIP line per case into OUT/results (the uio cases,
@@ -271,16 +272,32 @@ drm_libgfx_cases() {
 	for t in $LIBGFX_SUITES; do libgfx_suite $t drm $spec; done
 	case_ vm-drm-gfx-hello hello $spec hello-drm.png
 	case_ vm-drm-compositor-scene comp_scene_case drm
+	case_ vm-drm-compositor-gpu-clients gpu_clients_case drm
 	case_ vm-drm-compositor-clients comp_clients_drm
 	case_ vm-drm-compositor-feedback comp_feedback_drm
 }
 
 . "$repo/tests/vm/guest_drm.sh"
 . "$repo/tests/vm/guest_compositor.sh"
+. "$repo/tests/vm/guest_gpu_clients.sh"
+. "$repo/tests/vm/guest_isolation.sh"
 
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
 	drm_cases
+	echo done >>"$out/results.done"
+	exit 0
+fi
+if [ "$mode" = case ]; then	# one case, for development: guest.sh case OUT KMOD NAME FUNCTION ARGS...
+	load >/dev/null
+	case_ "${@:4}"
+	echo done >>"$out/results.done"
+	exit 0
+fi
+if [ "$mode" = gpubench ]; then
+	. "$repo/tests/vm/guest_gpu_bench.sh"
+	gpu_bench
+	dmesg >>"$out/dmesg.log"
 	echo done >>"$out/results.done"
 	exit 0
 fi
@@ -313,6 +330,8 @@ if [ -n "$miss" ]; then result "SKIP vm-compositor-uinput-input: $miss is not bu
 elif ! modinfo uinput >/dev/null 2>&1; then result "SKIP vm-compositor-uinput-input: no uinput module for $(uname -r)"
 else case_ vm-compositor-uinput-input comp_uinput; fi
 case_ vm-compositor-scene-uio comp_scene_case uio
+case_ vm-compositor-gpu-clients-uio gpu_clients_case uio
+case_ vm-isolation-malicious-context iso_case
 
 # The DRM driver: uio_gfx leaves, gfx_drm stays loaded and bound afterwards.
 drm_cases

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* acquire.c - commits that wait for their buffer's fence (acquire.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "acquire.h"
+#include "core.h"
+#include "gpu_context.h"
+#include "surface.h"
+#include "util.h"
+#include "vram_buffer.h"
+#include "gfx-context-v1-server-protocol.h"
+
+static int buffer_context(struct surface_state *st)
+{
+	struct vram_buffer *vb = st->new_buffer ? vram_buffer_from_resource(st->buffer) : NULL;
+
+	return vb ? gpu_context_of(vb) : -1;
+}
+
+bool acquire_check(struct surface *s, struct surface_state *st)
+{
+	if (!st->acquire_set || buffer_context(st) > 0)
+		return true;
+	wl_resource_post_error(s->gpu_surface ? s->gpu_surface : s->resource,
+			       GFX_CONTEXT_SURFACE_V1_ERROR_NO_BUFFER,
+			       "an acquire point for a commit without a gfx_context_v1 buffer");
+	return false;
+}
+
+bool acquire_defer(struct surface *s, struct surface_state *st)
+{
+	int ctx = buffer_context(st);
+
+	return st->acquire_set && ctx > 0 && !gpu_context_passed(s->server, ctx, st->acquire_point);
+}
+
+static void arm(struct server *s)
+{
+	struct itimerspec its = { .it_value = { 0, (long)s->output.period_ns } };
+
+	timerfd_settime(s->acquire_timer_fd, 0, &its, NULL);
+}
+
+void acquire_wait(struct surface *s)
+{
+	struct server *srv = s->server;
+
+	if (wl_list_empty(&srv->waiting_surfaces))
+		arm(srv);
+	wl_list_insert(srv->waiting_surfaces.prev, &s->waiting_link);
+}
+
+void acquire_forget(struct surface *s)
+{
+	wl_list_remove(&s->waiting_link);
+	wl_list_init(&s->waiting_link);
+	s->has_waiting = false;
+}
+
+/* Every output period while surfaces wait: apply those whose fence passed. */
+static int on_timer(int fd, uint32_t mask, void *data)
+{
+	struct server *srv = data;
+	struct surface *s, *tmp;
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
+		return 0;
+	wl_list_for_each_safe(s, tmp, &srv->waiting_surfaces, waiting_link) {
+		if (acquire_defer(s, &s->waiting))
+			continue;
+		acquire_forget(s);
+		surface_commit_waiting(s);
+	}
+	if (!wl_list_empty(&srv->waiting_surfaces))
+		arm(srv);
+	return 0;
+}
+
+int acquire_init(struct server *s)
+{
+	wl_list_init(&s->waiting_surfaces);
+	s->acquire_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s->acquire_timer_fd < 0) {
+		log_msg("timerfd: %s", strerror(errno));
+		return -1;
+	}
+	s->acquire_timer = wl_event_loop_add_fd(s->loop, s->acquire_timer_fd, WL_EVENT_READABLE,
+						on_timer, s);
+	return s->acquire_timer ? 0 : -1;
+}
+
+void acquire_fini(struct server *s)
+{
+	if (s->acquire_timer)
+		wl_event_source_remove(s->acquire_timer);
+	if (s->acquire_timer_fd >= 0)
+		close(s->acquire_timer_fd);
+	s->acquire_timer = NULL;
+	s->acquire_timer_fd = -1;
+}

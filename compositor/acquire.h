@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * acquire.h - commits that wait for their buffer's fence.
+ *
+ * A client rendering with its own GPU context names, per commit, the point
+ * of its context's fence that must pass before the buffer may be read
+ * (gfx_context_surface_v1.set_acquire_point). Such a commit, and every later
+ * commit of the surface, waits until the fence passed: the surface keeps
+ * showing its previous content, the compositor never shows a half-rendered
+ * buffer, and a fence that never passes stalls that surface alone. The
+ * fence is read from the master's context table (no system call), every
+ * output period while some surface waits.
+ */
+#ifndef COMPOSITOR_ACQUIRE_H
+#define COMPOSITOR_ACQUIRE_H
+
+#include <stdbool.h>
+
+struct server;
+struct surface;
+struct surface_state;
+
+int acquire_init(struct server *s);
+void acquire_fini(struct server *s);
+/* st's acquire point is allowed (its buffer is a context's); else a protocol error and false. */
+bool acquire_check(struct surface *s, struct surface_state *st);
+/* st's buffer's fence has not passed its acquire point yet. */
+bool acquire_defer(struct surface *s, struct surface_state *st);
+/* s has waiting commits now: look at their fence from now on. */
+void acquire_wait(struct surface *s);
+/* s goes away. */
+void acquire_forget(struct surface *s);
+
+#endif /* COMPOSITOR_ACQUIRE_H */

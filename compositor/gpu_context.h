@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gpu_context.h - gfx_context_manager_v1 (protocol/gfx-context-v1.xml): the
+ * compositor hands its GPU's client contexts to clients, makes wl_buffers of
+ * VRAM in a client's window (checked), and keeps the acquire points of
+ * surfaces' commits. Offered when the compositor drives the GPU itself (its
+ * master context) and the GPU has client contexts.
+ */
+#ifndef COMPOSITOR_GPU_CONTEXT_H
+#define COMPOSITOR_GPU_CONTEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct server;
+struct vram_buffer;
+
+#define GPU_CONTEXT_MANAGER_VERSION 1
+
+void gpu_context_init(struct server *s);
+/* The context number a buffer lies in, or -1 for a buffer of no context (dma-buf). */
+int gpu_context_of(struct vram_buffer *vb);
+/* The context's completed fence passed point (read from the master's register page). */
+bool gpu_context_passed(struct server *s, int context, uint64_t point);
+
+#endif /* COMPOSITOR_GPU_CONTEXT_H */
