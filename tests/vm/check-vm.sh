@@ -6,6 +6,8 @@
 # Usage: tests/vm/check-vm.sh   (from `make check-vm` and `make test`; BUILD=
 # selects the build dir, default build/). Prints one PASS/FAIL/SKIP line per
 # case for tests/run.sh and a closing "N passed, N failed" line.
+# Development: VM_GUEST_MODE=drm runs only the gfx_drm cases; VM_GUEST_MODE=case
+# VM_GUEST_ARGS="NAME COMMAND ARGS..." one case (absolute paths: see guest.sh).
 #
 # Builds the modules against the newest installed Debian kernel (W=1, sparse),
 # starts gfx-device, boots that kernel once under QEMU (TCG unless KVM is
@@ -64,7 +66,7 @@ kill $refdev 2>/dev/null; wait $refdev 2>/dev/null
 VM_PIDS=()
 
 vm_start_device || { line "FAIL vm: gfx-device did not start"; finish; }
-guest="cd $VM_REPO && exec /bin/bash tests/vm/guest.sh ${VM_GUEST_MODE:-test} $VM_OUT $VM_DIR/kmod/uio_gfx.ko"
+guest="cd $VM_REPO && exec /bin/bash tests/vm/guest.sh ${VM_GUEST_MODE:-test} $VM_OUT $VM_DIR/kmod/uio_gfx.ko ${VM_GUEST_ARGS:-}"
 vm_boot "$guest"
 booted=$?
 

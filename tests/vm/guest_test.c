@@ -531,6 +531,7 @@ static int cmd_ctxkill(void)
 	struct gfx_bo *bo;
 	int pipefd[2];
 	uint32_t ctx, resets;
+	uint64_t fence0;
 	char c;
 	pid_t pid;
 
@@ -538,14 +539,25 @@ static int cmd_ctxkill(void)
 	    gfx_context_acquire(dev, &h) < 0)
 		return printf("setup: %s\n", gfx_last_error(dev)), 1;
 	ctx = h.context;
+	if (gfx_context_info(dev, ctx, &ci) < 0)
+		return printf("context %u: %s\n", ctx, gfx_last_error(dev)), 1;
+	fence0 = ci.fence_done;
 	pid = fork();
 	if (pid == 0)
 		ctx_spinner(&h, pipefd[1]);
 	gfx_context_handle_close(&h);
 	struct pollfd p = { pipefd[0], POLLIN, 0 };
 
-	if (poll(&p, 1, 30000) != 1 || read(pipefd[0], &c, 1) != 1 || !context_running(dev, ctx, &ci))
+	if (poll(&p, 1, 30000) != 1 || read(pipefd[0], &c, 1) != 1)
 		return kill(pid, SIGKILL), printf("the client never got going on context %u\n", ctx), 1;
+	/*
+	 * Its fences passed: the context ran the client's work. (Not "the
+	 * ring is running now": the engine can catch up with the client
+	 * whenever the client is off the CPU.)
+	 */
+	if (gfx_context_info(dev, ctx, &ci) < 0 || ci.fence_done == fence0)
+		return kill(pid, SIGKILL), printf("context %u completed none of the client's fences: %s\n",
+						  ctx, gfx_last_error(dev)), 1;
 	/* While the client holds the node, its context is not handed out again. */
 	gfx_context_release(dev, ctx);
 	if (gfx_context_acquire(dev, &h2) == 0 && h2.context == ctx)
