@@ -21,6 +21,12 @@ void cp_destroy(struct command_processor *cp);
  */
 void cp_sync_with_connection(struct device *d);
 
+/*
+ * At every vblank, from the display thread: stalls on vblank and flips end,
+ * and the doorbell backstop looks at the rings.
+ */
+void cp_vblank(struct device *d);
+
 /* For a ring's loop: stop now (shutdown, or the driver attached or left). */
 bool cp_should_stop(struct command_processor *cp);
 

@@ -279,6 +279,18 @@ bool ring_runnable(struct cp_ring *r)
 	       (!r->valid || ctx_read(r->ctx, GFX_REG_RING_TAIL) != r->head);
 }
 
+bool ring_quiet(struct cp_ring *r)
+{
+	uint32_t ctrl;
+
+	if (!r->attached)
+		return true;	/* ring_read_control ignores it, nothing runs */
+	ctrl = ctx_read(r->ctx, GFX_REG_CONTROL);
+	if ((ctrl & (GFX_CTRL_RESET | GFX_CTRL_SKIP)) || !(ctrl & GFX_CTRL_RING_ENABLE) != !r->enabled)
+		return false;
+	return r->stall == STALL_NONE && !ring_runnable(r);
+}
+
 /* Fetch, copy and execute the command at head; false when the loop must stop. */
 static bool step(struct cp_ring *r, bool *progress)
 {

@@ -3,7 +3,8 @@
  * cp_ring.h - one hardware context's command ring, as the command
  * processor executes it: the latched ring registers, head, error and stall
  * state, the private copy of the command being executed, and the context's
- * engine state. Only the command processor's thread touches it.
+ * engine state. Only the command processor's thread touches it, or the
+ * display thread holding the CP's lock (cp_vblank: ring_quiet, ring_set_status).
  */
 #ifndef DEVICE_CP_RING_H
 #define DEVICE_CP_RING_H
@@ -47,6 +48,8 @@ void ring_read_control(struct cp_ring *r);
 void ring_reset(struct cp_ring *r);
 /* STATUS (and the master's mirror of it) from the ring's state. */
 void ring_set_status(struct cp_ring *r);
+/* Nothing for the CP: no RESET or SKIP, RING_ENABLE as last seen, no commands, no stall. */
+bool ring_quiet(struct cp_ring *r);
 /* Commands wait at head: the ring is enabled, healthy and its tail moved. */
 bool ring_runnable(struct cp_ring *r);
 /*

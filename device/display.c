@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "command_processor.h"
 #include "display.h"
 #include "png_output.h"
 #include "window.h"
@@ -78,7 +79,7 @@ static void vblank(struct display *disp, uint64_t now, uint64_t advance)
 	/* Backstop for drivers that enabled interrupts without ringing. */
 	for (unsigned int i = 0; i < d->cfg.contexts; i++)
 		irq_recheck(d, &d->ctx[i]);
-	device_wake_cp(d);	/* stalls on vblank and flips end here; also the doorbell backstop */
+	cp_vblank(d);	/* stalls on vblank and flips end here; also the doorbell backstop */
 	if (d->png && d->cfg.png_every && seq % d->cfg.png_every == 0)
 		png_output_frame(d->png, seq);
 	if (d->window)
@@ -140,6 +141,7 @@ struct display *display_start(struct device *d)
 		free(disp);
 		return NULL;
 	}
+	pthread_setname_np(disp->thread, "gfx-vblank");
 	return disp;
 }
 

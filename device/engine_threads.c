@@ -120,6 +120,7 @@ struct engine_pool *engine_pool_create(unsigned int threads)
 	for (i = 1; i < threads; i++) {
 		if (pthread_create(&pool->workers[i - 1], NULL, worker_main, pool))
 			break;
+		pthread_setname_np(pool->workers[i - 1], "gfx-engine");
 		pool->threads++;
 	}
 	return pool;

@@ -95,6 +95,7 @@ int irq_delay_start(struct device *d)
 		free(q);
 		return -1;
 	}
+	pthread_setname_np(q->thread, "gfx-irq-delay");
 	d->irq_delay = q;
 	return 0;
 }

@@ -188,6 +188,7 @@ struct png_output *png_output_create(struct device *d, const char *dir, char *er
 		free(png);
 		return NULL;
 	}
+	pthread_setname_np(png->thread, "gfx-png");
 	return png;
 }
 

@@ -243,6 +243,7 @@ struct window_output *window_output_create(struct device *d, char *err, size_t e
 		free(w);
 		return NULL;
 	}
+	pthread_setname_np(w->thread, "gfx-window");
 	pthread_mutex_lock(&w->lock);
 	while (w->init_result == 0)
 		pthread_cond_wait(&w->cond, &w->lock);
