@@ -117,8 +117,8 @@ static void ring_start(void)
 	kick();
 }
 
-/* Store words at the tail (wrapping), publish the tail, ring. */
-static uint32_t emit(const uint32_t *w, unsigned int n)
+/* Store words at the tail (wrapping) and publish the tail, without ringing. */
+static uint32_t store(const uint32_t *w, unsigned int n)
 {
 	uint32_t at = cl.tail;
 
@@ -127,6 +127,14 @@ static uint32_t emit(const uint32_t *w, unsigned int n)
 		cl.tail = (cl.tail + 4) % RING_SIZE;
 	}
 	atomic_store(r32(GFX_REG_RING_TAIL), cl.tail);
+	return at;
+}
+
+/* Store, publish, ring. */
+static uint32_t emit(const uint32_t *w, unsigned int n)
+{
+	uint32_t at = store(w, n);
+
 	kick();
 	return at;
 }
@@ -542,6 +550,37 @@ static void test_wait_vblank(void *arg)
 	CHECK(rd64(GFX_REG_VBLANK_SEQ) > before);
 }
 
+static bool idle_no_flip(void *arg)
+{
+	return (rd(GFX_REG_STATUS) & (GFX_STATUS_IDLE | GFX_STATUS_FLIP_PENDING)) == GFX_STATUS_IDLE;
+}
+
+/*
+ * What the vblank's look at the rings does without a doorbell (hardware.md
+ * 10, step 4): IDLE once a flip latched, commands and CONTROL requests
+ * picked up. The model does the look on its display thread while the CP
+ * sleeps; each part is waited for after the CP's spin has surely ended.
+ */
+static void test_vblank_look(void *arg)
+{
+	uint32_t flip[8] = { GFX_CMD(GFX_OP_FLIP, 0, 8), FB0, MODE_W, MODE_H, MODE_W * 4, GFX_FMT_XRGB8888, 7, 0 };
+	uint64_t want = rd64(GFX_REG_FLIP_COUNT) + 1, s = ++fence_seq;
+	uint32_t fence[3] = { GFX_CMD(GFX_OP_FENCE, 0, 3), (uint32_t)s, (uint32_t)(s >> 32) };
+	uint32_t bit = GFX_CTRL_RESET;
+
+	emit(flip, 8);
+	REQUIRE1(wait_until(flip_latched, &want, 2000), "flip never latched");
+	CHECK(wait_until(idle_no_flip, NULL, 1000), "STATUS 0x%x after the flip latched", rd(GFX_REG_STATUS));
+	usleep(20000);
+	store(fence, 3);
+	CHECK(wait_until(fence_passed, &s, 2000), "commands stored without a doorbell never ran");
+	usleep(20000);
+	atomic_fetch_or(r32(GFX_REG_CONTROL), GFX_CTRL_RESET);
+	CHECK(wait_until(control_clear, &bit, 2000), "a RESET without a doorbell was never seen");
+	cl.tail = rd(GFX_REG_RING_TAIL);
+	CHECK(finish(2000));
+}
+
 static void test_second_client_refused(void *arg)
 {
 	int fd = connect_socket();
@@ -743,6 +782,7 @@ int main(int argc, char **argv)
 	run_test("device_screenshot_formats", test_screenshot_formats, NULL);
 	run_test("device_vblank_rate", test_vblank_rate, NULL);
 	run_test("device_wait_vblank", test_wait_vblank, NULL);
+	run_test("device_vblank_look", test_vblank_look, NULL);
 	run_test("device_second_client_refused", test_second_client_refused, NULL);
 	run_test("device_hang_and_reset", test_hang_and_reset, NULL);
 	run_test("device_drop_irqs", test_drop_irqs, NULL);
