@@ -18,23 +18,27 @@ gb_flips() { host_ctl stats | awk '$1 == "flips" {print $2}'; }
 
 # gb_one PATH SPEC N: one measurement; prints "comp clients guest flips syscalls frames p50 p99" (ms, us)
 gb_one() {
-	local path=$1 spec=$2 n=$3 run cp=() comp t0c t0k t0g f0 i
+	local path=$1 spec=$2 n=$3 run cp=() comp t0c t0k t0g f0 i kp
 	run=$(mktemp -d /tmp/gb.XXXXXX)
 	export XDG_RUNTIME_DIR=$run WAYLAND_DISPLAY=wl-gb
 	"$bin/gfx-compositor" --device "$spec" --socket wl-gb >"$out/gb-$path-$n.log" 2>&1 &
 	comp=$!
 	for _ in $(seq 300); do [ -S "$run/wl-gb" ] && break; sleep 0.1; done
+	# The clients outlive the measurement by far (TCG starts them slowly), so
+	# the same processes are read at both ends: one that exited in between
+	# would take its ticks with it.
 	perf stat -x, -o "$run/perf.txt" -e raw_syscalls:sys_enter -- \
-		"$bin/gfx-demo-client" --gpu --seconds $((GB_SECS + 6)) --stats >"$run/c1.txt" 2>>"$run/clients.err" &
+		"$bin/gfx-demo-client" --gpu --seconds $((GB_SECS + 20)) --stats >"$run/c1.txt" 2>>"$run/clients.err" &
 	cp+=($!)
 	for i in $(seq 2 "$n"); do
-		"$bin/gfx-demo-client" --gpu --seconds $((GB_SECS + 6)) --hue $((i * 37)) >/dev/null 2>>"$run/clients.err" &
+		"$bin/gfx-demo-client" --gpu --seconds $((GB_SECS + 20)) --hue $((i * 37)) >/dev/null 2>>"$run/clients.err" &
 		cp+=($!)
 	done
 	sleep 5	# mapped, warmed up
-	t0c=$(gb_ticks $comp); t0k=$(gb_ticks $(pgrep -f "gfx-demo-client --gpu")); t0g=$(gb_busy); f0=$(gb_flips)
+	kp=$(pgrep -f "gfx-demo-client --gpu" | tr '\n' ' ')
+	t0c=$(gb_ticks $comp); t0k=$(gb_ticks $kp); t0g=$(gb_busy); f0=$(gb_flips)
 	sleep "$GB_SECS"
-	echo "$(( ($(gb_ticks $comp) - t0c) * 1000 / GB_HZ )) $(( ($(gb_ticks $(pgrep -f "gfx-demo-client --gpu")) - t0k) * 1000 / GB_HZ ))" \
+	echo "$(( ($(gb_ticks $comp) - t0c) * 1000 / GB_HZ )) $(( ($(gb_ticks $kp) - t0k) * 1000 / GB_HZ ))" \
 	     "$(( ($(gb_busy) - t0g) * 1000 / GB_HZ )) $(( $(gb_flips) - f0 ))" >"$run/cpu.txt"
 	for i in "${cp[@]}"; do wait "$i" 2>/dev/null; done
 	kill $comp; wait $comp 2>/dev/null
