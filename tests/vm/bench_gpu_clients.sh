@@ -15,6 +15,9 @@ trap 'exit 1' INT TERM
 vm_setup || { echo "bench-gpu-vm: cannot set up the VM" >&2; exit 1; }
 vm_build_module || { echo "bench-gpu-vm: module build failed: $VM_DIR/kmod/build.log" >&2; exit 1; }
 vm_start_device || exit 1
+# As make bench-vm: the TSC as the guest's clock, so that clock_gettime is a
+# vDSO call as natively, not a system call and an emulated HPET read.
+VM_APPEND="${GB_VM_APPEND-clocksource=tsc tsc=reliable}"
 VM_FOREIGN= vm_boot "cd $VM_REPO && exec /bin/bash tests/vm/guest.sh gpubench $VM_OUT $VM_DIR/kmod/uio_gfx.ko" ||
 	echo "bench-gpu-vm: the guest did not finish cleanly (serial log: $VM_DIR/serial.log)" >&2
 if [ ! -s "$VM_OUT/gpubench.jsonl" ]; then

@@ -47,6 +47,34 @@ gb_one() {
 	rm -rf "$run"
 }
 
+# gb_strace PATH SPEC: one GPU client under strace -c, to name the system
+# calls a client frame makes (perf counts them, strace says which); prints
+# JSON lines vm_gpu_client_syscalls_per_frame_PATH_<call> (startup included,
+# under 0.1 per frame at 600 frames).
+gb_strace() {
+	local path=$1 spec=$2 run
+	run=$(mktemp -d /tmp/gs.XXXXXX)
+	XDG_RUNTIME_DIR=$run "$bin/gfx-compositor" --device "$spec" --socket wl-gs >"$out/gs-$path.log" 2>&1 &
+	local comp=$!
+	for _ in $(seq 300); do [ -S "$run/wl-gs" ] && break; sleep 0.1; done
+	XDG_RUNTIME_DIR=$run WAYLAND_DISPLAY=wl-gs strace -c -f -o "$out/gpubench-strace-$path.txt" \
+		"$bin/gfx-demo-client" --gpu --seconds 10 --stats >"$run/c.txt" 2>/dev/null
+	kill $comp; wait $comp 2>/dev/null
+	python3 - "$path" "$out/gpubench-strace-$path.txt" "$(sed -n 's/^frames=\([0-9]*\).*/\1/p' "$run/c.txt")" <<'PY'
+import json, sys
+path, f, frames = sys.argv[1], sys.argv[2], int(sys.argv[3] or 0)
+for l in open(f):
+    w = l.split()
+    if frames and len(w) >= 5 and w[0][0].isdigit() and w[-1] != 'total':
+        calls = int(w[3])
+        if calls / frames >= 0.1:
+            print(json.dumps({'name': 'vm_gpu_client_syscalls_per_frame_%s_%s' % (path, w[-1]),
+                              'value': round(calls / frames, 2), 'unit': 'calls/frame',
+                              'reference': None, 'ratio': None}))
+PY
+	rm -rf "$run"
+}
+
 gb_drm_bind() {
 	rmmod uio_gfx 2>/dev/null
 	modprobe drm_kms_helper && insmod "$(dirname "$kmod")/gfx_drm.ko" || return 1
@@ -59,8 +87,10 @@ gpu_bench() {
 	: >"$out/gpubench.raw"
 	modprobe uio && insmod "$kmod" || { echo "gpubench: cannot load uio_gfx" >"$out/gpubench.err"; return 1; }
 	for n in 1 4 8; do echo "uio $n $(gb_one uio uio "$n")" >>"$out/gpubench.raw"; done
+	gb_strace uio uio >"$out/gpubench-calls.jsonl"
 	gb_drm_bind || { echo "gpubench: cannot bind gfx_drm" >>"$out/gpubench.err"; return 1; }
 	for n in 1 4 8; do echo "drm $n $(gb_one drm drm:/dev/dri/card0 "$n")" >>"$out/gpubench.raw"; done
+	gb_strace drm drm:/dev/dri/card0 >>"$out/gpubench-calls.jsonl"
 	python3 - "$out/gpubench.raw" >"$out/gpubench.jsonl" <<'PY'
 import json, sys
 r = {}
@@ -84,4 +114,5 @@ for n in (1, 4, 8):
     emit('vm_gpu_clients_latency_p50_uio_vs_drm_%d' % n, u[6] / 1000, 'ms', 'drm', d[6] / 1000)
     emit('vm_gpu_clients_latency_p99_uio_vs_drm_%d' % n, u[7] / 1000, 'ms', 'drm', d[7] / 1000)
 PY
+	cat "$out/gpubench-calls.jsonl" >>"$out/gpubench.jsonl"
 }
