@@ -221,6 +221,7 @@ void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words);
 void gfx_job_end(struct gfx_dev *g, struct gfx_job *job);
 void gfx_hangcheck_arm(struct gfx_dev *g);
 bool gfx_poll(struct gfx_dev *g);
+void gfx_poll_fences(struct gfx_dev *g);
 void gfx_retire(struct gfx_dev *g);
 void gfx_bo_put_later(struct gfx_dev *g, struct gfx_bo *bo);
 void gfx_file_put(struct gfx_file *file);

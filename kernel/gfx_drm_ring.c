@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
 #include "gfx_drm_drv.h"
 
 static const char *gfx_fence_driver_name(struct dma_fence *fence)
@@ -244,6 +245,25 @@ bool gfx_poll(struct gfx_dev *g)
 }
 
 /*
+ * Process context (WAIT's look before it sleeps): signal the jobs FENCE_DONE
+ * has passed. Flips stay the interrupt's, whose VBLANK is handled first: a
+ * flip completed here could carry the previous vblank's count and time.
+ */
+void gfx_poll_fences(struct gfx_dev *g)
+{
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&g->lock, flags);
+	done = gfx_fences_process(g);
+	spin_unlock_irqrestore(&g->lock, flags);
+	if (done) {
+		wake_up_all(&g->wq);
+		queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
+	}
+}
+
+/*
  * Drops what signalled jobs and old scanouts held (a put may free: not in the
  * interrupt). SUBMIT calls it first, so a busy client retires its own jobs;
  * otherwise a work item does, at most every GFX_RETIRE_DELAY.
@@ -387,7 +407,15 @@ static void gfx_hangcheck_work(struct work_struct *work)
 
 	if (!drm_dev_enter(&g->drm, &idx))
 		return;
-	skipped = gfx_poll(g);	/* also the backstop for lost interrupts */
+	/*
+	 * The backstop for lost interrupts. A flip it completes must carry the
+	 * vblank it latched at, so account for that vblank first, as the
+	 * interrupt does (the exact hardware counter makes this a no-op when
+	 * the interrupt already did).
+	 */
+	if (READ_ONCE(g->flip.queued))
+		drm_crtc_handle_vblank(&g->crtc);
+	skipped = gfx_poll(g);
 	spin_lock_irq(&g->lock);
 	gfx_progress(g, &fence, &head, &flips);
 	busy = !list_empty(&g->pending) || g->flip.queued;

@@ -256,7 +256,7 @@ static void gfx_wait_poll(struct gfx_dev *g, u64 seqno)
 	if (!drm_dev_enter(&g->drm, &idx))
 		return;
 	if ((s64)(gfx_rd64(g, GFX_REG_FENCE_DONE) - seqno) >= 0)
-		gfx_poll(g);
+		gfx_poll_fences(g);
 	drm_dev_exit(idx);
 }
 
