@@ -221,6 +221,13 @@ skip:
 	return true;
 }
 
+/* Jobs signalled: wake WAIT and ring-space waiters; put what they held soon. */
+static void gfx_jobs_signalled(struct gfx_dev *g)
+{
+	wake_up_all(&g->wq);
+	queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
+}
+
 /*
  * From the interrupt and the hangcheck: act on every counter that moved.
  * True if a stopped ring was told to skip a rejected command.
@@ -236,10 +243,8 @@ bool gfx_poll(struct gfx_dev *g)
 	done = gfx_fences_process(g);
 	done |= gfx_flips_process(g, &event, &vblank);
 	spin_unlock_irqrestore(&g->lock, flags);
-	if (done) {
-		wake_up_all(&g->wq);
-		queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
-	}
+	if (done)
+		gfx_jobs_signalled(g);
 	gfx_flip_finish(g, event, vblank);
 	return skipped;
 }
@@ -257,10 +262,8 @@ void gfx_poll_fences(struct gfx_dev *g)
 	spin_lock_irqsave(&g->lock, flags);
 	done = gfx_fences_process(g);
 	spin_unlock_irqrestore(&g->lock, flags);
-	if (done) {
-		wake_up_all(&g->wq);
-		queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
-	}
+	if (done)
+		gfx_jobs_signalled(g);
 }
 
 /*
@@ -385,8 +388,7 @@ static void gfx_recover(struct gfx_dev *g)
 	if (guilty)
 		gfx_drop_guilty(g, guilty, resume);
 	spin_unlock_irq(&g->lock);
-	wake_up_all(&g->wq);
-	queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
+	gfx_jobs_signalled(g);
 	gfx_ring_publish(g);
 	drm_warn(&g->drm, "engine hung: reset%s, %s\n", ret ? " (not acknowledged)" : "",
 		 guilty ? "its job dropped, the ones behind it resumed" : "the ring resumed");

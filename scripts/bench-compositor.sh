@@ -40,13 +40,7 @@ unset WAYLAND_DISPLAY DISPLAY
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$run" "$swayrun"' EXIT
 
-ticks() {	# utime + stime of the given pids, in clock ticks
-	local t=0 p
-	for p in "$@"; do
-		t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-	done
-	echo $t
-}
+. scripts/proc_ticks.sh
 HZ=$(getconf CLK_TCK)
 
 # run_clients N TAG: start N clients, wait for them; leaves stats in $run/TAG-*.txt

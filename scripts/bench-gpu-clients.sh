@@ -26,7 +26,7 @@ unset WAYLAND_DISPLAY DISPLAY
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$run"' EXIT
 HZ=$(getconf CLK_TCK)
-ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+. scripts/proc_ticks.sh
 flips() { "$BIN/gfx-ctl" --socket "$run/gpu.sock" stats | awk '$1 == "flips" {print $2}'; }
 
 # one KIND: 8 clients x 2 windows; prints "comp_ms device_ms clients_ms flips"

@@ -12,7 +12,7 @@
 
 GB_SECS=${GB_SECS:-8}
 GB_HZ=$(getconf CLK_TCK)
-gb_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+. "$repo/scripts/proc_ticks.sh"
 gb_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }	# user nice system irq softirq steal
 gb_flips() { host_ctl stats | awk '$1 == "flips" {print $2}'; }
 
@@ -36,9 +36,9 @@ gb_one() {
 	done
 	sleep 5	# mapped, warmed up
 	kp=$(pgrep -f "gfx-demo-client --gpu" | tr '\n' ' ')
-	t0c=$(gb_ticks $comp); t0k=$(gb_ticks $kp); t0g=$(gb_busy); f0=$(gb_flips)
+	t0c=$(ticks $comp); t0k=$(ticks $kp); t0g=$(gb_busy); f0=$(gb_flips)
 	sleep "$GB_SECS"
-	echo "$(( ($(gb_ticks $comp) - t0c) * 1000 / GB_HZ )) $(( ($(gb_ticks $kp) - t0k) * 1000 / GB_HZ ))" \
+	echo "$(( ($(ticks $comp) - t0c) * 1000 / GB_HZ )) $(( ($(ticks $kp) - t0k) * 1000 / GB_HZ ))" \
 	     "$(( ($(gb_busy) - t0g) * 1000 / GB_HZ )) $(( $(gb_flips) - f0 ))" >"$run/cpu.txt"
 	for i in "${cp[@]}"; do wait "$i" 2>/dev/null; done
 	kill $comp; wait $comp 2>/dev/null
