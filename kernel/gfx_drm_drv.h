@@ -9,6 +9,19 @@
  *   gfx_drm_kms.c     CRTC, plane, encoder, connector; flips through the ring
  *
  * docs/drm.md explains the design; include/gfx_drm.h is the uapi.
+ *
+ * Locks, outermost first (lockdep checks this order in the debug kernel):
+ *
+ *   dma_resv of a job's buffers  (ww_mutex; SUBMIT, the clear of a new buffer)
+ *     ring_lock   (mutex: writers of the ring, only through gfx_ring_begin/end,
+ *                 and the hang recovery)
+ *       lock      (spinlock, irq-safe: jobs, flips, errors; the interrupt)
+ *         a job's fence_lock  (dma_fence_signal, under lock)
+ *   mm_lock      (mutex: VRAM allocation; never with ring_lock or lock held)
+ *   DRM's vbl_lock -> irq_lock  (IRQ_ENABLE, from enable/disable_vblank)
+ *
+ * DRM's event and vblank locks are never taken under lock: gfx_poll()
+ * collects a completed flip under lock and sends its event after.
  */
 #ifndef GFX_DRM_DRV_H
 #define GFX_DRM_DRV_H
@@ -44,6 +57,8 @@
 #define GFX_FILE_ERRORS		16		/* failed jobs a file remembers */
 #define GFX_HANGCHECK		HZ		/* no progress for this long: reset */
 #define GFX_RETIRE_DELAY	(HZ / 20)	/* batch the puts of signalled jobs */
+/* A job in the ring: SET_CLIP n=0, the user's words, its FENCE. */
+#define GFX_JOB_WORDS(words)	(1 + (words) + GFX_FENCE_WORDS)
 
 struct gfx_bo {
 	struct drm_gem_object base;
@@ -120,8 +135,9 @@ struct gfx_dev {
 	u64 vram_free;
 	struct drm_mm_node ring_node;
 
-	/* Writers of the ring hold ring_lock; the interrupt takes lock. */
+	/* Writers of the ring hold ring_lock (gfx_ring_begin/end); the interrupt takes lock. */
 	struct mutex ring_lock;
+	int ring_idx;			/* drm_dev_enter's, while ring_lock is held */
 	u64 tail;			/* ring position: bytes ever written */
 	u64 seqno;			/* the newest handed out */
 	u64 seqno_first;		/* the first this binding handed out */
@@ -214,12 +230,11 @@ int gfx_ring_init(struct gfx_dev *g);
 void gfx_ring_fini(struct gfx_dev *g);
 int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr);
 void gfx_ring_write(struct gfx_dev *g, const u32 *words, u32 n);
-void gfx_ring_publish(struct gfx_dev *g);
+void gfx_ring_end(struct gfx_dev *g);
 struct gfx_job *gfx_job_alloc(struct gfx_dev *g, struct gfx_file *file, u32 bo_count);
 void gfx_job_free(struct gfx_job *job);
 void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words);
 void gfx_job_end(struct gfx_dev *g, struct gfx_job *job);
-void gfx_hangcheck_arm(struct gfx_dev *g);
 bool gfx_poll(struct gfx_dev *g);
 void gfx_poll_fences(struct gfx_dev *g);
 void gfx_retire(struct gfx_dev *g);

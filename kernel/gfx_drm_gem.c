@@ -106,18 +106,15 @@ static int gfx_bo_clear(struct gfx_dev *g, struct gfx_bo *bo)
 	u32 words = chunks * (GFX_SET_SURFACE_WORDS + 4);
 	struct gfx_job *job = gfx_job_alloc(g, NULL, 1);
 	struct dma_resv *resv = bo->base.resv;
-	int ret, idx;
+	int ret;
 
 	if (!job)
 		return -ENOMEM;
 	drm_gem_object_get(&bo->base);
 	job->bos[job->bo_count++] = &bo->base;
 	dma_resv_lock(resv, NULL);	/* a new object: uncontended */
-	ret = dma_resv_reserve_fences(resv, 1) ?: gfx_ring_begin(g, words + 4, true);
-	if (!ret && !drm_dev_enter(&g->drm, &idx)) {
-		mutex_unlock(&g->ring_lock);
-		ret = -ENODEV;
-	}
+	ret = dma_resv_reserve_fences(resv, 1) ?:
+	      gfx_ring_begin(g, GFX_JOB_WORDS(words), true);
 	if (ret) {
 		dma_resv_unlock(resv);
 		gfx_job_free(job);
@@ -128,9 +125,7 @@ static int gfx_bo_clear(struct gfx_dev *g, struct gfx_bo *bo)
 	gfx_job_end(g, job);
 	dma_resv_add_fence(resv, &job->fence, DMA_RESV_USAGE_KERNEL);
 	dma_resv_unlock(resv);
-	gfx_ring_publish(g);
-	drm_dev_exit(idx);
-	mutex_unlock(&g->ring_lock);
+	gfx_ring_end(g);
 	dma_fence_put(&job->fence);
 	return 0;
 }
@@ -241,7 +236,7 @@ int gfx_vram_init(struct gfx_dev *g)
 {
 	int ret;
 
-	ret = drmm_mutex_init(&g->drm, &g->mm_lock) ?: drmm_mutex_init(&g->drm, &g->ring_lock);
+	ret = drmm_mutex_init(&g->drm, &g->mm_lock);
 	if (ret)
 		return ret;
 	drm_mm_init(&g->mm, GFX_VRAM_START, g->vram_size - GFX_VRAM_START);

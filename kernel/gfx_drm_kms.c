@@ -84,15 +84,10 @@ static void gfx_flip_queue(struct gfx_dev *g, struct drm_pending_vblank_event *e
 	struct gfx_bo *bo = g->next;
 	u32 cmd[GFX_FLIP_WORDS];
 	u64 id;
-	int idx;
 
 	g->next = NULL;
 	if (gfx_ring_begin(g, GFX_FLIP_WORDS, false))
 		goto now;
-	if (!drm_dev_enter(&g->drm, &idx)) {
-		mutex_unlock(&g->ring_lock);
-		goto now;
-	}
 	memcpy(cmd, g->next_cmd, sizeof(cmd));
 	spin_lock_irq(&g->lock);
 	drm_WARN_ON(&g->drm, g->flip.queued);	/* commits wait for the previous flip */
@@ -103,11 +98,9 @@ static void gfx_flip_queue(struct gfx_dev *g, struct drm_pending_vblank_event *e
 		.end = g->tail + sizeof(cmd), .event = event };
 	spin_unlock_irq(&g->lock);
 	gfx_ring_write(g, cmd, GFX_FLIP_WORDS);
-	gfx_ring_publish(g);
+	gfx_ring_end(g);
 	drm_dbg_kms(&g->drm, "flip %llu queued: %#x, event %s, vblank %s\n", id, cmd[1],
 		    event ? "yes" : "no", vblank ? "on" : "off");
-	drm_dev_exit(idx);
-	mutex_unlock(&g->ring_lock);
 	return;
 now:
 	drm_gem_object_put(&bo->base);

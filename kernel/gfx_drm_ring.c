@@ -14,6 +14,7 @@
 #include <linux/iopoll.h>
 #include <linux/slab.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vblank.h>
 #include "gfx_drm_drv.h"
@@ -41,8 +42,11 @@ static u32 gfx_ring_space(struct gfx_dev *g)
 }
 
 /*
- * Take ring_lock with room for `words`. The wait for room happens without
- * the lock, so that the hang recovery, which frees room, can take it.
+ * The one way into the ring. gfx_ring_begin() returns 0 with ring_lock
+ * held, room for `words` and the device entered (drm_dev_enter), or an
+ * error with nothing held; gfx_ring_end() hands what was written to the
+ * device and lets go. The wait for room happens without the lock, so that
+ * the hang recovery, which frees room, can take it.
  */
 int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 {
@@ -54,12 +58,13 @@ int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 			return -ERESTARTSYS;
 		if (!intr)
 			mutex_lock(&g->ring_lock);
-		if (g->gone) {
+		if (g->gone || !drm_dev_enter(&g->drm, &g->ring_idx)) {
 			mutex_unlock(&g->ring_lock);
 			return -ENODEV;
 		}
 		if (gfx_ring_space(g) >= need)
 			return 0;
+		drm_dev_exit(g->ring_idx);
 		mutex_unlock(&g->ring_lock);
 		if (intr)
 			ret = wait_event_interruptible(g->wq, gfx_ring_space(g) >= need ||
@@ -71,6 +76,43 @@ int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 	}
 }
 
+static void gfx_progress(struct gfx_dev *g, u64 *fence, u32 *head, u64 *flips)
+{
+	*fence = gfx_rd64(g, GFX_REG_FENCE_DONE);
+	*head = gfx_rd(g, GFX_REG_RING_HEAD);
+	*flips = gfx_rd64(g, GFX_REG_FLIP_COUNT);
+}
+
+/* Under ring_lock, after publishing: watch the device while work is queued. */
+static void gfx_hangcheck_arm(struct gfx_dev *g)
+{
+	if (READ_ONCE(g->hc_armed))
+		return;		/* the common case: the device is busy already */
+	spin_lock_irq(&g->lock);
+	if (!g->hc_armed) {
+		g->hc_armed = true;
+		gfx_progress(g, &g->hc_fence, &g->hc_head, &g->hc_flips);
+		queue_delayed_work(system_wq, &g->hangcheck, GFX_HANGCHECK);
+	}
+	spin_unlock_irq(&g->lock);
+}
+
+/* Hand what was written to the device. Under ring_lock. */
+static void gfx_ring_publish(struct gfx_dev *g)
+{
+	wmb();	/* the commands before the tail that covers them */
+	gfx_wr(g, GFX_REG_RING_TAIL, g->tail & (GFX_RING_SIZE - 1));
+	gfx_kick(g);
+	gfx_hangcheck_arm(g);
+}
+
+void gfx_ring_end(struct gfx_dev *g)
+{
+	gfx_ring_publish(g);
+	drm_dev_exit(g->ring_idx);
+	mutex_unlock(&g->ring_lock);
+}
+
 void gfx_ring_write(struct gfx_dev *g, const u32 *words, u32 n)
 {
 	u32 off = g->tail & (GFX_RING_SIZE - 1);
@@ -80,15 +122,6 @@ void gfx_ring_write(struct gfx_dev *g, const u32 *words, u32 n)
 	if (first < n * 4)
 		memcpy_toio(g->ring, (const u8 *)words + first, n * 4 - first);
 	WRITE_ONCE(g->tail, g->tail + n * 4);
-}
-
-/* Hand what was written to the device. Under ring_lock. */
-void gfx_ring_publish(struct gfx_dev *g)
-{
-	wmb();	/* the commands before the tail that covers them */
-	gfx_wr(g, GFX_REG_RING_TAIL, g->tail & (GFX_RING_SIZE - 1));
-	gfx_kick(g);
-	gfx_hangcheck_arm(g);
 }
 
 struct gfx_job *gfx_job_alloc(struct gfx_dev *g, struct gfx_file *file, u32 bo_count)
@@ -115,7 +148,7 @@ void gfx_job_free(struct gfx_job *job)
 	kfree(job);
 }
 
-/* Under ring_lock, with room for words + 4: the job's prologue. */
+/* In a ring section with room for GFX_JOB_WORDS(words): the job's prologue. */
 void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words)
 {
 	static const u32 noclip = GFX_CMD(GFX_OP_SET_CLIP, 0, 1);
@@ -128,8 +161,8 @@ void gfx_job_begin(struct gfx_dev *g, struct gfx_job *job, u32 words)
 
 /*
  * After the job's `words` were written: its fence, in the ring and in the
- * pending list. The caller publishes after adding the fence to the
- * buffers, since from then on the job may retire and drop them.
+ * pending list. The caller ends the ring section after adding the fence
+ * to the buffers, since from then on the job may retire and drop them.
  */
 void gfx_job_end(struct gfx_dev *g, struct gfx_job *job)
 {
@@ -304,27 +337,6 @@ static void gfx_retire_work(struct work_struct *work)
 	gfx_retire(container_of(to_delayed_work(work), struct gfx_dev, retire_work));
 }
 
-static void gfx_progress(struct gfx_dev *g, u64 *fence, u32 *head, u64 *flips)
-{
-	*fence = gfx_rd64(g, GFX_REG_FENCE_DONE);
-	*head = gfx_rd(g, GFX_REG_RING_HEAD);
-	*flips = gfx_rd64(g, GFX_REG_FLIP_COUNT);
-}
-
-/* Under ring_lock, after publishing: watch the device while work is queued. */
-void gfx_hangcheck_arm(struct gfx_dev *g)
-{
-	if (READ_ONCE(g->hc_armed))
-		return;		/* the common case: the device is busy already */
-	spin_lock_irq(&g->lock);
-	if (!g->hc_armed) {
-		g->hc_armed = true;
-		gfx_progress(g, &g->hc_fence, &g->hc_head, &g->hc_flips);
-		queue_delayed_work(system_wq, &g->hangcheck, GFX_HANGCHECK);
-	}
-	spin_unlock_irq(&g->lock);
-}
-
 static int gfx_engine_reset(struct gfx_dev *g)
 {
 	u32 count = gfx_rd(g, GFX_REG_RESET_COUNT), now;
@@ -363,11 +375,10 @@ static void gfx_recover(struct gfx_dev *g)
 {
 	struct gfx_job *job, *guilty = NULL;
 	u64 resume;
-	int ret, idx;
+	int ret;
 
-	mutex_lock(&g->ring_lock);
-	if (!drm_dev_enter(&g->drm, &idx))
-		goto out;
+	if (gfx_ring_begin(g, 0, false))
+		return;		/* unbound */
 	gfx_poll(g);
 	resume = g->tail - (((u32)g->tail - gfx_rd(g, GFX_REG_RING_HEAD)) & (GFX_RING_SIZE - 1));
 	spin_lock_irq(&g->lock);
@@ -389,14 +400,11 @@ static void gfx_recover(struct gfx_dev *g)
 		gfx_drop_guilty(g, guilty, resume);
 	spin_unlock_irq(&g->lock);
 	gfx_jobs_signalled(g);
-	gfx_ring_publish(g);
+	gfx_ring_end(g);	/* the jobs behind the guilty one, and the hangcheck re-armed */
 	drm_warn(&g->drm, "engine hung: reset%s, %s\n", ret ? " (not acknowledged)" : "",
 		 guilty ? "its job dropped, the ones behind it resumed" : "the ring resumed");
 	if (guilty)
 		dma_fence_put(&guilty->fence);
-	drm_dev_exit(idx);
-out:
-	mutex_unlock(&g->ring_lock);
 }
 
 static void gfx_hangcheck_work(struct work_struct *work)
@@ -464,10 +472,14 @@ static void gfx_clients_stop(struct gfx_dev *g)
 int gfx_ring_init(struct gfx_dev *g)
 {
 	u32 status;
+	int ret;
 
 	g->ring = devm_ioremap_wc(g->drm.dev, g->vram_phys + g->ring_node.start, GFX_RING_SIZE);
 	if (!g->ring)
 		return -ENOMEM;
+	ret = drmm_mutex_init(&g->drm, &g->ring_lock);
+	if (ret)
+		return ret;
 	spin_lock_init(&g->lock);
 	spin_lock_init(&g->irq_lock);
 	INIT_LIST_HEAD(&g->pending);

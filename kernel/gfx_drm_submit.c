@@ -162,16 +162,12 @@ static int gfx_lock_bos(struct gfx_job *job, struct ww_acquire_ctx *ctx)
 static int gfx_queue(struct gfx_dev *g, struct gfx_job *job, const u32 *cmds, u32 words)
 {
 	struct ww_acquire_ctx ctx;
-	int ret, idx;
+	int ret;
 
 	ret = gfx_lock_bos(job, &ctx);
 	if (ret)
 		return ret;
-	ret = gfx_ring_begin(g, words + 1 + GFX_FENCE_WORDS, true);
-	if (!ret && !drm_dev_enter(&g->drm, &idx)) {
-		mutex_unlock(&g->ring_lock);
-		ret = -ENODEV;
-	}
+	ret = gfx_ring_begin(g, GFX_JOB_WORDS(words), true);
 	if (ret) {
 		drm_gem_unlock_reservations(job->bos, job->bo_count, &ctx);
 		return ret;
@@ -182,9 +178,7 @@ static int gfx_queue(struct gfx_dev *g, struct gfx_job *job, const u32 *cmds, u3
 	for (unsigned int i = 0; i < job->bo_count; i++)
 		dma_resv_add_fence(job->bos[i]->resv, &job->fence, DMA_RESV_USAGE_WRITE);
 	drm_gem_unlock_reservations(job->bos, job->bo_count, &ctx);
-	gfx_ring_publish(g);
-	drm_dev_exit(idx);
-	mutex_unlock(&g->ring_lock);
+	gfx_ring_end(g);
 	return 0;
 }
 

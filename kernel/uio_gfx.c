@@ -23,7 +23,7 @@
 #define vm_flags_mod(vma, set, clear) ((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
 #endif
 
-struct gfx_ctx {
+struct uio_gfx_ctx {
 	struct uio_info info;
 	unsigned int id;
 	void __iomem *bar0;		/* ivshmem registers (doorbell) */
@@ -37,30 +37,30 @@ struct gfx_ctx {
 	char name[16];
 };
 
-struct gfx_uio {
+struct uio_gfx_dev {
 	unsigned int n;			/* contexts registered */
-	struct gfx_ctx ctx[GFX_MAX_CONTEXTS];
+	struct uio_gfx_ctx ctx[GFX_MAX_CONTEXTS];
 };
 
 /* Tell the device to look at c's CONTROL, IRQ_ENABLE and IRQ_MASTER. */
-static void gfx_kick(struct gfx_ctx *c)
+static void uio_gfx_kick(struct uio_gfx_ctx *c)
 {
 	wmb();	/* register-page stores (WC) before the doorbell (UC) */
 	writel(IVSHMEM_DOORBELL(c->peer, GFX_CTX_VECTOR(c->id)), c->bar0 + IVSHMEM_REG_DOORBELL);
 }
 
 /* No interrupt sources, ring stopped (a client's also reset); the scanout stays. */
-static void gfx_quiesce(struct gfx_ctx *c)
+static void uio_gfx_quiesce(struct uio_gfx_ctx *c)
 {
 	writel(0, c->reg + GFX_REG_IRQ_ENABLE);
 	writel(c->id == GFX_MASTER_CONTEXT ? 0 : GFX_CTRL_RESET, c->reg + GFX_REG_CONTROL);
 	writel(1, c->reg + GFX_REG_IRQ_MASTER);
-	gfx_kick(c);
+	uio_gfx_kick(c);
 }
 
-static irqreturn_t gfx_irq(int irq, struct uio_info *info)
+static irqreturn_t uio_gfx_irq(int irq, struct uio_info *info)
 {
-	struct gfx_ctx *c = info->priv;
+	struct uio_gfx_ctx *c = info->priv;
 	struct gfx_uio_irq_page *p = c->irq;
 	u32 cause = readl(c->reg + GFX_REG_IRQ_CAUSE);
 	u64 now;
@@ -87,12 +87,12 @@ static irqreturn_t gfx_irq(int irq, struct uio_info *info)
 }
 
 /* write(fd, &(s32){1 or 0}, 4): the context's interrupt master switch. */
-static int gfx_irqcontrol(struct uio_info *info, s32 on)
+static int uio_gfx_irqcontrol(struct uio_info *info, s32 on)
 {
-	struct gfx_ctx *c = info->priv;
+	struct uio_gfx_ctx *c = info->priv;
 
 	writel(on ? 1 : 0, c->reg + GFX_REG_IRQ_MASTER);
-	gfx_kick(c);
+	uio_gfx_kick(c);
 	return 0;
 }
 
@@ -101,9 +101,9 @@ static int gfx_irqcontrol(struct uio_info *info, s32 on)
  * and SCM_RIGHTS share it): free again only when all its holders closed it.
  * The master's node may be reopened only by the process holding it.
  */
-static int gfx_open(struct uio_info *info, struct inode *inode)
+static int uio_gfx_open(struct uio_info *info, struct inode *inode)
 {
-	struct gfx_ctx *c = info->priv;
+	struct uio_gfx_ctx *c = info->priv;
 
 	if (c->users && (c->id != GFX_MASTER_CONTEXT || c->owner != task_tgid(current)))
 		return -EBUSY;
@@ -113,21 +113,21 @@ static int gfx_open(struct uio_info *info, struct inode *inode)
 }
 
 /* The last close, also of a killed process, leaves the context quiet. */
-static int gfx_release(struct uio_info *info, struct inode *inode)
+static int uio_gfx_release(struct uio_info *info, struct inode *inode)
 {
-	struct gfx_ctx *c = info->priv;
+	struct uio_gfx_ctx *c = info->priv;
 
 	if (--c->users)
 		return 0;
 	put_pid(c->owner);
 	c->owner = NULL;
-	gfx_quiesce(c);
+	uio_gfx_quiesce(c);
 	return 0;
 }
 
-static int gfx_mmap(struct uio_info *info, struct vm_area_struct *vma)
+static int uio_gfx_mmap(struct uio_info *info, struct vm_area_struct *vma)
 {
-	struct gfx_ctx *c = info->priv;
+	struct uio_gfx_ctx *c = info->priv;
 	struct uio_mem *mem = &info->mem[vma->vm_pgoff];	/* index checked by UIO */
 
 	if (vma->vm_pgoff == c->maps - 1) {	/* irq: only the handler writes it */
@@ -144,13 +144,13 @@ static int gfx_mmap(struct uio_info *info, struct vm_area_struct *vma)
 				  vma->vm_end - vma->vm_start, vma->vm_page_prot);
 }
 
-static void gfx_put_page(void *page)
+static void uio_gfx_put_page(void *page)
 {
 	put_page(page);
 }
 
 /* UIO maps whole pages; "offset" says where BAR0 starts in its page. The irq map's addr stays 0. */
-static void gfx_add_map(struct gfx_ctx *c, const char *name, phys_addr_t addr, resource_size_t size)
+static void uio_gfx_add_map(struct uio_gfx_ctx *c, const char *name, phys_addr_t addr, resource_size_t size)
 {
 	c->info.mem[c->maps++] = (struct uio_mem){ .name = name, .size = size,
 		.memtype = addr ? UIO_MEM_PHYS : UIO_MEM_LOGICAL,
@@ -158,14 +158,14 @@ static void gfx_add_map(struct gfx_ctx *c, const char *name, phys_addr_t addr, r
 }
 
 /* Context id's UIO device: its page, its maps, its vector. */
-static int gfx_ctx_init(struct pci_dev *pdev, struct gfx_ctx *c, unsigned int id)
+static int uio_gfx_ctx_init(struct pci_dev *pdev, struct uio_gfx_ctx *c, unsigned int id)
 {
 	resource_size_t bar2 = pci_resource_start(pdev, 2);
 	u32 win_off, win_size;
 
 	c->id = id;
 	c->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!c->page || devm_add_action_or_reset(&pdev->dev, gfx_put_page, c->page))
+	if (!c->page || devm_add_action_or_reset(&pdev->dev, uio_gfx_put_page, c->page))
 		return -ENOMEM;
 	/* WC like the user mappings of the same BAR: one memory type (PAT). */
 	c->reg = devm_ioremap_wc(&pdev->dev, bar2 + GFX_CTX_PAGE(id), GFX_REG_PAGE_SIZE);
@@ -175,42 +175,42 @@ static int gfx_ctx_init(struct pci_dev *pdev, struct gfx_ctx *c, unsigned int id
 	win_off = readl(c->reg + GFX_REG_WINDOW_OFFSET);
 	win_size = readl(c->reg + GFX_REG_WINDOW_SIZE);
 	snprintf(c->name, sizeof(c->name), id ? GFX_UIO_CTX_NAME_FMT : GFX_UIO_NAME, id);
-	gfx_add_map(c, GFX_UIO_MAP_REGS, pci_resource_start(pdev, 0), PAGE_SIZE);
+	uio_gfx_add_map(c, GFX_UIO_MAP_REGS, pci_resource_start(pdev, 0), PAGE_SIZE);
 	if (id == GFX_MASTER_CONTEXT) {
-		gfx_add_map(c, GFX_UIO_MAP_VRAM, bar2, pci_resource_len(pdev, 2));
+		uio_gfx_add_map(c, GFX_UIO_MAP_VRAM, bar2, pci_resource_len(pdev, 2));
 	} else {
 		/* Never map past BAR2, whatever the device says. */
 		if (win_off % PAGE_SIZE || win_size % PAGE_SIZE || !win_size ||
 		    (u64)win_off + win_size > pci_resource_len(pdev, 2))
 			return -EINVAL;
-		gfx_add_map(c, GFX_UIO_MAP_CTX, bar2 + GFX_CTX_PAGE(id), GFX_REG_PAGE_SIZE);
-		gfx_add_map(c, GFX_UIO_MAP_WINDOW, bar2 + win_off, win_size);
+		uio_gfx_add_map(c, GFX_UIO_MAP_CTX, bar2 + GFX_CTX_PAGE(id), GFX_REG_PAGE_SIZE);
+		uio_gfx_add_map(c, GFX_UIO_MAP_WINDOW, bar2 + win_off, win_size);
 	}
-	gfx_add_map(c, GFX_UIO_MAP_IRQ, 0, PAGE_SIZE);
+	uio_gfx_add_map(c, GFX_UIO_MAP_IRQ, 0, PAGE_SIZE);
 	c->info.name = c->name;
 	c->info.version = "2.0";
 	c->info.priv = c;
 	c->info.irq = pci_irq_vector(pdev, GFX_CTX_VECTOR(id));
-	c->info.handler = gfx_irq;
-	c->info.irqcontrol = gfx_irqcontrol;
-	c->info.open = gfx_open;
-	c->info.release = gfx_release;
-	c->info.mmap = gfx_mmap;
-	gfx_quiesce(c);
+	c->info.handler = uio_gfx_irq;
+	c->info.irqcontrol = uio_gfx_irqcontrol;
+	c->info.open = uio_gfx_open;
+	c->info.release = uio_gfx_release;
+	c->info.mmap = uio_gfx_mmap;
+	uio_gfx_quiesce(c);
 	return 0;
 }
 
-static void gfx_unregister(struct gfx_uio *g)
+static void uio_gfx_unregister(struct uio_gfx_dev *g)
 {
 	while (g->n > 0) {
 		uio_unregister_device(&g->ctx[--g->n].info);	/* frees the IRQ, wakes readers */
 		put_pid(g->ctx[g->n].owner);	/* no release comes after unregistering */
-		gfx_quiesce(&g->ctx[g->n]);
+		uio_gfx_quiesce(&g->ctx[g->n]);
 	}
 }
 
 /* The contexts' devices: CONTEXT_COUNT, fewer if the PCI function has fewer vectors. */
-static int gfx_register(struct pci_dev *pdev, struct gfx_uio *g, void __iomem *bar0, u32 peer,
+static int uio_gfx_register(struct pci_dev *pdev, struct uio_gfx_dev *g, void __iomem *bar0, u32 peer,
 			unsigned int n)
 {
 	int ret = pci_alloc_irq_vectors(pdev, 1, n, PCI_IRQ_MSIX);	/* freed by pcim */
@@ -221,9 +221,9 @@ static int gfx_register(struct pci_dev *pdev, struct gfx_uio *g, void __iomem *b
 		g->ctx[i].bar0 = bar0;
 		g->ctx[i].peer = peer;
 		/* Owner NULL: rmmod while open acts as a hot-unplug (readers get EIO). */
-		if (gfx_ctx_init(pdev, &g->ctx[i], i) ||
+		if (uio_gfx_ctx_init(pdev, &g->ctx[i], i) ||
 		    __uio_register_device(NULL, &pdev->dev, &g->ctx[i].info)) {
-			gfx_unregister(g);
+			uio_gfx_unregister(g);
 			return -ENODEV;
 		}
 		g->n = i + 1;
@@ -231,10 +231,10 @@ static int gfx_register(struct pci_dev *pdev, struct gfx_uio *g, void __iomem *b
 	return ret < 0 ? ret : 0;
 }
 
-static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+static int uio_gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
-	struct gfx_uio *g;
+	struct uio_gfx_dev *g;
 	void __iomem *reg;
 	u32 magic, version, count;
 	int ret;
@@ -268,7 +268,7 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENODEV;
 	}
 	pci_set_master(pdev);	/* MSI-X is a bus-master write */
-	ret = gfx_register(pdev, g, pcim_iomap_table(pdev)[0], readl(reg + GFX_REG_DEVICE_PEER), count);
+	ret = uio_gfx_register(pdev, g, pcim_iomap_table(pdev)[0], readl(reg + GFX_REG_DEVICE_PEER), count);
 	if (ret)
 		return ret;
 	pci_set_drvdata(pdev, g);
@@ -278,23 +278,23 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 }
 
-static void gfx_remove(struct pci_dev *pdev)
+static void uio_gfx_remove(struct pci_dev *pdev)
 {
-	gfx_unregister(pci_get_drvdata(pdev));
+	uio_gfx_unregister(pci_get_drvdata(pdev));
 }
 
-static const struct pci_device_id gfx_ids[] = {
+static const struct pci_device_id uio_gfx_ids[] = {
 	{ PCI_DEVICE(0x1af4, 0x1110) },	/* Red Hat ivshmem */
 	{ }
 };
-MODULE_DEVICE_TABLE(pci, gfx_ids);
+MODULE_DEVICE_TABLE(pci, uio_gfx_ids);
 
-static struct pci_driver gfx_driver = {
+static struct pci_driver uio_gfx_driver = {
 	.name = GFX_UIO_NAME,
-	.id_table = gfx_ids,
-	.probe = gfx_probe,
-	.remove = gfx_remove,
+	.id_table = uio_gfx_ids,
+	.probe = uio_gfx_probe,
+	.remove = uio_gfx_remove,
 };
-module_pci_driver(gfx_driver);
+module_pci_driver(uio_gfx_driver);
 MODULE_DESCRIPTION("UIO stub for the reference GPU on ivshmem-doorbell");
 MODULE_LICENSE("GPL");
