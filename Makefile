@@ -34,7 +34,7 @@ config_stamp = $(shell mkdir -p $(BUILD)/config && f=$(BUILD)/config/$(1) && \
 ALL_TARGETS :=
 TESTS :=
 
-.PHONY: all clean deps test check asan check-vm demo bench bench-vm kernel
+.PHONY: all clean deps test check asan check-vm demo bench bench-vm kernel kernel-debug soak-vm
 all:
 
 include libgfx/build.mk
@@ -81,8 +81,16 @@ check: all
 asan:
 	$(MAKE) SANITIZE=1 check
 
+# KERNEL=debug (or debug-6.1) boots the lock- and memory-checking kernel of
+# `make kernel-debug` instead of Debian's (docs/kernel.md).
 check-vm: all
-	tests/run.sh -l build/check-vm.log tests/vm/check-vm.sh
+	KERNEL=$(KERNEL) $(if $(filter debug%,$(KERNEL)),TEST_TIMEOUT_OVERRIDE=7200) \
+		tests/run.sh -l build/check-vm$(if $(KERNEL),-$(KERNEL)).log tests/vm/check-vm.sh
+
+# A kernel for the VM with lockdep, KASAN and the other checkers, built once
+# from Debian's linux-source packages into ~/.cache/gfx-uio (about 15 min each).
+kernel-debug:
+	scripts/kernel-debug.sh $(KERNEL_VERSIONS)
 
 demo:
 	scripts/install-deps.sh all || scripts/install-deps.sh build clients

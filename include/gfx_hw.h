@@ -266,6 +266,14 @@ struct gfx_ctx_entry {
  * One UIO device per context: the master's is named GFX_UIO_NAME and maps
  * regs, vram, irq; client context n's is named "uio_gfx.n" and maps regs,
  * ctx, window, irq. Each open is exclusive.
+ *
+ * Writing a s32 to the node (UIO's irqcontrol): 0 or 1 is the context's
+ * interrupt master switch (IRQ_MASTER). On the master's node,
+ * GFX_UIO_REVOKE(n) takes client context n back from whoever holds it:
+ * every mapping of it is zapped (the next access is a SIGBUS), mmap and
+ * irqcontrol on it fail with EACCES, and the context is reset with its
+ * interrupts off, until all its holders have closed it; then it is free.
+ * Unbinding the stub zaps every context's mappings the same way.
  */
 #define GFX_UIO_NAME		"uio_gfx"
 #define GFX_UIO_CTX_NAME_FMT	"uio_gfx.%u"	/* a client context's device */
@@ -274,6 +282,8 @@ struct gfx_ctx_entry {
 #define GFX_UIO_MAP_CTX		"ctx"	/* client: its register page, write-combined */
 #define GFX_UIO_MAP_WINDOW	"window"	/* client: its VRAM window, write-combined */
 #define GFX_UIO_MAP_IRQ		"irq"	/* struct gfx_uio_irq_page, read-only */
+#define GFX_UIO_REVOKE_BASE	0x52450000	/* "RE" */
+#define GFX_UIO_REVOKE(ctx)	(GFX_UIO_REVOKE_BASE | (ctx))	/* write to the master's node */
 
 /*
  * The page the stub's interrupt handler fills. Written only in the handler;
@@ -287,7 +297,7 @@ struct gfx_uio_irq_page {
 	__u32 reserved;
 	__u64 cause_count[GFX_IRQ_NUM_CAUSES];	/* per cause bit */
 	__u64 cause_ns[GFX_IRQ_NUM_CAUSES];	/* last time of each */
-	__u64 spurious;				/* IRQ_NONE returns */
+	__u64 spurious;				/* interrupts with no cause to take */
 };
 
 /* ---- Layout checks: log entries, and register ranges that must not overlap ---- */

@@ -8,9 +8,13 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
-VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput
+VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-revoke
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
+
+$(BIN)/gfx-vm-revoke: $(OBJ)/tests/vm/guest_revoke.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
 

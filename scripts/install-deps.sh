@@ -1,7 +1,8 @@
 #!/bin/bash
 # install-deps.sh - install the Debian packages a target needs, if missing.
 #
-# Usage: scripts/install-deps.sh GROUP...   (build, window, vm, clients, bench; all: every group)
+# Usage: scripts/install-deps.sh GROUP...   (build, window, vm, clients, bench; all: those;
+#        kernel-debug: what scripts/kernel-debug.sh needs)
 # vm: QEMU, the Debian kernel and its headers, and the peers the gfx_drm cases
 # run on the driver (libdrm-tests, drm-info, weston, cage with xwayland, Mesa GBM).
 # bench: perf for the guest kernel's counts (linux-perf's perf_6.1 matches the
@@ -15,10 +16,13 @@ declare -A groups=(
 	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse xz-utils libdrm-tests drm-info weston cage xwayland libgbm-dev libgl1-mesa-dri"
 	[clients]="weston wayland-utils foot xkb-data wlcs"
 	[bench]="linux-perf gnuplot-nox"
+	[kernel-debug]="build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils linux-source-6.12 linux-source-6.1"
 )
+# Not in all: the debug kernel is a separate, long build (make kernel-debug).
+optional_groups=" kernel-debug "
 
 # `make test` and `make demo` both ask for all, so either can come first.
-[ "$*" = all ] && set -- $(printf '%s\n' "${!groups[@]}" | sort)
+[ "$*" = all ] && set -- $(for g in "${!groups[@]}"; do case $optional_groups in *" $g "*) ;; *) echo "$g" ;; esac; done | sort)
 
 want=()
 for g in "$@"; do

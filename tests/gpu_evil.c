@@ -74,8 +74,8 @@ static const char *addresses(struct gfx_device *dev, const char *mode)
 	return result;
 }
 
-/* Our register page: the "ctx" map (index 1) of the uio node libgfx holds. */
-static volatile uint8_t *own_page(void)
+/* Map `index` (one page) of the uio node libgfx holds; NULL if not on uio. */
+static volatile uint8_t *own_map(unsigned int index)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -91,11 +91,18 @@ static volatile uint8_t *own_page(void)
 			continue;
 		target[n] = 0;
 		if (!strncmp(target, "/dev/uio", 8))
-			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, atoi(e->d_name), 4096);
+			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, atoi(e->d_name),
+				 4096 * index);
 	}
 	if (d)
 		closedir(d);
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Our register page: the "ctx" map (index 1). */
+static volatile uint8_t *own_page(void)
+{
+	return own_map(1);
 }
 
 /* The ring moved into the master's memory: BAD_RING, and the device never fetches there. */
@@ -152,6 +159,31 @@ static const char *flood(struct gfx_device *dev, double seconds)
 	return result;
 }
 
+/*
+ * The doorbell page (map 0) is shared by every context: ring every vector
+ * of every low peer id as fast as we can. That is the device's doorbells
+ * (other contexts' included: each only makes it re-read a tail) and the
+ * guest's own MSI-X vectors (interrupts the master did not ask for).
+ */
+static const char *doorbells(double seconds)
+{
+	volatile uint8_t *bar0 = own_map(0);
+	double end = now_s() + seconds;
+	unsigned long long rings = 0;
+
+	if (!bar0)
+		return "no doorbell page mapping (not on uio?)";
+	while (now_s() < end) {
+		for (uint32_t peer = 0; peer < 4; peer++) {
+			for (uint32_t v = 0; v < GFX_MAX_CONTEXTS; v++, rings++)
+				*(volatile uint32_t *)(bar0 + IVSHMEM_REG_DOORBELL) = IVSHMEM_DOORBELL(peer, v);
+		}
+	}
+	snprintf(result, sizeof(result), "%llu doorbells rung (peers 0-3, vectors 0-%u), own id %u", rings,
+		 GFX_MAX_CONTEXTS - 1, *(volatile uint32_t *)(bar0 + IVSHMEM_REG_IV_POSITION));
+	return result;
+}
+
 /* Draw into our own buffer forever: the test kills us with -9 mid-frame. */
 static const char *spin(struct gfx_device *dev)
 {
@@ -178,6 +210,8 @@ const char *gpu_evil(struct gfx_device *dev, const char *mode, double seconds)
 		return ring_outside(dev);
 	if (!strcmp(mode, "flood"))
 		return flood(dev, seconds);
+	if (!strcmp(mode, "doorbells"))
+		return doorbells(seconds);
 	if (!strcmp(mode, "spin"))
 		return spin(dev);
 	return "unknown mode";

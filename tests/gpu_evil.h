@@ -3,7 +3,8 @@
  * gpu_evil.h - what a malicious client does with its own GPU context, for
  * the isolation tests (tests/vm/guest_isolation.sh): commands that address
  * another client's window, the master's memory or past VRAM; a ring outside
- * its window; a flood of huge scaled blits; drawing until killed.
+ * its window; a flood of huge scaled blits; every doorbell rung as fast as
+ * it can (interrupts on vectors not its own); drawing until killed.
  */
 #ifndef TESTS_GPU_EVIL_H
 #define TESTS_GPU_EVIL_H

@@ -16,12 +16,13 @@
  *                               the compositor must refuse it
  *   --keep-context SECONDS      after ready: leave the Wayland connection
  *                               but keep drawing in the context for that
- *                               long; print "left", then "kept N frames"
+ *                               long; print "left", then "kept N frames", or
+ *                               "revoked after N frames" at a SIGBUS (uio)
  *   --evil MODE                 after ready, attack (gpu_evil.c): other-window,
  *                               master-memory, beyond-vram, ring-outside,
- *                               flood SECONDS (--evil-seconds), spin (draw until
- *                               killed); print "evil MODE: RESULT"
- *   --evil-seconds S            how long flood runs (default 3)
+ *                               flood and doorbells SECONDS (--evil-seconds),
+ *                               spin (draw until killed); print "evil MODE: RESULT"
+ *   --evil-seconds S            how long flood and doorbells run (default 3)
  * Prints "ready PATH CONTEXT" once its first frame was shown (a frame
  * callback came back).
  */
@@ -210,12 +211,29 @@ static void frames(struct app *a, int n)
 	printf("frames %d released %u\n", n, a->releases);
 }
 
-/* Leave Wayland, keep the context: draw for `secs` with the fds we still hold. */
+static volatile sig_atomic_t kept_frames;
+
+/* uio: the compositor took the context back; our next access to it faulted. */
+static void on_revoked(int sig)
+{
+	char msg[64];
+	int len = snprintf(msg, sizeof(msg), "revoked after %d frames\n", (int)kept_frames);
+
+	(void)!write(STDOUT_FILENO, msg, (size_t)len);
+	_exit(0);
+}
+
+/*
+ * Leave Wayland, keep the context: draw for `secs` with the fds we still
+ * hold. On uio the compositor revokes the context when we leave, so this
+ * ends early with a SIGBUS: "revoked after N frames"; else "kept N frames".
+ */
 static void keep_context(struct app *a, double secs)
 {
 	struct timespec t0, t;
 	unsigned n = 0;
 
+	signal(SIGBUS, on_revoked);
 	wl_display_disconnect(a->dpy);	/* everything on the Wayland side is gone now */
 	printf("left\n");
 	fflush(stdout);
@@ -224,7 +242,7 @@ static void keep_context(struct app *a, double secs)
 		uint64_t seq = draw(a, n % 2, 0x00ff00ffu);
 
 		if (gfx_fence_wait(a->dev, seq, SEC) == 0)
-			n++;
+			kept_frames = (int)++n;
 		usleep(10000);
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);

@@ -21,7 +21,7 @@ for t in "$@"; do
 	out=$(mktemp)
 	echo "== $t" | tee -a "$log"
 	limit=$(sed -n '1,10s/^# test-timeout: \([0-9]\+\)$/\1/p' "$t" 2>/dev/null | head -1)
-	limit=${limit:-$TEST_TIMEOUT}
+	limit=${TEST_TIMEOUT_OVERRIDE:-${limit:-$TEST_TIMEOUT}}
 	timeout -k 10 "$limit" "$t" >"$out" 2>"$out.err"
 	rc=$?
 	cat "$out.err" "$out" >>"$log"

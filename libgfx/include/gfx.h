@@ -95,7 +95,12 @@ struct gfx_context_handle {
  * until every process holding its node closed it.
  */
 int gfx_context_acquire(struct gfx_device *master, struct gfx_context_handle *h);
-/* Master: the context is no longer handed out (after its client left); it is reset. */
+/*
+ * Master: the context is no longer handed out (after its client left); it is
+ * taken back and reset. On uio its holder's mappings go (its next access is
+ * a SIGBUS) and it cannot start the context again; on direct the device
+ * model cannot take fds back, the reset alone stops it.
+ */
 int gfx_context_release(struct gfx_device *master, uint32_t context);
 /* Close the fds of a handle (after passing them on, or instead). */
 void gfx_context_handle_close(struct gfx_context_handle *h);

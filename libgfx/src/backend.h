@@ -45,6 +45,13 @@ struct gfx_backend {
 	 */
 	int (*export_context)(struct gfx_backend *b, uint32_t ctx, struct gfx_context_handle *h,
 			      char *err, size_t err_len);
+	/*
+	 * The master's, where the backend can enforce it (uio; NULL on direct):
+	 * take client context ctx back from its holder before it is reset. Its
+	 * mappings go (the holder's next access is a SIGBUS) and it stays busy
+	 * for export_context until the holder has closed it. 0 or -errno.
+	 */
+	int (*revoke_context)(struct gfx_backend *b, uint32_t ctx);
 	void (*destroy)(struct gfx_backend *b);
 };
 

@@ -126,6 +126,15 @@ static int uio_export(struct gfx_backend *b, uint32_t ctx, struct gfx_context_ha
 	return 0;
 }
 
+/* Master: GFX_UIO_REVOKE through our node (gfx_hw.h, "UIO stub"). */
+static int uio_revoke(struct gfx_backend *b, uint32_t ctx)
+{
+	struct uio *u = (struct uio *)b;
+	int32_t v = GFX_UIO_REVOKE(ctx);
+
+	return write(u->fd, &v, sizeof(v)) == sizeof(v) ? 0 : -errno;
+}
+
 /* Map the UIO map called name (at `at` if not NULL); *len its length, *offs its start in its page. */
 static void *map_by_name(struct uio *u, const char *name, int prot, void *at, size_t *len,
 			 uint64_t *offs, char *err, size_t err_len)
@@ -186,6 +195,7 @@ static int map_master(struct uio *u, char *err, size_t err_len)
 	u->b.bar2_size = len;
 	u->b.regs = u->b.bar2 + GFX_CTX_PAGE(GFX_MASTER_CONTEXT);
 	u->b.export_context = uio_export;
+	u->b.revoke_context = uio_revoke;
 	return 0;
 }
 

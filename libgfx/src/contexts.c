@@ -10,6 +10,7 @@
  * (gfx_backend_*_adopt).
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -130,6 +131,10 @@ GFX_EXPORT int gfx_context_release(struct gfx_device *dev, uint32_t ctx)
 	if (r < 0)
 		return r;
 	dev->handed_out &= ~(1u << ctx);
+	/* Taken back first, so that its holder cannot start it again after the reset. */
+	if (dev->be->revoke_context && (r = dev->be->revoke_context(dev->be, ctx)) < 0)
+		return gfx_set_error(dev, r, "cannot take context %u back: %s (uio_gfx too old?)",
+				     ctx, strerror(-r));
 	return quiesce_context(dev, ctx);
 }
 

@@ -14,9 +14,12 @@
 # proven to work) with an ivshmem-doorbell on gfx-device's socket and a
 # foreign ivshmem-plain, and runs tests/vm/guest.sh in it. Logs: build/vm/.
 set -u
-# Both drivers' cases, peers and the fuzzer: minutes under TCG (the runner allows 30).
-VM_TIMEOUT=${VM_TIMEOUT:-1700}
+# Both drivers' cases, peers and the fuzzer: minutes under TCG (the runner allows 30);
+# the debug kernel (KERNEL=debug: lockdep, KASAN) runs them about three times slower.
+case ${KERNEL:-} in debug*) VM_TIMEOUT=${VM_TIMEOUT:-7000} ;; *) VM_TIMEOUT=${VM_TIMEOUT:-1700} ;; esac
 . "$(dirname "$0")/vmlib.sh"
+# Each kernel its own logs, so that a debug run and a normal one can sit side by side.
+[ -n "${KERNEL:-}" ] && VM_DIR=$VM_BUILD/vm-$KERNEL VM_OUT=$VM_BUILD/vm-$KERNEL/out VM_SOCK=$VM_BUILD/vm-$KERNEL/gpu.sock
 pass=0 fail=0 skip=0
 line() {
 	echo "$1"
@@ -45,7 +48,7 @@ else
 	finish
 fi
 
-for b in gfx-device gfx-ctl gfx-hello gfx-vm-test; do
+for b in gfx-device gfx-ctl gfx-hello gfx-vm-test gfx-vm-revoke; do
 	if [ ! -x "$VM_BUILD/bin/$b" ]; then
 		line "SKIP vm: $VM_BUILD/bin/$b is not built"
 		finish
@@ -77,7 +80,7 @@ if [ -z "$VM_BOOT_S" ]; then
 fi
 # A sanity bound, not a benchmark: about 10 s here, more on a loaded host.
 if awk "BEGIN{exit !($VM_BOOT_S <= 60)}"; then
-	line "PASS vm-boot (${VM_BOOT_S} s to the first test, $(cat "$VM_DIR/kvm.probe" 2>/dev/null))"
+	line "PASS vm-boot (${VM_BOOT_S} s to the first test, $VM_KVER, $(cat "$VM_DIR/kvm.probe" 2>/dev/null))"
 else
 	line "FAIL vm-boot: ${VM_BOOT_S} s to the first test; a boot takes about 10 s, the limit is 60 s"
 fi
@@ -97,7 +100,12 @@ for h in hello:uio hello-drm:drm; do
 	fi
 done
 
-oops=$(grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection' "$VM_DIR/serial.log" | head -1)
+# Any splat on the console fails the run: oopses, WARN, and the debug kernel's
+# lockdep, KASAN, debug-objects, DMA-API and atomic-sleep reports (each a WARNING: or BUG: line).
+# The console shows errors only (loglevel=4): the guest's whole kernel log is in dmesg.log.
+oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
+	grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |
+	head -1)
 if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then
 	line "FAIL vm-guest: the guest did not finish its cases${oops:+: $oops} (serial log: $VM_DIR/serial.log)"
 	tail -30 "$VM_DIR/serial.log" >&2

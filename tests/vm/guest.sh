@@ -110,20 +110,26 @@ kill9() {
 	timeout 30 "$bin/gfx-vm-test" render
 }
 
+# A holder blocked in a wait: rmmod is refused (the open node pins the module),
+# unbind takes the device away (the wait ends with -ENODEV), then rmmod works.
 rmmod_open() {
-	local pid rc
+	local pid rc bdf
 	rm -f "$out/hold.ready"
 	"$bin/gfx-vm-test" hold "$out/hold.ready" >"$out/hold.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 200); do [ -f "$out/hold.ready" ] && break; sleep 0.05; done
 	sleep 0.3
-	rmmod uio_gfx || { kill $pid; echo "rmmod failed while open"; return 1; }
+	rmmod uio_gfx 2>/dev/null && { kill $pid; echo "rmmod went through with the node open"; return 1; }
+	bdf=$(basename "$(readlink "$(uio_dev)/device")")
+	echo "$bdf" >/sys/bus/pci/drivers/uio_gfx/unbind || { kill $pid; echo "unbind $bdf failed"; return 1; }
 	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-	kill -0 $pid 2>/dev/null && { kill -9 $pid; echo "holder still blocked 10 s after rmmod"; return 1; }
+	kill -0 $pid 2>/dev/null && { kill -9 $pid; echo "holder still blocked 10 s after the unbind"; return 1; }
 	wait $pid; rc=$?
 	cat "$out/hold.log"
 	[ $rc = 0 ] || return 1
+	rmmod uio_gfx || { echo "rmmod failed after the holder left"; return 1; }
 	insmod "$kmod" && uio_dev >/dev/null || { echo "insmod after rmmod failed"; return 1; }
+	echo "ok rmmod refused while open; unbind ended the wait"
 }
 
 # Fault injection on the host's device (gfx-ctl), seen through the uio path.
@@ -323,6 +329,8 @@ case_ vm-uio-delayed-irqs-storm delayed
 case_ vm-uio-hang-reset hang
 case_ vm-kill9-quiesce kill9
 case_ vm-rmmod-while-open rmmod_open
+case_ vm-uio-revoke-context timeout 90 "$bin/gfx-vm-revoke" context
+case_ vm-uio-unbind-zaps timeout 90 "$bin/gfx-vm-revoke" unbind
 case_ vm-reload-20 reload
 miss=
 for x in "$bin/gfx-compositor" "$bin/gfx-vm-uinput" "$tests/helpers/compositor-test-client"; do [ -x "$x" ] || miss=$x; done

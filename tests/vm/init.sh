@@ -4,6 +4,7 @@
 # runs the command from the kernel command line:
 #   gfx.out=DIR   host directory shared as tag "out", mounted at the same path
 #   gfx.run=B64   base64 of the shell command to run in the chroot
+#   gfx.modules=DIR  host directory bound over /lib/modules (a kernel of our own)
 # It prints "GFX-INIT <stage> <uptime>" lines on the console and powers off.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -15,15 +16,18 @@ say start
 for m in $(cat /lib/modules/order); do
 	insmod /lib/modules/$m.ko || fail "insmod $m"
 done
-out= run= cache=loose
+out= run= cache=loose modules=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	gfx.out=*) out=${a#gfx.out=} ;;
 	gfx.cache=*) cache=${a#gfx.cache=} ;;
+	gfx.modules=*) modules=${a#gfx.modules=} ;;
 	gfx.run=*) run=$(echo "${a#gfx.run=}" | base64 -d) ;;
 	esac
 done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=$cache hostroot /host || fail "mount hostroot"
+# A kernel built by the project (make kernel-debug) brings its own modules.
+[ -n "$modules" ] && { mount -o bind "/host$modules" /host/lib/modules || fail "bind $modules"; }
 mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev

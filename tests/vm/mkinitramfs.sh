@@ -1,14 +1,14 @@
 #!/bin/bash
 # mkinitramfs.sh - the guest's busybox initramfs, built at test time.
 #
-# Usage: tests/vm/mkinitramfs.sh KVER OUT.cpio
+# Usage: tests/vm/mkinitramfs.sh KVER OUT.cpio [ROOT]   (ROOT/lib/modules/KVER; default /)
 # Holds static busybox, tests/vm/init.sh as /init and the modules that reach
 # the host root over virtio 9p, in load order. Everything else (bash, the
 # project's binaries, uio.ko, uio_gfx.ko) comes from the host root.
 set -eu
-kver=$1 out=$2
+kver=$1 out=$2 base=${3:-/}
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$kver
+moddir=$base/lib/modules/$kver
 [ -d "$moddir/kernel" ] || { echo "mkinitramfs: $moddir has no modules (install linux-image-$kver)" >&2; exit 1; }
 bb=$(command -v busybox) || { echo "mkinitramfs: busybox-static is not installed" >&2; exit 1; }
 
@@ -19,7 +19,7 @@ mods=
 add_with_deps() {
 	local m=$1 d
 	case " $mods " in *" $m "*) return ;; esac
-	for d in $(modinfo -k "$kver" -F depends "$m" 2>/dev/null | tr ',' ' '); do
+	for d in $(modinfo -b "$base" -k "$kver" -F depends "$m" 2>/dev/null | tr ',' ' '); do
 		add_with_deps "$d"
 	done
 	mods="$mods $m"
@@ -34,7 +34,7 @@ ln -s busybox "$root/bin/sh"
 install -m 0755 "$here/init.sh" "$root/init"
 : >"$root/lib/modules/order"
 for m in $mods; do
-	f=$(modinfo -k "$kver" -n "$m") || { echo "mkinitramfs: module $m not found for $kver" >&2; exit 1; }
+	f=$(modinfo -b "$base" -k "$kver" -n "$m") || { echo "mkinitramfs: module $m not found for $kver" >&2; exit 1; }
 	case $f in
 	*.ko) cp "$f" "$root/lib/modules/$m.ko" ;;
 	*.ko.xz) xz -dc "$f" >"$root/lib/modules/$m.ko" ;;

@@ -1,6 +1,6 @@
 # vmlib.sh - boot the test VM: sourced by tests/vm/check-vm.sh and bench.sh.
 #
-# vm_setup           deps, newest Debian kernel, module build, initramfs
+# vm_setup           deps, the kernel (newest Debian one, or KERNEL=debug), initramfs
 # vm_start_device    gfx-device on $VM_SOCK (the GPU the guest gets)
 # vm_boot CMD...     boot the guest, run CMD (a shell command line) chrooted
 #                    into the host root, serve its gfx-ctl requests, wait
@@ -11,7 +11,8 @@
 # results. The guest asks for gfx-ctl commands (screenshots) by writing
 # $VM_OUT/ctl/req.N (the arguments); the host answers in rep.N (status, output).
 #
-# Knobs (environment): BUILD (build dir), VM_ACCEL (tcg or kvm, skips the KVM
+# Knobs (environment): BUILD (build dir), KERNEL (debian, or debug[-6.12|-6.1]:
+# scripts/kernel-debug.sh's lockdep+KASAN kernel), VM_MEM, VM_ACCEL (tcg or kvm, skips the KVM
 # probe), VM_MODE, VM_VRAM_MIB, VM_CONTEXTS (gfx-device; QEMU gets one MSI-X
 # vector per context), VM_APPEND (more kernel arguments), VM_TIMEOUT
 # (seconds), VM_FOREIGN= (no foreign ivshmem device).
@@ -30,14 +31,34 @@ VM_PIDS=()
 
 vm_log() { echo "vm: $*" >&2; }
 
-# The newest Debian kernel with image, modules and headers: sets VM_KVER, VM_KDIR.
+# The debug kernel of scripts/kernel-debug.sh (KERNEL=debug: 6.12, debug-6.1):
+# sets VM_KVER, VM_KDIR (its object tree), VM_KIMAGE, VM_MODROOT.
+vm_find_debug_kernel() {
+	local v=${KERNEL#debug} dir
+	v=${v#-}
+	dir=${GFX_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gfx-uio/kernel}/${v:-6.12}
+	if [ ! -f "$dir/bzImage" ] || [ ! -f "$dir/kver" ] || [ ! -d "$dir/build" ]; then
+		vm_log "no debug kernel in $dir: run make kernel-debug first (about 15 min per version)"
+		return 1
+	fi
+	VM_KVER=$(cat "$dir/kver") VM_KDIR=$dir/build VM_KIMAGE=$dir/bzImage VM_MODROOT=$dir/root
+}
+
+# KERNEL=debug[-VERSION] picks the debug kernel; otherwise the newest Debian
+# kernel with image, modules and headers. Sets VM_KVER, VM_KDIR, VM_KIMAGE and
+# VM_MODROOT (empty: the host's /lib/modules).
 vm_find_kernel() {
 	local h k
-	VM_KVER= VM_KDIR=
+	VM_KVER= VM_KDIR= VM_KIMAGE= VM_MODROOT=
+	case ${KERNEL:-} in
+	'' | debian) ;;
+	debug*) vm_find_debug_kernel; return ;;
+	*) vm_log "KERNEL=$KERNEL: want debian (the default), debug, debug-6.12 or debug-6.1"; return 1 ;;
+	esac
 	for h in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -rV); do
 		k=${h#/usr/src/linux-headers-}
 		if [ -r "/boot/vmlinuz-$k" ] && [ -d "/lib/modules/$k/kernel" ]; then
-			VM_KVER=$k VM_KDIR=$h
+			VM_KVER=$k VM_KDIR=$h VM_KIMAGE=/boot/vmlinuz-$k
 			return 0
 		fi
 		[ -d "/lib/modules/$k/kernel" ] || vm_log "/lib/modules/$k has no modules (linux-image-$k missing?)"
@@ -59,8 +80,8 @@ vm_build_module() {
 vm_setup() {
 	mkdir -p "$VM_DIR"
 	"$VM_REPO/scripts/install-deps.sh" vm >&2 || return 1
-	vm_find_kernel || { vm_log "no Debian kernel with image, modules and headers"; return 1; }
-	"$VM_REPO/tests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio" || return 1
+	vm_find_kernel || { vm_log "no kernel to boot (KERNEL=${KERNEL:-debian})"; return 1; }
+	"$VM_REPO/tests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio" "${VM_MODROOT:-/}" || return 1
 	rm -rf "$VM_OUT" && mkdir -p "$VM_OUT/ctl"
 }
 
@@ -87,7 +108,7 @@ vm_accel() {
 		echo tcg >"$probe"
 		if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then
 			timeout -k 2 6 qemu-system-x86_64 -nodefaults -no-user-config -machine q35 \
-				-accel kvm -m 256M -kernel "/boot/vmlinuz-$VM_KVER" \
+				-accel kvm -m 256M -kernel "$VM_KIMAGE" \
 				-initrd "$VM_DIR/initramfs.cpio" -append "console=ttyS0 quiet panic=-1" \
 				-no-reboot -display none -serial "file:$VM_DIR/kvm.log" >/dev/null 2>&1 &&
 				grep -q 'GFX-INIT chroot' "$VM_DIR/kvm.log" && echo kvm >"$probe"
@@ -108,7 +129,7 @@ vm_serve_ctl() {
 
 # vm_boot CMD: boot, run CMD in the guest's chroot, wait for power-off.
 vm_boot() {
-	local cmd=$1 accel t0 qpid req started= ok=0
+	local cmd=$1 accel t0 qpid req started= ok=0 extra_append=
 	accel=$(vm_accel)
 	local extra=()
 	if [ -n "${VM_FOREIGN-1}" ]; then
@@ -117,11 +138,14 @@ vm_boot() {
 		extra+=(-object "memory-backend-file,id=foreign,mem-path=$VM_DIR/foreign.shm,size=1M,share=on"
 			-device ivshmem-plain,memdev=foreign)
 	fi
-	vm_log "booting Debian $VM_KVER with $accel"
+	# A kernel of our own has its modules outside the host's /lib/modules: the
+	# guest binds them over it (init.sh, gfx.modules=).
+	[ -n "$VM_MODROOT" ] && extra_append="gfx.modules=$VM_MODROOT/lib/modules"
+	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel"
 	t0=$(date +%s.%N)
 	qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -accel "$accel" -cpu max \
-		-smp 2 -m 1G -kernel "/boot/vmlinuz-$VM_KVER" -initrd "$VM_DIR/initramfs.cpio" \
-		-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic ${VM_APPEND:-} gfx.out=$VM_OUT gfx.run=$(printf '%s' "$cmd" | base64 -w0)" \
+		-smp 2 -m "${VM_MEM:-1G}" -kernel "$VM_KIMAGE" -initrd "$VM_DIR/initramfs.cpio" \
+		-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic ${VM_APPEND:-} $extra_append gfx.out=$VM_OUT gfx.run=$(printf '%s' "$cmd" | base64 -w0)" \
 		-no-reboot -display none -serial "file:$VM_DIR/serial.log" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$VM_OUT,mount_tag=out,security_model=none" \
