@@ -87,6 +87,11 @@ check-vm: all
 	KERNEL=$(KERNEL) $(if $(filter debug%,$(KERNEL)),TEST_TIMEOUT_OVERRIDE=7200) \
 		tests/run.sh -l build/check-vm$(if $(KERNEL),-$(KERNEL)).log tests/vm/check-vm.sh
 
+# Both kernel drivers under flip-heavy load with faults for SOAK_MINUTES (30);
+# KERNEL=debug for the checking kernel. Not part of `make test` (docs/kernel.md).
+soak-vm: all
+	KERNEL=$(KERNEL) scripts/soak-vm.sh
+
 # A kernel for the VM with lockdep, KASAN and the other checkers, built once
 # from Debian's linux-source packages into ~/.cache/gfx-uio (about 15 min each).
 kernel-debug:

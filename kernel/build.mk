@@ -8,13 +8,13 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
-VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-revoke
+VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-uio-clients
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
 
-$(BIN)/gfx-vm-revoke: $(OBJ)/tests/vm/guest_revoke.o $(LIBGFX_SO)
+$(BIN)/gfx-vm-uio-clients: $(OBJ)/tests/vm/guest_uio_clients.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
 
@@ -42,6 +42,15 @@ $(BIN)/gfx-vm-drm: $(OBJ)/tests/vm/guest_drm.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(DRM_TEST_LIBS) -pthread
 VM_PROGS += $(BIN)/gfx-vm-drm
+
+# gfx-vm-kms-uapi: the KMS uapi promises, plain libdrm.
+KMS_UAPI_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm)
+$(OBJ)/tests/vm/guest_kms_uapi.o: CFLAGS += $(KMS_UAPI_CFLAGS)
+$(OBJ)/tests/vm/guest_kms_uapi.o: $(call config_stamp,vm-kms-uapi,$(KMS_UAPI_CFLAGS))
+$(BIN)/gfx-vm-kms-uapi: $(OBJ)/tests/vm/guest_kms_uapi.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libdrm) -lm
+VM_PROGS += $(BIN)/gfx-vm-kms-uapi
 endif
 
 ALL_TARGETS += $(VM_PROGS)

@@ -62,6 +62,7 @@ void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on)
 static irqreturn_t gfx_irq(int irq, void *arg)
 {
 	struct gfx_dev *g = arg;
+	u64 now = ktime_get_ns();	/* first: the clock filter wants the earliest time */
 	u32 cause = gfx_rd(g, GFX_REG_IRQ_CAUSE);
 
 	/* Set with an atomic OR by the device; take them all at once. */
@@ -70,9 +71,11 @@ static irqreturn_t gfx_irq(int irq, void *arg)
 	/* Zero: an earlier run took them (coalesced); all-ones: device gone. */
 	if (!cause || cause == ~0u)
 		return IRQ_NONE;
-	/* Before the flips: a FLIP_DONE's event carries its vblank's count. */
-	if (cause & GFX_IRQ_VBLANK)
+	/* Before the flips: a FLIP_DONE's event carries its vblank's count and time. */
+	if (cause & GFX_IRQ_VBLANK) {
+		gfx_clock_sample(g, now);
 		drm_crtc_handle_vblank(&g->crtc);
+	}
 	/* Counters, not cause bits, say what happened (interrupts coalesce). */
 	gfx_poll(g);
 	return IRQ_HANDLED;

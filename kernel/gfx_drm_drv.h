@@ -57,6 +57,8 @@
 #define GFX_FILE_ERRORS		16		/* failed jobs a file remembers */
 #define GFX_HANGCHECK		HZ		/* no progress for this long: reset */
 #define GFX_RETIRE_DELAY	(HZ / 20)	/* batch the puts of signalled jobs */
+/* Vblanks per window of the clock filter: 2 s at 60 Hz, so drift is followed. */
+#define GFX_CLOCK_WINDOW	128
 /* A job in the ring: SET_CLIP n=0, the user's words, its FENCE. */
 #define GFX_JOB_WORDS(words)	(1 + (words) + GFX_FENCE_WORDS)
 
@@ -166,6 +168,15 @@ struct gfx_dev {
 	spinlock_t irq_lock;		/* IRQ_ENABLE */
 	u32 irq_enable;
 
+	/*
+	 * The device's clock in CLOCK_MONOTONIC, for vblank timestamps
+	 * (gfx_clock_sample): the interrupt alone writes these.
+	 */
+	s64 clk_min, clk_prev_min;	/* this window's smallest sample, the last one's */
+	u32 clk_samples;
+	s64 clk_offset;			/* READ_ONCE: CLOCK_MONOTONIC - device time */
+	bool clk_valid;
+
 	struct gfx_bo *next;		/* the plane update's buffer, for the CRTC flush */
 	u32 next_cmd[GFX_FLIP_WORDS];
 	struct drm_crtc crtc;
@@ -247,6 +258,7 @@ int gfx_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
 
 /* gfx_drm_kms.c */
 int gfx_kms_init(struct gfx_dev *g);
+void gfx_clock_sample(struct gfx_dev *g, u64 irq_ns);
 bool gfx_flips_process(struct gfx_dev *g, struct drm_pending_vblank_event **event, bool *vblank);
 void gfx_flip_finish(struct gfx_dev *g, struct drm_pending_vblank_event *event, bool vblank);
 

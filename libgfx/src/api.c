@@ -3,6 +3,10 @@
  * api.c - the public functions whose work depends on how the GPU is driven:
  * each calls the device's struct gfx_driver (internal.h), the user-mode
  * driver's or the DRM driver's.
+ *
+ * Once the device is lost (unbound, unplugged: the driver saw it on its fd),
+ * no function touches its mappings again: on uio they are revoked, and the
+ * next access would be a SIGBUS. Each entry point checks first.
  */
 #include "internal.h"
 
@@ -17,11 +21,15 @@ static int require_master(struct gfx_device *dev, const char *what)
 
 GFX_EXPORT int gfx_get_info(struct gfx_device *dev, struct gfx_info *info)
 {
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
 	return dev->drv->get_info(dev, info);
 }
 
 GFX_EXPORT int gfx_submit(struct gfx_device *dev)
 {
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
 	return dev->drv->submit(dev);
 }
 
@@ -40,11 +48,15 @@ GFX_EXPORT int gfx_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
 
 GFX_EXPORT bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno)
 {
+	if (GFX_UNLIKELY(dev->lost))
+		return true;	/* nothing will ever run: waiting on it is pointless */
 	return dev->drv->fence_done(dev, seqno);
 }
 
 GFX_EXPORT int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
 {
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
 	return dev->drv->fence_wait(dev, seqno, timeout_ns);
 }
 
@@ -103,7 +115,7 @@ GFX_EXPORT int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *
 GFX_EXPORT int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns)
 {
 	uint64_t s = 0, t = 0;
-	int r = require_master(dev, "vblank");
+	int r = dev->lost ? gfx_lost(dev) : require_master(dev, "vblank");
 
 	if (r == 0)
 		r = dev->drv->last_vblank(dev, &s, &t);

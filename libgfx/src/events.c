@@ -18,6 +18,8 @@ void gfx_irq_update(struct gfx_device *dev)
 {
 	uint32_t mask = GFX_IRQ_FENCE | GFX_IRQ_FLIP_DONE | GFX_IRQ_ERROR;
 
+	if (dev->lost)
+		return;		/* its registers are gone (api.c) */
 	if (dev->vblank_refs > 0 || dev->vblank_events)
 		mask |= GFX_IRQ_VBLANK;
 	if (dev->input_events)

@@ -48,7 +48,7 @@ else
 	finish
 fi
 
-for b in gfx-device gfx-ctl gfx-hello gfx-vm-test gfx-vm-revoke; do
+for b in gfx-device gfx-ctl gfx-hello gfx-vm-test gfx-vm-uio-clients; do
 	if [ ! -x "$VM_BUILD/bin/$b" ]; then
 		line "SKIP vm: $VM_BUILD/bin/$b is not built"
 		finish

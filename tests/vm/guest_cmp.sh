@@ -34,40 +34,15 @@ log=$out/guest.log
 read -r up _ </proc/uptime; echo "$up" >"$out/started"
 cd /tmp || exit 1
 mkdir -p "$out/comp"
-: >"$raw"
+# CMP_APPEND=1: the second boot of a run (bench-cmp.sh) adds to the first's results.
+[ "${CMP_APPEND:-0}" = 1 ] || : >"$raw"
 say() { echo "cmp: $*" | tee -a "$log" >&2; }
 rec() { echo "$*" >>"$raw"; }
 host_ctl() { "${CMP_CTL:-$repo/tests/vm/guest-ctl.sh}" "$@"; }
 
 # ---- the two drivers ----
 
-uio_bound() { local d n; for d in /sys/class/uio/uio*; do read -r n <"$d/name" 2>/dev/null && [ "$n" = uio_gfx ] && return 0; done; return 1; }
-use_uio() {
-	rmmod gfx_drm 2>/dev/null
-	modprobe uio && { lsmod | grep -q '^uio_gfx ' || insmod "$kdir/uio_gfx.ko"; } || return 1
-	for _ in $(seq 50); do uio_bound && break; sleep 0.1; done
-	uio_bound || { say "uio_gfx did not bind"; return 1; }
-	export GFX_DEVICE=uio
-	CUR=uio
-}
-use_drm() {
-	rmmod uio_gfx 2>/dev/null
-	modprobe drm_kms_helper && { lsmod | grep -q '^gfx_drm ' || insmod "$kdir/gfx_drm.ko"; } || return 1
-	for _ in $(seq 50); do [ -c /dev/dri/card0 ] && break; sleep 0.1; done
-	[ -c /dev/dri/card0 ] || { say "gfx_drm made no /dev/dri/card0"; return 1; }
-	export GFX_DEVICE=drm:/dev/dri/card0
-	CUR=drm
-}
-use() { if [ "$1" = uio ]; then use_uio; else use_drm; fi; }
-
-gpu_irq() {
-	local d v id
-	for d in /sys/bus/pci/devices/*; do
-		read -r v <"$d/vendor"; read -r id <"$d/device"
-		[ "$v" = 0x1af4 ] && [ "$id" = 0x1110 ] && [ -d "$d/msi_irqs" ] || continue
-		ls "$d/msi_irqs" | head -1; return 0
-	done
-}
+. "$(dirname "$0")/guest_drivers.sh"
 
 # ---- tracing: perf stat (software events and tracepoints) and kprobes ----
 
@@ -323,7 +298,7 @@ wl_engine() {
 
 # ---- the run ----
 
-dmesg -c >"$out/dmesg.log" 2>&1
+dmesg -c >>"$out/dmesg.log" 2>&1
 rec "{\"w\": \"guest\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"hz_user\": $(getconf CLK_TCK)," \
 	"\"clocksource\": \"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)\"," \
 	"\"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\", \"mem_kb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo)}"

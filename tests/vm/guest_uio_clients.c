@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * guest_revoke.c - gfx-vm-revoke: what uio_gfx hands out, it takes back
- * (issue 15, "revocation"), in the guest on the real kernel.
+ * guest_uio_clients.c - gfx-vm-uio-clients: what the holder of a client
+ * context can and cannot do to the master on uio, in the guest on the real
+ * kernel. What uio_gfx hands out, it takes back; a client cannot starve the
+ * master.
  *
- *   gfx-vm-revoke context   the master releases a client context while its
- *                           holder draws in it: the holder's next access is a
- *                           SIGBUS, it can neither map the node again nor
- *                           switch its interrupts back on, its context is
- *                           handed to nobody until it exits, then it is free
- *   gfx-vm-revoke unbind    the stub is unbound while a process has the
- *                           master open and mapped: rmmod is refused while the
- *                           node is open; after the unbind its mapping gives
- *                           SIGBUS (not the device), and libgfx's event loop
- *                           reports the device lost without touching it; bound
- *                           again, the GPU renders
+ *   gfx-vm-uio-clients context   the master releases a client context while
+ *                                its holder draws in it: the holder's next access is a
+ *                                SIGBUS, it can neither map the node again nor
+ *                                switch its interrupts back on, its context is
+ *                                handed to nobody until it exits, then it is free
+ *   gfx-vm-uio-clients unbind    the stub is unbound while a process has the
+ *                                master open and mapped: rmmod is refused while
+ *                                the node is open; after the unbind its mapping
+ *                                gives SIGBUS (not the device), and libgfx's event
+ *                                loop reports the device lost without touching
+ *                                it; bound again, the GPU renders
+ *   gfx-vm-uio-clients doorbells a client rings every doorbell vector as fast as
+ *                                it can (the device's, and the guest's own MSI-X
+ *                                vectors: interrupts nobody asked for) while the
+ *                                master flips a frame per vblank: the master
+ *                                still shows a new frame on >= 95 % of vblanks
+ *                                (segments alone and flooded, interleaved)
  *
  * Each prints one "ok ..." line and exits 0, or prints why and exits 1.
  */
@@ -258,6 +266,109 @@ static int cmd_unbind(void)
 	return 0;
 }
 
+/* ---- doorbells ---- */
+
+/*
+ * The child: its context's doorbell page (map 0 of the node it was handed)
+ * and every vector of every low peer id, as fast as it can, until killed.
+ */
+static void __attribute__((noreturn)) ringer(struct gfx_context_handle *h)
+{
+	volatile uint8_t *bar0 = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+				      MAP_SHARED, h->fds[0], 0);
+
+	if (bar0 == MAP_FAILED)
+		_exit(1);
+	for (;;)
+		for (uint32_t peer = 0; peer < 4; peer++)
+			for (uint32_t v = 0; v < GFX_MAX_CONTEXTS; v++)
+				*(volatile uint32_t *)(bar0 + IVSHMEM_REG_DOORBELL) = IVSHMEM_DOORBELL(peer, v);
+}
+
+struct flips {
+	uint64_t last, missed;
+	int done;
+};
+
+static void on_flip(struct gfx_device *dev, const struct gfx_event *ev, void *data)
+{
+	struct flips *f = data;
+
+	if (ev->type != GFX_EVENT_FLIP_DONE)
+		return;
+	if (f->last && ev->seq > f->last + 1)
+		f->missed += ev->seq - f->last - 1;
+	f->last = ev->seq;
+	f->done++;
+}
+
+/* The master's frame loop: a bar moves, a flip per frame, wait as an event loop. */
+static int master_frames(struct gfx_device *dev, struct gfx_bo *bo[2], int n, struct flips *f)
+{
+	for (int i = 0; i < n; i++) {
+		int target = f->done + 1;
+
+		gfx_set_dst(dev, bo[i % 2]);
+		gfx_fill(dev, GFX_SRC, 0xff000000u | (uint32_t)i * 0x010203u,
+			 &(struct gfx_rect){ (i * 8) % 512, 0, 32, 32 }, 1);
+		if (gfx_flip(dev, bo[i % 2], (uint64_t)i) < 0 || gfx_submit(dev) < 0)
+			return -1;
+		while (f->done < target) {
+			struct pollfd p = { gfx_get_fd(dev), POLLIN, 0 };
+
+			if (poll(&p, 1, 2000) != 1 || gfx_dispatch(dev, on_flip, f) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+#define DB_SEGMENTS 6
+#define DB_FRAMES 60
+
+static int cmd_doorbells(void)
+{
+	struct gfx_device *dev;
+	struct gfx_context_handle h;
+	struct gfx_info info;
+	struct gfx_bo *bo[2];
+	struct flips f[2] = { { 0 }, { 0 } };
+	double shown[2];
+	pid_t pid;
+
+	if (gfx_open("uio", &dev) < 0 || gfx_get_info(dev, &info) < 0 ||
+	    gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &bo[0]) < 0 ||
+	    gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &bo[1]) < 0 ||
+	    gfx_context_acquire(dev, &h) < 0)
+		return printf("setup: %s\n", gfx_last_error(NULL)), 1;
+	pid = fork();
+	if (pid == 0)
+		ringer(&h);
+	gfx_context_handle_close(&h);
+	kill(pid, SIGSTOP);
+	for (int seg = 0; seg < 2 * DB_SEGMENTS; seg++) {
+		int flood = seg % 2;
+
+		kill(pid, flood ? SIGCONT : SIGSTOP);
+		usleep(50000);
+		f[flood].last = 0;	/* a segment's first frame is not a miss */
+		if (master_frames(dev, bo, DB_FRAMES, &f[flood]) < 0)
+			return kill(pid, SIGKILL), printf("the master's frames stopped: %s\n",
+							  gfx_last_error(dev)), 1;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (int k = 0; k < 2; k++)
+		shown[k] = 100.0 * f[k].done / (double)(f[k].done + f[k].missed);
+	if (shown[1] < 95.0)
+		return printf("under the doorbell flood the master showed a new frame on %.1f %% of "
+			      "vblanks (%.1f %% alone); want >= 95 %%\n", shown[1], shown[0]), 1;
+	printf("ok a client ringing every doorbell: the master showed a new frame on %.1f %% of "
+	       "vblanks (%.1f %% alone; %d frames each)\n", shown[1], shown[0], f[1].done);
+	gfx_close(dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -267,6 +378,8 @@ int main(int argc, char **argv)
 		return cmd_context();
 	if (!strcmp(cmd, "unbind"))
 		return cmd_unbind();
-	fprintf(stderr, "usage: gfx-vm-revoke context|unbind\n");
+	if (!strcmp(cmd, "doorbells"))
+		return cmd_doorbells();
+	fprintf(stderr, "usage: gfx-vm-uio-clients context|unbind|doorbells\n");
 	return 2;
 }
