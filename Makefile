@@ -37,6 +37,7 @@ TESTS :=
 .PHONY: all clean deps test check asan check-vm demo bench bench-vm kernel kernel-debug soak-vm
 all:
 
+include engine/build.mk
 include libgfx/build.mk
 include device/build.mk
 include examples/build.mk

@@ -140,6 +140,17 @@ static bool watch_dir(struct input_evdev *in)
 	return true;
 }
 
+/* Until dir exists (again): watch its parent for it. */
+static void watch_parent(struct input_evdev *in)
+{
+	char *parent = strdup(in->dir), *slash = parent ? strrchr(parent, '/') : NULL;
+
+	if (slash)
+		*(slash == parent ? slash + 1 : slash) = 0;
+	in->parent_wd = inotify_add_watch(in->inotify_fd, slash ? parent : ".", IN_CREATE);
+	free(parent);
+}
+
 static int on_inotify(int fd, uint32_t mask, void *data)
 {
 	struct input_evdev *in = data;
@@ -152,6 +163,13 @@ static int on_inotify(int fd, uint32_t mask, void *data)
 			struct inotify_event *ev = (struct inotify_event *)p;
 
 			p += sizeof(*ev) + ev->len;
+			/* devtmpfs removes /dev/input with its last device: wait for it again. */
+			if (ev->wd == in->dir_wd && (ev->mask & IN_IGNORED)) {
+				log_msg("input: %s went away, watching for it", in->dir);
+				in->dir_wd = -1;
+				watch_parent(in);
+				continue;
+			}
 			if (!ev->len || !(ev->mask & (IN_CREATE | IN_ATTRIB)))
 				continue;
 			if (ev->wd == in->dir_wd) {
@@ -183,12 +201,8 @@ struct input_evdev *input_evdev_create(struct server *s, const char *dir)
 	} else if (!watch_dir(in)) {
 		/* Devices may come later (a module loads): watch for the directory. */
 		int err = errno;
-		char *parent = strdup(dir), *slash = parent ? strrchr(parent, '/') : NULL;
 
-		if (slash)
-			*(slash == parent ? slash + 1 : slash) = 0;
-		in->parent_wd = inotify_add_watch(in->inotify_fd, slash ? parent : ".", IN_CREATE);
-		free(parent);
+		watch_parent(in);
 		log_msg("input: no %s (%s): input comes from the GPU's input path "
 			"(gfx-device window or gfx-ctl) until it appears", dir, strerror(err));
 	} else if (wl_list_empty(&in->devices)) {

@@ -6,14 +6,11 @@ DEVICE_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEVICE_PKGS)) $(if $(DEVICE_SD
 DEVICE_LIBS := $(shell $(PKG_CONFIG) --libs $(DEVICE_PKGS)) -lpthread -lm
 DEVICE_CONFIG := $(call config_stamp,device,$(DEVICE_CFLAGS) $(DEVICE_LIBS))
 
-# The 2D engine alone, also linked into its unit tests.
-ENGINE_OBJS := $(OBJ)/device/engine.o $(OBJ)/device/engine_threads.o $(OBJ)/device/engine_blend_avx2.o
-
 DEVICE_OBJS := $(ENGINE_OBJS) $(addprefix $(OBJ)/device/, \
 	main.o registers.o irq.o ivshmem_server.o unix_socket.o command_processor.o cp_ring.o \
 	display.o control.o input.o png_output.o window_sdl.o)
 
-$(OBJ)/device/%.o: CFLAGS += $(DEVICE_CFLAGS)
+$(OBJ)/device/%.o: CFLAGS += $(DEVICE_CFLAGS) -Iengine
 $(patsubst %.c,$(OBJ)/%.o,$(wildcard device/*.c)): $(DEVICE_CONFIG)
 
 $(BIN)/gfx-device: $(DEVICE_OBJS)
@@ -27,7 +24,7 @@ $(BIN)/gfx-ctl: $(OBJ)/device/gfx_ctl.o
 ALL_TARGETS += $(BIN)/gfx-device $(BIN)/gfx-ctl
 
 # Engine unit tests, the protocol-level device test and the smoke script.
-$(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: CFLAGS += $(DEVICE_CFLAGS) -Idevice -Itests -Wno-format-zero-length
+$(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: CFLAGS += $(DEVICE_CFLAGS) -Iengine -Idevice -Itests -Wno-format-zero-length
 $(OBJ)/tests/test_engine.o $(OBJ)/tests/test_device_protocol.o: $(DEVICE_CONFIG)
 
 $(TESTBIN)/test_engine: $(OBJ)/tests/test_engine.o $(ENGINE_OBJS)

@@ -61,7 +61,7 @@ struct uio_gfx_ctx {
 	unsigned int users;		/* open files, under the UIO info_lock */
 	struct pid *owner;		/* the process that opened them, likewise */
 	struct mutex lock;		/* what follows, against faults */
-	struct address_space *mapping;	/* the open node's: what a revoke zaps */
+	struct inode *inode;		/* the open node, held: its mappings are what we zap */
 	bool revoked;			/* taken back: refused until closed */
 	bool gone;			/* unbound */
 	char name[16];
@@ -78,6 +78,8 @@ static void uio_gfx_ctx_free(struct kref *ref)
 	struct uio_gfx_ctx *c = container_of(ref, struct uio_gfx_ctx, ref);
 
 	put_pid(c->owner);
+	if (c->inode)
+		iput(c->inode);	/* unbound while open: no release came */
 	if (c->page)
 		put_page(c->page);
 	mutex_destroy(&c->lock);
@@ -138,8 +140,8 @@ static irqreturn_t uio_gfx_irq(int irq, struct uio_info *info)
 static void uio_gfx_zap(struct uio_gfx_ctx *c)
 {
 	lockdep_assert_held(&c->lock);
-	if (c->mapping)
-		unmap_mapping_range(c->mapping, 0, 0, 1);
+	if (c->inode)
+		unmap_mapping_range(c->inode->i_mapping, 0, 0, 1);
 }
 
 /* The master takes client context id back from whoever holds it (GFX_UIO_REVOKE). */
@@ -151,7 +153,7 @@ static int uio_gfx_revoke(struct uio_gfx_dev *d, u32 id)
 		return -EINVAL;
 	c = d->ctx[id];
 	mutex_lock(&c->lock);
-	if (!c->gone && c->mapping) {	/* held: a free context has nothing to take */
+	if (!c->gone && c->inode) {	/* held: a free context has nothing to take */
 		c->revoked = true;
 		uio_gfx_zap(c);
 		uio_gfx_quiesce(c);
@@ -184,7 +186,8 @@ static int uio_gfx_irqcontrol(struct uio_info *info, s32 val)
  * Under info_lock. A client context has one open file (fork and SCM_RIGHTS
  * share it): free again only when all its holders closed it. The master's
  * node may be reopened only by the process holding it, through the same
- * node (a revoke or unbind zaps one node's mappings).
+ * node (a revoke or unbind zaps one node's mappings). The node's inode is
+ * held until the last close, or the context's end if it is unbound first.
  */
 static int uio_gfx_open(struct uio_info *info, struct inode *inode)
 {
@@ -194,10 +197,12 @@ static int uio_gfx_open(struct uio_info *info, struct inode *inode)
 	if (c->users && (c->id != GFX_MASTER_CONTEXT || c->owner != task_tgid(current)))
 		return -EBUSY;
 	mutex_lock(&c->lock);
-	if (c->users && c->mapping != inode->i_mapping)
+	if (c->users && c->inode != inode) {
 		ret = -EBUSY;
-	else
-		c->mapping = inode->i_mapping;
+	} else if (!c->users) {
+		ihold(inode);
+		c->inode = inode;
+	}
 	mutex_unlock(&c->lock);
 	if (!ret && !c->users++)
 		c->owner = get_pid(task_tgid(current));
@@ -214,7 +219,8 @@ static int uio_gfx_release(struct uio_info *info, struct inode *inode)
 	put_pid(c->owner);
 	c->owner = NULL;
 	mutex_lock(&c->lock);
-	c->mapping = NULL;	/* no mapping is left: each holds the file */
+	iput(c->inode);		/* no mapping is left: each holds the file */
+	c->inode = NULL;
 	c->revoked = false;
 	mutex_unlock(&c->lock);
 	uio_gfx_quiesce(c);
@@ -369,21 +375,22 @@ static struct uio_gfx_ctx *uio_gfx_ctx_create(struct pci_dev *pdev, struct uio_g
 }
 
 /*
- * Unbind (also with the nodes open and mapped): every mapping zapped, each
- * context unregistered (its IRQ freed, readers woken with EIO) and quiet.
- * A mapping left over keeps its context's memory, never the device. The
- * master goes first: after it, no revoke (its write) can look at the others.
+ * Unbind (also with the nodes open and mapped): each context unregistered
+ * (its IRQ freed; poll says POLLERR and read EIO, so a process waiting on
+ * its fd learns first), then every mapping zapped, then the context quiet.
+ * A mapping left over faults to SIGBUS, never the device. The master goes
+ * first: after it, no revoke (its write) can look at the others.
  */
 static void uio_gfx_unregister(struct uio_gfx_dev *d)
 {
 	for (unsigned int i = 0; i < d->n; i++) {
 		struct uio_gfx_ctx *c = d->ctx[i];
 
+		uio_unregister_device(&c->info);
 		mutex_lock(&c->lock);
 		c->gone = true;
 		uio_gfx_zap(c);
 		mutex_unlock(&c->lock);
-		uio_unregister_device(&c->info);
 		c->dev = NULL;
 		uio_gfx_quiesce(c);
 		kref_put(&c->ref, uio_gfx_ctx_free);

@@ -112,7 +112,16 @@ kill9() {
 
 # A holder blocked in a wait: rmmod is refused (the open node pins the module),
 # unbind takes the device away (the wait ends with -ENODEV), then rmmod works.
-rmmod_open() {
+# Whatever happened, the stub is bound again for the cases after it.
+rmmod_open() { uio_back rmmod_open_run; }
+
+# uio_back CMD...: CMD, then uio_gfx loaded and bound again if CMD left it unbound.
+uio_back() {
+	"$@"; local rc=$?
+	uio_dev >/dev/null || { pkill -9 -f 'gfx-vm-test hold'; sleep 0.5; rmmod uio_gfx; insmod "$kmod"; }
+	return $rc
+}
+rmmod_open_run() {
 	local pid rc bdf
 	rm -f "$out/hold.ready"
 	"$bin/gfx-vm-test" hold "$out/hold.ready" >"$out/hold.log" 2>&1 &
@@ -337,7 +346,7 @@ case_ vm-uio-hang-reset hang
 case_ vm-kill9-quiesce kill9
 case_ vm-rmmod-while-open rmmod_open
 case_ vm-uio-revoke-context timeout 90 "$bin/gfx-vm-uio-clients" context
-case_ vm-uio-unbind-zaps timeout 90 "$bin/gfx-vm-uio-clients" unbind
+case_ vm-uio-unbind-zaps uio_back timeout 90 "$bin/gfx-vm-uio-clients" unbind
 case_ vm-uio-doorbell-flood timeout 120 "$bin/gfx-vm-uio-clients" doorbells
 case_ vm-reload-20 reload
 miss=

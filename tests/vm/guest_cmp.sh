@@ -13,7 +13,8 @@
 # (the perf-counted runs, 10), CMP_ROUNDS (2), CMP_WINDOWS ("1 4 16"),
 # CMP_BATCHES (200), CMP_SAMPLES (300), CMP_WINDOW_SIZE (160x120: TCG draws
 # about 20x slower than the host, where the compositor bench uses 400x300),
-# CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_ONLY (the workloads to
+# CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_COUNT_MINUTES (repeat the
+# counted pass for that long), CMP_ONLY (the workloads to
 # run, of "irq submit pipe comp count engine profile"; profile, perf record of
 # the compositor runs, only when asked for).
 #
@@ -325,10 +326,21 @@ ONLY=" ${CMP_ONLY:-irq submit pipe comp count engine} "
 alt_pipe() { wl_pipe "$1" "$2"; }
 [[ $ONLY == *" pipe "* ]] && alt alt_pipe
 [[ $ONLY == *" comp "* ]] && for n in $WINDOWS; do alt alt_comp "$n"; done
-if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
+# CMP_COUNT_MINUTES: the counted pass again and again for that long (make
+# soak-vm's perf phase: the pass that locked up, docs/drm.md); once by default.
+count_pass() {
 	for p in uio drm; do use "$p" && wl_submit_count "$p"; done
 	for n in $WINDOWS; do
 		for p in uio drm; do use "$p" && wl_comp "$p" "$n" 1 1; done
+	done
+}
+if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
+	count_t0=$(cut -d. -f1 /proc/uptime) passes=0
+	while :; do
+		count_pass
+		passes=$((passes + 1))
+		say "counted pass $passes done"
+		[ $(( $(cut -d. -f1 /proc/uptime) - count_t0 )) -lt $(( ${CMP_COUNT_MINUTES:-0} * 60 )) ] || break
 	done
 fi
 [[ $ONLY == *" engine "* ]] && alt alt_engine
