@@ -34,6 +34,7 @@ static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *
 
 	switch (ev->type) {
 	case GFX_EVENT_FLIP_DONE:
+		s->output.present_flags = ev->present_flags;
 		repaint_flip_done(s, ev->seq, ev->time_ns, ev->user_data);
 		vram_buffer_release_passed(s, false);
 		break;

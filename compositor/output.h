@@ -25,6 +25,7 @@ struct output {
 	struct wl_list resources;	/* wl_output resources */
 	uint32_t width, height, refresh_mhz;
 	uint64_t period_ns;
+	uint32_t present_flags;		/* the last FLIP_DONE's GFX_PRESENT_* */
 	struct gfx_bo *fb[2];
 	int back;			/* index of the buffer to draw next */
 	bool fb_painted[2];		/* false: its next frame is a full repaint */

@@ -2,9 +2,10 @@
 /*
  * presentation.c - wp_presentation: when a frame reached the screen.
  *
- * The timestamp and sequence are the device's own vblank record from the
- * FLIP_DONE event (flags HW_CLOCK and HW_COMPLETION), which libgfx gives in
- * this process's CLOCK_MONOTONIC on every backend.
+ * The timestamp and sequence are the FLIP_DONE event's, which libgfx gives
+ * in this process's CLOCK_MONOTONIC on every backend; its present_flags say
+ * which kinds hold: the device's own vblank record on our GPU (VSYNC,
+ * HW_CLOCK, HW_COMPLETION), none on a KMS device libgfx paces itself.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -45,8 +46,12 @@ void presentation_discard_list(struct wl_list *list)
 }
 
 void presentation_send(struct wl_list *list, struct wl_list *outputs, bool presented,
-		       uint64_t time_ns, uint64_t seq, uint64_t period_ns)
+		       uint64_t time_ns, uint64_t seq, uint64_t period_ns, uint32_t flags)
 {
+	uint32_t kinds = (flags & GFX_PRESENT_VSYNC ? WP_PRESENTATION_FEEDBACK_KIND_VSYNC : 0) |
+			 (flags & GFX_PRESENT_HW_CLOCK ? WP_PRESENTATION_FEEDBACK_KIND_HW_CLOCK : 0) |
+			 (flags & GFX_PRESENT_HW_COMPLETION ?
+			  WP_PRESENTATION_FEEDBACK_KIND_HW_COMPLETION : 0);
 	struct feedback *f, *tmp;
 	uint64_t sec = time_ns / NS_PER_SEC;
 	uint32_t nsec = time_ns % NS_PER_SEC;
@@ -64,9 +69,7 @@ void presentation_send(struct wl_list *list, struct wl_list *outputs, bool prese
 				wp_presentation_feedback_send_sync_output(f->resource, o);
 		wp_presentation_feedback_send_presented(
 			f->resource, sec >> 32, sec & 0xffffffffu, nsec,
-			(uint32_t)period_ns, seq >> 32, seq & 0xffffffffu,
-			WP_PRESENTATION_FEEDBACK_KIND_VSYNC | WP_PRESENTATION_FEEDBACK_KIND_HW_CLOCK |
-			WP_PRESENTATION_FEEDBACK_KIND_HW_COMPLETION);
+			(uint32_t)period_ns, seq >> 32, seq & 0xffffffffu, kinds);
 		wl_resource_destroy(f->resource);
 	}
 }

@@ -18,10 +18,10 @@ void presentation_init(struct server *s);
 /*
  * Send presented (or discarded) to the feedbacks in the list, and free
  * them. period_ns is the refresh period; outputs the wl_output resources
- * for sync_output.
+ * for sync_output; flags the flip's GFX_PRESENT_* (the feedback's kinds).
  */
 void presentation_send(struct wl_list *feedbacks, struct wl_list *outputs, bool presented,
-		       uint64_t time_ns, uint64_t seq, uint64_t period_ns);
+		       uint64_t time_ns, uint64_t seq, uint64_t period_ns, uint32_t flags);
 void presentation_discard_list(struct wl_list *feedbacks);
 void presentation_move_list(struct wl_list *dst, struct wl_list *src);
 

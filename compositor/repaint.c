@@ -320,7 +320,7 @@ static void send_frame_done(struct server *s, bool presented, uint64_t seq, uint
 		wl_resource_destroy(cb);
 	}
 	presentation_send(&rp->feedbacks, &s->output.resources, presented, time_ns, seq,
-			  s->output.period_ns);
+			  s->output.period_ns, s->output.present_flags);
 }
 
 /* A frame ended (flip latched, or the idle timer): callbacks, then the next repaint. */

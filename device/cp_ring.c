@@ -243,33 +243,18 @@ static uint32_t exec_flip(struct cp_ring *r, const uint32_t *p, unsigned int n, 
 	return GFX_ERR_NONE;
 }
 
+/* The ring's own commands here; drawing is the engine's (engine_execute). */
 static uint32_t execute(struct cp_ring *r, uint32_t hdr, const uint32_t *p, unsigned int n, bool *stalled)
 {
-	uint32_t flags = GFX_CMD_FLAGS(hdr);
-
 	switch (GFX_CMD_OPCODE(hdr)) {
-	case GFX_OP_NOP:
-		return GFX_ERR_NONE;
-	case GFX_OP_SET_SURFACE:
-		return engine_set_surface(r->engine, flags & GFX_SURFACE_SRC, p, n);
-	case GFX_OP_SET_CLIP:
-		return engine_set_clip(r->engine, p, n);
-	case GFX_OP_FILL_RECTS:
-		return engine_fill(r->engine, flags, p, n);
-	case GFX_OP_COPY_RECTS:
-		return engine_copy(r->engine, p, n);
-	case GFX_OP_BLEND_RECTS:
-		return engine_blend(r->engine, p, n);
-	case GFX_OP_STRETCH_BLIT:
-		return engine_stretch(r->engine, flags, p, n);
 	case GFX_OP_FENCE:
-		return exec_fence(r, flags, p, n);
+		return exec_fence(r, GFX_CMD_FLAGS(hdr), p, n);
 	case GFX_OP_WAIT_VBLANK:
 		return exec_wait_vblank(r, n, stalled);
 	case GFX_OP_FLIP:
 		return exec_flip(r, p, n, stalled);
 	default:
-		return GFX_ERR_BAD_OPCODE;
+		return engine_execute(r->engine, hdr, p, n);
 	}
 }
 

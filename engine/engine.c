@@ -811,3 +811,27 @@ uint32_t engine_stretch(struct engine *e, unsigned int flags, const uint32_t *p,
 	undo_stretch_source(s->image);
 	return GFX_ERR_NONE;
 }
+
+uint32_t engine_execute(struct engine *e, uint32_t hdr, const uint32_t *p, unsigned int n)
+{
+	uint32_t flags = GFX_CMD_FLAGS(hdr);
+
+	switch (GFX_CMD_OPCODE(hdr)) {
+	case GFX_OP_NOP:
+		return GFX_ERR_NONE;
+	case GFX_OP_SET_SURFACE:
+		return engine_set_surface(e, flags & GFX_SURFACE_SRC, p, n);
+	case GFX_OP_SET_CLIP:
+		return engine_set_clip(e, p, n);
+	case GFX_OP_FILL_RECTS:
+		return engine_fill(e, flags, p, n);
+	case GFX_OP_COPY_RECTS:
+		return engine_copy(e, p, n);
+	case GFX_OP_BLEND_RECTS:
+		return engine_blend(e, p, n);
+	case GFX_OP_STRETCH_BLIT:
+		return engine_stretch(e, flags, p, n);
+	default:
+		return GFX_ERR_BAD_OPCODE;
+	}
+}

@@ -51,7 +51,16 @@ uint32_t engine_format_bpp(uint32_t fourcc);	/* 0 if unsupported */
 /* Check a surface against the rules of SET_SURFACE (also used by FLIP). */
 uint32_t engine_check_surface(const struct engine *e, const struct surface_desc *s);
 
-/* Payloads exclude the header word; n counts payload words. */
+/*
+ * One drawing command: its header word and payload (n words, the header
+ * excluded). NOP, SET_SURFACE, SET_CLIP, FILL_RECTS, COPY_RECTS,
+ * BLEND_RECTS and STRETCH_BLIT; anything else is GFX_ERR_BAD_OPCODE (FENCE,
+ * FLIP and WAIT_VBLANK belong to whoever runs the ring: gfx-device's command
+ * processor, or libgfx's CPU drivers).
+ */
+uint32_t engine_execute(struct engine *e, uint32_t hdr, const uint32_t *p, unsigned int n);
+
+/* The commands one by one. Payloads exclude the header word; n counts payload words. */
 uint32_t engine_set_surface(struct engine *e, unsigned int slot, const uint32_t *p, unsigned int n);
 uint32_t engine_set_clip(struct engine *e, const uint32_t *p, unsigned int n);
 uint32_t engine_fill(struct engine *e, unsigned int flags, const uint32_t *p, unsigned int n);

@@ -8,11 +8,15 @@
  * flips to the result, waits for the flip event and exits 0. Any error
  * ends it with a message and exit status 1.
  *
- * Usage: gfx-hello [DEVICE]   (DEVICE as for gfx_open: direct:PATH, uio, ...)
+ * Usage: gfx-hello [--hold SECONDS] [DEVICE]   (DEVICE as for gfx_open: direct:PATH,
+ *        uio, kms, ...). --hold keeps the picture up that long before exiting: on a
+ *        KMS device the screen goes dark when the program that set it closes.
  */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "gfx.h"
 #include "gfx_hw.h"
@@ -53,7 +57,13 @@ int main(int argc, char **argv)
 	struct flip_wait wait = { 0 };
 	struct gfx_info info;
 	uint32_t W, H, x, y;
+	unsigned int hold = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "--hold")) {
+		hold = (unsigned int)atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
 	if (gfx_open(argc > 1 ? argv[1] : NULL, &dev) < 0) {
 		fprintf(stderr, "gfx-hello: cannot open the GPU: %s\n", gfx_last_error(NULL));
 		return 1;
@@ -143,6 +153,8 @@ int main(int argc, char **argv)
 	}
 	printf("gfx-hello: %ux%u test pattern on screen since vblank %llu (t = %llu ns)\n", W, H,
 	       (unsigned long long)wait.seq, (unsigned long long)wait.time_ns);
+	fflush(stdout);
+	sleep(hold);
 	gfx_bo_destroy(dev, tile);
 	gfx_bo_destroy(dev, sprite);
 	/* The device keeps scanning out fb after we leave; only our bookkeeping goes. */

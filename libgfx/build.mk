@@ -21,12 +21,14 @@ GFX_LIBS := -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'
 LIBDRM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
 LIBDRM_LIBS := $(shell $(PKG_CONFIG) --libs libdrm 2>/dev/null)
 
-$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src $(LIBDRM_CFLAGS)
+$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src -Iengine $(LIBDRM_CFLAGS)
 $(LIBGFX_OBJS): $(call config_stamp,libgfx,$(LIBDRM_CFLAGS) $(LIBDRM_LIBS))
 
-$(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS)
+# The kms driver draws with the engine gfx-device uses (engine/).
+$(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS) $(ENGINE_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,$(LIBGFX_SONAME) -Wl,--no-undefined -o $@ $^ $(LDFLAGS) $(LIBDRM_LIBS)
+	$(CC) -shared -Wl,-soname,$(LIBGFX_SONAME) -Wl,--no-undefined -o $@ $^ $(LDFLAGS) $(LIBDRM_LIBS) \
+		$(ENGINE_LIBS)
 
 $(LIBGFX_SO): $(LIB)/$(LIBGFX_SONAME)
 	ln -sf $(LIBGFX_SONAME) $@

@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gfx.h - libgfx, the user-space driver for the reference GPU.
+ * gfx.h - libgfx, the user-space driver for the reference GPU, and for any
+ * KMS display.
  *
- * Commands are written with plain stores straight into the ring in VRAM;
- * gfx_submit() publishes them with one doorbell write. No system call is
- * made per command. Functions returning int return 0 (or a count) on
- * success and a negative errno on failure; gfx_last_error() then gives a
- * readable message. A gfx_device is not thread-safe: use it from one
- * thread (or lock around it).
+ * The same API drives the GPU three ways, and any KMS device a fourth
+ * (gfx_open's spec says which):
+ *  - uio, direct: the user-mode driver. Commands are plain stores into the
+ *    ring in VRAM; gfx_submit() publishes them with one doorbell write. No
+ *    system call per command, nor per submit.
+ *  - drm: through the kernel's gfx_drm. Commands collect in our memory;
+ *    gfx_submit() is one SUBMIT ioctl, which the kernel checks and copies.
+ *  - kms: any KMS device (virtio_gpu, bochs, a laptop's panel). The CPU
+ *    runs the commands with the same 2D engine as our GPU's model, into dumb
+ *    buffers the kernel scans out: gfx_submit() draws, no system call;
+ *    buffers and flips are ioctls.
+ * Functions returning int return 0 (or a count) on success and a negative
+ * errno on failure; gfx_last_error() then gives a readable message. A
+ * gfx_device is not thread-safe: use it from one thread (or lock around it).
  */
 #ifndef GFX_H
 #define GFX_H
@@ -33,8 +42,11 @@ struct gfx_device;
 
 /*
  * spec: "direct:PATH" (gfx-device's socket), "uio:/dev/uioN", "uio" (first
- * uio_gfx device) or NULL: $GFX_DEVICE, else the first uio_gfx device, else
- * direct:$XDG_RUNTIME_DIR/gfx-device.sock.
+ * uio_gfx device), "drm:/dev/dri/cardN" or "drm:/dev/dri/renderDN" (gfx_drm),
+ * "drm" or "drm-render" (the first), "kms:/dev/dri/cardN" (any other KMS
+ * device), "kms" (the first), or NULL: $GFX_DEVICE, else our GPU (the first
+ * uio_gfx device, else gfx_drm), else gfx-device's socket in
+ * $XDG_RUNTIME_DIR if it is there, else the first KMS device.
  */
 int gfx_open(const char *spec, struct gfx_device **out);
 void gfx_close(struct gfx_device *dev);
@@ -42,7 +54,7 @@ void gfx_close(struct gfx_device *dev);
 const char *gfx_last_error(const struct gfx_device *dev);
 
 struct gfx_info {
-	const char *backend;		/* "direct", "uio" or "drm" */
+	const char *backend;		/* "direct", "uio", "drm" or "kms" */
 	uint32_t version;		/* major << 16 | minor */
 	uint32_t caps;			/* GFX_CAP_* */
 	uint64_t vram_size;		/* bytes of BAR2 */
@@ -258,7 +270,20 @@ struct gfx_event {
 	uint16_t input_type;		/* INPUT: evdev type, code and value */
 	uint16_t input_code;
 	int32_t input_value;
+	uint32_t present_flags;		/* FLIP_DONE: GFX_PRESENT_*, what the time is */
 };
+
+/*
+ * What a FLIP_DONE's time and sequence are, as wp_presentation's feedback
+ * kinds say it: our GPU and gfx_drm latch at a real vblank and time it by
+ * the display's clock (all three); a KMS device without a vblank interrupt
+ * (virtio_gpu, bochs) only said the update was queued, and libgfx paced it
+ * at the mode's rate (none).
+ */
+#define GFX_PRESENT_VSYNC		(1u << 0)	/* shown at a vblank: no tearing */
+#define GFX_PRESENT_HW_CLOCK		(1u << 1)	/* the time is the display's */
+#define GFX_PRESENT_HW_COMPLETION	(1u << 2)	/* the display said it was shown */
+#define GFX_PRESENT_HW	(GFX_PRESENT_VSYNC | GFX_PRESENT_HW_CLOCK | GFX_PRESENT_HW_COMPLETION)
 
 typedef void (*gfx_event_handler)(struct gfx_device *dev, const struct gfx_event *ev,
 				  void *data);

@@ -97,6 +97,16 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 
 	if (!strncmp(spec, "drm:", 4))
 		return gfx_drm_open(spec + 4, out, err, len);
+	if (!strncmp(spec, "kms:", 4))
+		return gfx_kms_open(spec + 4, out, err, len);
+	if (!strcmp(spec, "kms")) {
+		r = gfx_kms_find(path, sizeof(path));
+		if (r < 0) {
+			snprintf(err, len, "no KMS card with dumb buffers in /dev/dri");
+			return r;
+		}
+		return gfx_kms_open(path, out, err, len);
+	}
 	if (!strcmp(spec, "drm") || !strcmp(spec, "drm-render")) {
 		r = gfx_drm_find(path, sizeof(path), spec[3] != 0);
 		if (r < 0) {
@@ -117,7 +127,8 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 			r = gfx_backend_uio_open(path, &be, err, len);
 	} else {
 		snprintf(err, len, "bad device spec '%.60s': use direct:PATH, uio:/dev/uioN, uio, "
-			 "drm:/dev/dri/cardN, drm:/dev/dri/renderDN, drm or drm-render", spec);
+			 "drm:/dev/dri/cardN, drm:/dev/dri/renderDN, drm, drm-render, "
+			 "kms:/dev/dri/cardN or kms", spec);
 		return -EINVAL;
 	}
 	if (r < 0)
@@ -128,7 +139,10 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 	return r;
 }
 
-/* No spec: $GFX_DEVICE, else the first uio_gfx, else gfx_drm, else the socket. */
+/*
+ * No spec: $GFX_DEVICE, else our GPU (the first uio_gfx, else gfx_drm), else
+ * gfx-device's socket if it is there, else any KMS card (the CPU draws).
+ */
 static const char *default_spec(char *buf, size_t len)
 {
 	const char *env = getenv("GFX_DEVICE"), *dir;
@@ -141,10 +155,12 @@ static const char *default_spec(char *buf, size_t len)
 	if (gfx_drm_find(path, sizeof(path), false) == 0)
 		return "drm";
 	dir = getenv("XDG_RUNTIME_DIR");
-	if (!dir || !*dir)
-		return NULL;
-	snprintf(buf, len, "direct:%s/gfx-device.sock", dir);
-	return buf;
+	if (dir && *dir) {
+		snprintf(buf, len, "direct:%s/gfx-device.sock", dir);
+		if (access(buf + 7, F_OK) == 0 || gfx_kms_find(path, sizeof(path)) < 0)
+			return buf;
+	}
+	return gfx_kms_find(path, sizeof(path)) == 0 ? "kms" : NULL;
 }
 
 GFX_EXPORT int gfx_open(const char *spec, struct gfx_device **out)
@@ -158,8 +174,9 @@ GFX_EXPORT int gfx_open(const char *spec, struct gfx_device **out)
 		spec = default_spec(buf, sizeof(buf));
 	if (!spec)
 		return gfx_set_error(NULL, -ENOENT,
-				     "no GPU: no uio_gfx or gfx_drm device, and XDG_RUNTIME_DIR is unset "
-				     "for gfx-device's socket (set GFX_DEVICE=direct:PATH, uio or drm)");
+				     "no GPU: no uio_gfx or gfx_drm device, no KMS card, and "
+				     "XDG_RUNTIME_DIR is unset for gfx-device's socket (set "
+				     "GFX_DEVICE=direct:PATH, uio, drm or kms)");
 	r = open_spec(spec, out, err, sizeof(err));
 	if (r < 0) {
 		bool absent = r == -ENOENT || r == -ECONNREFUSED || r == -ENODEV || r == -EACCES;

@@ -150,8 +150,8 @@ static void drm_close(struct gfx_device *dev)
 	if (d) {
 		drm_job_fini(d);
 		drm_bo_fini(d);
-		if (d->mode_blob)
-			drmModeDestroyPropertyBlob(d->fd, d->mode_blob);
+		if (d->kms)
+			kms_output_fini(&d->out);
 		if (d->fd >= 0)
 			close(d->fd);	/* closes every GEM handle and framebuffer of ours */
 		free(d);
@@ -239,7 +239,7 @@ static int drm_get_info(struct gfx_device *dev, struct gfx_info *info)
 	memcpy(info->formats, dev->formats, sizeof(info->formats));
 	info->width = dev->mode_width;
 	info->height = dev->mode_height;
-	info->refresh_mhz = d->refresh_mhz;
+	info->refresh_mhz = d->kms ? d->out.refresh_mhz : 0;
 	info->context_count = dev->context_count;
 	{
 		struct stat st;

@@ -14,6 +14,7 @@
 #define GFX_DRM_PRIV_H
 
 #include "internal.h"
+#include "kms_output.h"
 #include "gfx_drm.h"
 
 /* A GEM object of ours, known by its VRAM offset. */
@@ -25,16 +26,6 @@ struct drm_bo {
 	/* The framebuffer made at the first flip to (part of) it. */
 	uint32_t fb_id, fb_offset, fb_width, fb_height, fb_stride, fb_format;
 };
-
-/* An event taken from the DRM fd by a wait, kept for gfx_dispatch(). */
-struct drm_event_rec {
-	enum gfx_event_type type;
-	uint64_t seq, time_ns, user_data;
-};
-
-#define DRM_MAX_QUEUED_EVENTS	64
-#define DRM_VBLANK_COOKIE_EVENTS 1	/* sequence user data of the vblank-event stream */
-#define DRM_VBLANK_COOKIE_WAIT	2	/* ... of gfx_wait_vblank's request */
 
 struct gfx_drm {
 	int fd;
@@ -59,21 +50,10 @@ struct gfx_drm {
 	uint64_t done;			/* newest known complete */
 	uint64_t reported_done;		/* newest reported as GFX_EVENT_FENCE */
 
-	/* KMS (a card node with our CRTC); all 0 on a render node. */
-	bool kms, crtc_on, plane_on, flip_pending;
-	uint32_t shown_fb;		/* the framebuffer of our last flip */
-	uint32_t crtc_id, plane_id, conn_id, mode_blob;
-	uint32_t prop_fb_id, prop_crtc_id, prop_src_x, prop_src_y, prop_src_w, prop_src_h;
-	uint32_t prop_crtc_x, prop_crtc_y, prop_crtc_w, prop_crtc_h;
-	uint32_t prop_conn_crtc_id, prop_mode_id, prop_active;
-	uint32_t refresh_mhz;
-	uint64_t last_flip_seq;		/* 64-bit extension of the events' 32-bit sequence */
+	/* KMS (a card node with our CRTC); kms false on a render node. */
+	bool kms;
+	struct kms_output out;
 	uint64_t flip_job;		/* our newest job before the pending flip: done when it latches */
-	uint64_t last_vbl_seq, last_vbl_ns;	/* the newest vblank an event told of */
-	bool vblank_armed, wait_vblank_seen;
-	uint64_t wait_vblank_seq, wait_vblank_ns;
-	struct drm_event_rec queue[DRM_MAX_QUEUED_EVENTS];
-	unsigned int queue_n;
 };
 
 /* drm_device.c */

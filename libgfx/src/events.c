@@ -84,7 +84,7 @@ static int report_flips(struct gfx_device *dev, gfx_event_handler handler, void 
 		dev->seen_flip = count - GFX_LOG_ENTRIES;
 	for (n = dev->seen_flip + 1; n - 1 != count; n++) {
 		const volatile struct gfx_flip_entry *e = &log[n % GFX_LOG_ENTRIES];
-		struct gfx_event ev = { .type = GFX_EVENT_FLIP_DONE };
+		struct gfx_event ev = { .type = GFX_EVENT_FLIP_DONE, .present_flags = GFX_PRESENT_HW };
 
 		ev.seq = ld64(&e->vblank_seq);
 		ev.time_ns = gfx_local_ns(dev, ld64(&e->time_ns));

@@ -87,16 +87,18 @@ struct gfx_driver {
 	int (*set_input_events)(struct gfx_device *dev, bool on);
 };
 
-extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver;
+extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver, gfx_kms_driver;
 struct gfx_drm;
+struct gfx_kms;
 
 #define GFX_CLOCK_SAMPLES	9	/* interrupt samples for the clock offset */
 
 struct gfx_device {
 	const struct gfx_driver *drv;
-	const char *backend;		/* "direct", "uio" or "drm" */
+	const char *backend;		/* "direct", "uio", "drm" or "kms" */
 	struct gfx_backend *be;		/* umd only */
 	struct gfx_drm *drm;		/* drm only */
+	struct gfx_kms *kms;		/* kms only */
 	volatile uint8_t *regs;		/* umd: this context's register page */
 	volatile uint8_t *vram;		/* umd: BAR2 at its own offsets (VRAM offset o is vram + o) */
 	uint64_t vram_size;
@@ -213,6 +215,9 @@ int gfx_umd_open(struct gfx_backend *be, struct gfx_device **out);
 int gfx_drm_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
 /* The first gfx_drm card (or render node) as "/dev/dri/...", or -ENOENT. */
 int gfx_drm_find(char *path, size_t path_len, bool render);
+/* Any other KMS card (kms_device.c): open one, or find the first as "/dev/dri/cardN". */
+int gfx_kms_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
+int gfx_kms_find(char *path, size_t path_len);
 
 /* ---- ring (ring.c) ---- */
 

@@ -32,6 +32,14 @@ bool fixture_is_drm(struct gfx_device *dev)
 	return gfx_get_info(dev, &info) == 0 && strcmp(info.backend, "drm") == 0;
 }
 
+bool fixture_has_regs(struct gfx_device *dev)
+{
+	struct gfx_info info;
+
+	return gfx_get_info(dev, &info) == 0 &&
+	       (strcmp(info.backend, "direct") == 0 || strcmp(info.backend, "uio") == 0);
+}
+
 int fixture_info(struct gfx_device *dev, struct gfx_info *info)
 {
 	return gfx_get_info(dev, info) == 0 ? 0 : -1;
@@ -204,6 +212,11 @@ struct gfx_device *fixture_open(struct fixture *f)
 
 const char *fixture_no_ctl(const struct fixture *f)
 {
+	const char *spec = getenv("GFX_DEVICE");
+
+	if (f->external && spec && !strncmp(spec, "kms", 3))
+		return "a KMS device (kms:) is not our GPU: gfx-ctl has no screenshots, faults or "
+		       "input for it";
 	if (!f->external)
 		return f->sock[0] ? NULL : "no device started";
 	if (!f->ctl[0])

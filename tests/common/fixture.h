@@ -85,6 +85,12 @@ int64_t fixture_now_ns(void);
  * apply; the public API (gfx_get_info) tells the same counters.
  */
 bool fixture_is_drm(struct gfx_device *dev);
+/*
+ * True where the register page is mapped below every buffer (fixture_regs):
+ * the user-mode driver (direct, uio). Not on drm (the kernel's) or kms (a
+ * KMS device with no GPU of ours: the CPU draws).
+ */
+bool fixture_has_regs(struct gfx_device *dev);
 /* gfx_get_info(), REQUIREd to succeed by the caller's harness; 0 or -1. */
 int fixture_info(struct gfx_device *dev, struct gfx_info *info);
 

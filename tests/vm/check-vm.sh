@@ -103,6 +103,19 @@ done
 # Any splat on the console fails the run: oopses, WARN, and the debug kernel's
 # lockdep, KASAN, debug-objects, DMA-API and atomic-sleep reports (each a WARNING: or BUG: line).
 # The console shows errors only (loglevel=4): the guest's whole kernel log is in dmesg.log.
+# gfx-hello on display devices nobody here wrote (the kms driver, CPU drawing):
+# QEMU's own picture of each, pixel for pixel against the GPU model's.
+for f in "$VM_OUT"/hello-kms-*.png; do
+	[ -f "$f" ] || continue
+	name=vm-kms-$(basename "$f" .png | sed 's/^hello-kms-//')-gfx-hello-screenshot
+	n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$f" 2>&1)
+	if [ "$n" = 0 ]; then
+		line "PASS $name (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
+	else
+		line "FAIL $name: $n pixels differ from the GPU model's ($f, $ref)"
+	fi
+done
+
 oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
 	grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |
 	head -1)

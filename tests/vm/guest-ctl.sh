@@ -2,6 +2,7 @@
 # guest-ctl.sh - gfx-ctl for the VM guest: forwards the command to the host.
 #
 # Usage: guest-ctl.sh [--socket IGNORED] CMD [ARGS...]   ($GFX_VM_OUT must be set)
+#        guest-ctl.sh qmp-screendump DEVICE-ID FILE   (QEMU's picture of a display device)
 # The guest has no way to gfx-device's control socket, so the request goes
 # through the shared results directory: tests/vm/vmlib.sh on the host runs
 # gfx-ctl on the device the guest uses and writes back its status and output.
@@ -14,6 +15,9 @@ args=("$@") shot=
 if [ "${1:-}" = screenshot ] && [ $# -ge 2 ]; then
 	shot=$2
 	args=(screenshot "$out/ctl/shot.$n.png")
+elif [ "${1:-}" = qmp-screendump ] && [ $# -ge 3 ]; then	# qmp-screendump DEVICE-ID FILE
+	shot=$3
+	args=(qmp-screendump "$2" "$out/ctl/shot.$n.png")
 fi
 rep=$out/ctl/rep.$n
 echo "${args[*]}" >"$out/ctl/tmp.$n" && mv "$out/ctl/tmp.$n" "$out/ctl/req.$n"

@@ -303,6 +303,7 @@ drm_libgfx_cases() {
 . "$repo/tests/vm/guest_compositor.sh"
 . "$repo/tests/vm/guest_gpu_clients.sh"
 . "$repo/tests/vm/guest_isolation.sh"
+. "$repo/tests/vm/guest_kms.sh"
 
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
@@ -361,4 +362,6 @@ case_ vm-isolation-malicious-context iso_case
 # The DRM driver: uio_gfx leaves, gfx_drm stays loaded and bound afterwards.
 drm_cases
 drm_libgfx_cases
+# Display drivers nobody here wrote, through libgfx's kms driver.
+kms_cases
 echo done >>"$out/results.done"

@@ -50,7 +50,14 @@ comp_client() {
 }
 
 # comp_shot FILE: the scanout, through the host's gfx-ctl.
-comp_shot() { host_ctl screenshot /tmp/comp-shot.png >/dev/null && cp /tmp/comp-shot.png "$1"; }
+# COMP_SHOT_DEV: a QEMU display device's id (QMP screendump) instead of our GPU.
+comp_shot() {
+	if [ -n "${COMP_SHOT_DEV:-}" ]; then
+		host_ctl qmp-screendump "$COMP_SHOT_DEV" /tmp/comp-shot.png >/dev/null
+	else
+		host_ctl screenshot /tmp/comp-shot.png >/dev/null
+	fi && cp /tmp/comp-shot.png "$1"
+}
 
 # A stable screenshot: two taken 0.5 s apart are identical (the scene is drawn).
 comp_stable_shot() {
@@ -89,19 +96,20 @@ comp_scene_case() { comp_scene_case_run "$1"; local rc=$?; comp_stop; return $rc
 # Pixels that differ between two screenshots.
 comp_changed() { "$tests/helpers/png-diff" "$1" "$2"; }
 
-# Each real client, alone: it connects, its window shows up on the scanout, it keeps running.
-comp_clients_drm_run() {
-	local c pid n before=$out/comp-empty.png after
+# comp_clients_run SPEC TAG: each real client, alone: it connects, its window
+# shows up on the scanout, it keeps running.
+comp_clients_run() {
+	local spec=$1 tag=$2 c pid n before=$out/comp-empty.png after
 	# The terminals need ptys; the guest's /dev is a bare devtmpfs.
 	mkdir -p /dev/pts && { mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts; } ||
 		{ echo "cannot mount devpts for the terminals"; return 1; }
-	comp_start drm:/dev/dri/card0 clients || return 1
+	comp_start "$spec" "clients-$tag" || return 1
 	comp_stable_shot "$before" || return 1
 	for c in weston-simple-shm weston-terminal foot; do
 		command -v "$c" >/dev/null || { echo "$c is not installed"; return 1; }
 		"$c" >"$out/comp-$c.log" 2>&1 &
 		pid=$!; COMP_PIDS+=($pid)
-		after=$out/comp-drm-$c.png
+		after=$out/comp-$tag-$c.png
 		for _ in $(seq 30); do
 			sleep 0.5
 			comp_shot "$after" || return 1
@@ -117,7 +125,8 @@ comp_clients_drm_run() {
 	done
 	echo "ok $(tr '\n' ';' <"$out/comp-clients.txt")"
 }
-comp_clients_drm() { rm -f "$out/comp-clients.txt"; comp_clients_drm_run; local rc=$?; comp_stop; return $rc; }
+comp_clients() { rm -f "$out/comp-clients.txt"; comp_clients_run "$@"; local rc=$?; comp_stop; return $rc; }
+comp_clients_drm() { comp_clients drm:/dev/dri/card0 drm; }
 
 # 120 frames of feedback: the sequence only grows, the times are in our
 # CLOCK_MONOTONIC, and time per sequence step is the mode's period (so

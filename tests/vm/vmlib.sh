@@ -15,7 +15,8 @@
 # scripts/kernel-debug.sh's lockdep+KASAN kernel), VM_MEM, VM_ACCEL (tcg or kvm, skips the KVM
 # probe), VM_MODE, VM_VRAM_MIB, VM_CONTEXTS (gfx-device; QEMU gets one MSI-X
 # vector per context), VM_APPEND (more kernel arguments), VM_TIMEOUT
-# (seconds), VM_FOREIGN= (no foreign ivshmem device).
+# (seconds), VM_FOREIGN= (no foreign ivshmem device), VM_KMS= (no virtio-gpu and
+# bochs-display devices).
 
 VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM_BUILD=$(cd "$VM_REPO" && mkdir -p "${BUILD:-build}" && cd "${BUILD:-build}" && pwd)
@@ -117,12 +118,17 @@ vm_accel() {
 	cat "$probe"
 }
 
-# Run one gfx-ctl request from the guest.
+# Run one request from the guest: a gfx-ctl command, or "qmp-screendump ID
+# FILE" (a picture of QEMU's display device ID, taken by QEMU itself).
 vm_serve_ctl() {
 	local req=$1 rep=${1/req./rep.} args rc out
 	read -r -a args <"$req"
 	rm -f "$req"
-	out=$("$VM_BUILD/bin/gfx-ctl" --socket "$VM_SOCK" "${args[@]}" 2>&1)
+	if [ "${args[0]}" = qmp-screendump ]; then
+		out=$(python3 "$VM_REPO/tests/vm/qmp.py" "$VM_DIR/qmp.sock" screendump "${args[1]}" "${args[2]}" 2>&1)
+	else
+		out=$("$VM_BUILD/bin/gfx-ctl" --socket "$VM_SOCK" "${args[@]}" 2>&1)
+	fi
 	rc=$?
 	printf '%s\n%s\n' "$rc" "$out" >"$rep.tmp" && mv "$rep.tmp" "$rep"
 }
@@ -141,6 +147,17 @@ vm_boot() {
 	# A kernel of our own has its modules outside the host's /lib/modules: the
 	# guest binds them over it (init.sh, gfx.modules=).
 	[ -n "$VM_MODROOT" ] && extra_append="gfx.modules=$VM_MODROOT/lib/modules"
+	# Two display devices nobody here wrote, for the kms driver's cases
+	# (tests/vm/guest_kms.sh): QEMU's virtio-gpu and bochs-display, with
+	# the GPU's mode; QMP for pictures of them from outside the guest.
+	if [ -n "${VM_KMS-1}" ]; then
+		local w=${VM_MODE%%x*} h=${VM_MODE#*x}
+		h=${h%%@*}
+		extra+=(-device "virtio-gpu-pci,id=vgpu,xres=$w,yres=$h"
+			-device "bochs-display,id=bochs,vgamem=64M,xres=$w,yres=$h"
+			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off")
+		extra_append+=" drm_kms_helper.fbdev_emulation=0"
+	fi
 	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel"
 	t0=$(date +%s.%N)
 	qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -accel "$accel" -cpu max \

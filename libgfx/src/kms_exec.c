@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kms_exec.c - the CPU driver's commands (kms_priv.h): encoded into a buffer
+ * of ours as for the GPU, executed by the engine at gfx_submit().
+ *
+ * The engine keeps its surfaces and clip between submits, as the GPU's
+ * does, so nothing is restated. A command the engine refuses is skipped,
+ * as the GPU's ring skips it: an ERROR event with its code and word, and
+ * the fence after it fails once with -EIO, as a job's does on drm.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "kms_priv.h"
+
+int kms_exec_init(struct gfx_device *dev)
+{
+	struct gfx_kms *k = dev->kms;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	dev->ring_words = KMS_CMD_WORDS;
+	dev->ring_mask = KMS_CMD_WORDS - 1;
+	dev->ring = calloc(KMS_CMD_WORDS, sizeof(uint32_t));
+	dev->space = KMS_CMD_WORDS;
+	/*
+	 * Fence numbers only grow, also from one process of the device to the
+	 * next (as FENCE_DONE does on the GPU): start from the monotonic clock.
+	 */
+	dev->last_seqno = k->done = k->reported_done = (uint64_t)gfx_now_ns();
+	/* The caller draws too: as many workers as other CPUs, up to 3. */
+	k->engine = engine_create(k->arena, k->arena_size, cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus);
+	return dev->ring && k->engine ? 0 : gfx_set_error(dev, -ENOMEM, "out of memory");
+}
+
+void kms_exec_fini(struct gfx_device *dev)
+{
+	if (dev->kms->engine)
+		engine_destroy(dev->kms->engine);
+	free((void *)dev->ring);
+}
+
+static void refused(struct gfx_device *dev, uint32_t code, uint32_t word)
+{
+	struct gfx_kms *k = dev->kms;
+
+	k->errors++;
+	if (!k->err_unfenced) {	/* the fence after it reports the first */
+		k->err_code = code;
+		k->err_word = word;
+		k->err_unfenced = true;
+	}
+	if (dev->errors_n < GFX_MAX_PENDING_ERRORS) {
+		dev->errors[dev->errors_n].code = code;
+		dev->errors[dev->errors_n].offset = word * 4;
+		dev->errors_n++;
+	}
+	gfx_note_causes(dev, GFX_IRQ_ERROR);
+}
+
+/* Run the words built so far; a command the engine refuses is skipped. */
+int kms_submit(struct gfx_device *dev)
+{
+	struct gfx_kms *k = dev->kms;
+	const uint32_t *w = (const uint32_t *)dev->ring;
+	uint32_t i = 0, n = dev->tail;
+
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	while (i < n) {
+		uint32_t len = GFX_CMD_WORDS(w[i]), err;
+
+		if (len == 0 || len > n - i || len > dev->max_cmd_words) {
+			refused(dev, GFX_ERR_BAD_LENGTH, i);
+			break;	/* no way to find the next command */
+		}
+		err = GFX_CMD_OPCODE(w[i]) == GFX_OP_FENCE ? GFX_ERR_NONE :
+		      engine_execute(k->engine, w[i], w + i + 1, len - 1);
+		if (err)
+			refused(dev, err, i);
+		i += len;
+	}
+	dev->tail = 0;
+	dev->space = dev->ring_words;
+	return 0;
+}
+
+int kms_make_space(struct gfx_device *dev, uint64_t words)
+{
+	if (words > dev->ring_words)
+		return gfx_set_error(dev, -EINVAL, "command of %llu words does not fit",
+				     (unsigned long long)words);
+	return kms_submit(dev);
+}
+
+int kms_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
+{
+	struct gfx_kms *k = dev->kms;
+	int r = kms_submit(dev);
+
+	if (r < 0)
+		return r;
+	*seqno = ++dev->last_seqno;
+	k->done = *seqno;
+	dev->unfenced = false;
+	if (k->err_unfenced) {
+		k->err_seq = *seqno;
+		k->err_unfenced = false;
+	}
+	return 0;
+}
+
+bool kms_fence_done(struct gfx_device *dev, uint64_t seqno)
+{
+	return gfx_seqno_passed(dev->kms->done, seqno);
+}
+
+int kms_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
+{
+	struct gfx_kms *k = dev->kms;
+
+	if (!gfx_seqno_passed(dev->last_seqno, seqno))
+		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted",
+				     (unsigned long long)seqno);
+	if (seqno == k->err_seq) {
+		k->err_seq = 0;	/* reported once */
+		return gfx_set_error(dev, -EIO, "bad command at word %u before fence %llu: %s",
+				     k->err_word, (unsigned long long)seqno,
+				     gfx_error_name(k->err_code));
+	}
+	return 0;
+}
+
+/*
+ * Nothing runs on its own here, so nothing can hang: a reset runs what was
+ * built (every fence before it completes, as after the GPU's reset) and the
+ * engine keeps its surfaces, as libgfx restores them on the GPU.
+ */
+int kms_reset(struct gfx_device *dev)
+{
+	return kms_submit(dev);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kms_output.h - one display through atomic KMS on any DRM card: the seam
+ * the two drivers that show pictures through the kernel share (drm: our
+ * GPU's gfx_drm; kms: any KMS device, drawing on the CPU).
+ *
+ * An output is the first connected connector, a CRTC that can drive it, the
+ * CRTC's primary plane and the connector's preferred mode. gfx_flip() is a
+ * nonblocking atomic commit with a page-flip event (the first one also sets
+ * the mode); one flip is pending at a time, a second one waits here for the
+ * first one's event. Vblanks come from the CRTC sequence ioctls where the
+ * driver has a vblank interrupt. Where it has none (virtio_gpu, bochs,
+ * simpledrm: the kernel sends a flip's event when the commit is queued, not
+ * when it is shown) the output paces itself at the mode's rate: a virtual
+ * vblank every period from a timerfd, flip events held until the next one,
+ * so a compositor draws at the display's rate, not as fast as it can.
+ * Events the output took from the fd wait in its queue for gfx_dispatch().
+ */
+#ifndef GFX_KMS_OUTPUT_H
+#define GFX_KMS_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <xf86drmMode.h>
+
+#include "internal.h"
+
+#define KMS_MAX_QUEUED_EVENTS	64
+
+struct kms_event {
+	enum gfx_event_type type;
+	uint64_t seq, time_ns, user_data;
+	uint32_t present_flags;
+};
+
+struct kms_output {
+	int fd;				/* the card (not ours: the driver closes it) */
+	uint32_t crtc_id, plane_id, conn_id, mode_blob;
+	drmModeModeInfo mode;
+	uint32_t refresh_mhz;
+	uint64_t period_ns;
+	struct {
+		uint32_t fb_id, crtc_id, src_x, src_y, src_w, src_h;
+		uint32_t crtc_x, crtc_y, crtc_w, crtc_h;
+		uint32_t conn_crtc_id, mode_id, active;
+	} prop;
+	bool crtc_on, plane_on, flip_pending;
+	uint32_t shown_fb;		/* the framebuffer of our last flip */
+
+	/* Vblanks: the CRTC's, or paced (no vblank interrupt in the driver). */
+	bool paced;
+	int timer_fd;			/* paced: the next virtual vblank; else -1 */
+	int64_t pace_t0;		/* paced: virtual vblank n is at pace_t0 + n * period_ns */
+	bool held_flip;			/* paced: a flip's event, shown at the next virtual vblank */
+	uint64_t held_user_data, held_after;
+	uint64_t last_flip_seq;		/* 64-bit extension of the events' 32-bit sequence */
+	uint64_t last_vbl_seq, last_vbl_ns;	/* the newest vblank an event told of */
+	bool vblank_armed, wait_vblank_seen;
+	uint64_t wait_vblank_seq, wait_vblank_ns;
+
+	struct kms_event queue[KMS_MAX_QUEUED_EVENTS];
+	unsigned int queue_n;
+
+	/* The driver's: a flip latched (drm: the job queued before it is done). */
+	void (*latched)(struct gfx_device *dev);
+};
+
+/* Pick the objects and the mode on fd (atomic); dev->mode_width/height set. Message in dev. */
+int kms_output_init(struct gfx_device *dev, struct kms_output *o, int fd);
+void kms_output_fini(struct kms_output *o);
+/* The fds an event loop polls besides the card: the pacing timer, or -1. */
+int kms_output_timer_fd(const struct kms_output *o);
+
+/* A framebuffer of the GEM handle for bo, whose pixels start at offset inside it. */
+int kms_output_add_fb(struct gfx_device *dev, struct kms_output *o, uint32_t handle,
+		      uint32_t offset, const struct gfx_bo *bo, uint32_t *fb_id);
+/* Remove it; the one on screen turns the plane off, and the next flip sets all again. */
+void kms_output_rm_fb(struct kms_output *o, uint32_t fb_id);
+
+/* The driver table's display operations, for the output of dev. */
+int kms_output_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb_id,
+		    uint64_t user_data);
+int kms_output_wait_vblank(struct gfx_device *dev, struct kms_output *o, uint64_t *seq,
+			   uint64_t *time_ns, int64_t timeout_ns);
+int kms_output_last_vblank(struct gfx_device *dev, struct kms_output *o, uint64_t *seq,
+			   uint64_t *time_ns);
+int kms_output_set_vblank_events(struct gfx_device *dev, struct kms_output *o, bool on);
+/* Take what the fds hold now, without blocking; -ENODEV (dev lost) if the card went away. */
+int kms_output_read_events(struct gfx_device *dev, struct kms_output *o);
+/*
+ * gfx_dispatch() of a driver with an output (o NULL: none, a render node):
+ * the device lost (once), refused commands (dev->errors), the output's
+ * events, then fence progress: *reported catches up with done.
+ */
+int kms_output_dispatch(struct gfx_device *dev, struct kms_output *o, uint64_t done,
+			uint64_t *reported, gfx_event_handler handler, void *data);
+
+#endif /* GFX_KMS_OUTPUT_H */

@@ -1,0 +1,87 @@
+# guest_kms.sh - libgfx's kms driver on display drivers nobody here wrote,
+# sourced by tests/vm/guest.sh after the gfx_drm cases (it uses
+# guest_compositor.sh's helpers and guest.sh's case_, result, libgfx_suite).
+#
+# QEMU gives the guest a virtio-gpu and a bochs-display (tests/vm/vmlib.sh);
+# for each, the upstream driver is loaded and:
+#   vm-kms-DRIVER-gfx-hello   gfx-hello on kms:CARD; QEMU's own picture of the
+#                             device (QMP screendump, from outside the guest) is
+#                             compared with the GPU model's (check-vm.sh)
+#   vm-kms-DRIVER:*           the libgfx suites that apply, on kms:CARD
+#   vm-kms-DRIVER-compositor-scene   the compositor's fixed scene: QEMU's picture
+#                             of the device equals the uio run's, pixel for pixel
+#   vm-kms-DRIVER-compositor-clients weston-simple-shm, weston-terminal and foot
+#                             show their windows on the device
+# DRIVER is the module (virtio_gpu, bochs); its QEMU device id is vgpu or bochs.
+
+KMS_DRIVERS="virtio_gpu:vgpu bochs:bochs"
+
+# The card of the DRM driver of MODULE's device, as /dev/dri/cardN.
+kms_card() {
+	local c drv
+	for c in /sys/class/drm/card[0-9]*; do
+		case ${c##*/} in *-*) continue ;; esac	# a connector, not a card
+		drv=$(basename "$(readlink "$c/device/driver")")
+		case $1:$drv in
+		virtio_gpu:virtio-pci|bochs:bochs*) echo "/dev/dri/${c##*/}"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+kms_load() {
+	modprobe "$1" || { echo "modprobe $1 failed"; return 1; }
+	for _ in $(seq 50); do kms_card "$1" >/dev/null && break; sleep 0.1; done
+	kms_card "$1" >/dev/null || { echo "$1 made no card"; return 1; }
+	echo "ok $1 bound: $(kms_card "$1")"
+}
+
+# kms_hello MODULE ID: gfx-hello holds its picture while QEMU takes one.
+kms_hello() {
+	local card pid
+	card=$(kms_card "$1") || return 1
+	timeout 90 "$bin/gfx-hello" --hold 30 "kms:$card" >"$out/kms-hello-$1.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 300); do grep -q 'on screen' "$out/kms-hello-$1.log" && break; sleep 0.1; done
+	grep -q 'on screen' "$out/kms-hello-$1.log" ||
+		{ kill $pid; echo "gfx-hello: $(tail -1 "$out/kms-hello-$1.log")"; return 1; }
+	host_ctl qmp-screendump "$2" "$out/hello-kms-$1.png" >/dev/null ||
+		{ kill $pid; echo "no screendump of $2"; return 1; }
+	kill $pid; wait $pid 2>/dev/null
+	echo "ok $(head -1 "$out/kms-hello-$1.log" | sed 's/^gfx-hello: //'); QEMU's picture taken"
+}
+
+# kms_scene MODULE ID: the compositor's scene on the device, against the uio run's.
+kms_scene_run() {
+	local card n
+	card=$(kms_card "$1") || return 1
+	COMP_SHOT_DEV=$2 comp_scene "kms:$card" "kms-$1" || return 1
+	[ -f "$out/comp-uio.png" ] || { echo "no uio picture to compare with (its case failed)"; return 1; }
+	n=$("$tests/helpers/png-diff" "$out/comp-uio.png" "$out/comp-kms-$1.png") || return 1
+	[ "$n" = 0 ] || { echo "$n pixels differ from the uio run's scene (comp-kms-$1.png, comp-uio.png)"; return 1; }
+	echo "ok QEMU's picture of the device equals the uio run's scene, pixel for pixel"
+}
+kms_scene() { kms_scene_run "$@"; local rc=$?; comp_stop; return $rc; }
+
+kms_clients() {
+	local card
+	card=$(kms_card "$1") || return 1
+	COMP_SHOT_DEV=$2 comp_clients "kms:$card" "kms-$1"
+}
+
+kms_cases() {
+	local d m id card
+	for d in $KMS_DRIVERS; do
+		m=${d%%:*} id=${d#*:}
+		if ! modinfo "$m" >/dev/null 2>&1; then
+			result "SKIP vm-kms-$m: no $m module for $(uname -r)"
+			continue
+		fi
+		case_ "vm-kms-$m-bind" kms_load "$m" || continue
+		card=$(kms_card "$m")
+		case_ "vm-kms-$m-gfx-hello" kms_hello "$m" "$id"
+		for t in $LIBGFX_SUITES; do libgfx_suite "$t" "kms-$m" "kms:$card"; done
+		case_ "vm-kms-$m-compositor-scene" kms_scene "$m" "$id"
+		case_ "vm-kms-$m-compositor-clients" kms_clients "$m" "$id"
+	done
+}
