@@ -116,6 +116,7 @@ soak_watch() {
 		kill -0 "$CPID" 2>/dev/null || { HANG="the compositor died: $(tail -1 "$out/soak-comp-$p.log")"; return 1; }
 		[ "$t" -ge "$next" ] && { fault "$p"; next=$((t + 10 + RANDOM % 20)); }
 	done
+	return 0
 }
 
 round() {
