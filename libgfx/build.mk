@@ -1,6 +1,6 @@
 # libgfx: the user-space driver, as build/lib/libgfx.so (soname libgfx.so.1).
 #
-# Every libgfx/src/*.c is part of the library (so backend_uio.c drops in).
+# Every .c in libgfx/src and its driver folders (umd/, drm/, kms/) is part of the library.
 # Programs link with: -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'.
 #
 # The public headers (gfx.h includes gfx_hw.h beside itself) go to
@@ -10,7 +10,7 @@
 #   PKG_CONFIG_PATH=$PWD/build/lib/pkgconfig pkg-config --cflags --libs gfx
 # `make install` writes one with the real prefix (install.mk).
 
-LIBGFX_SRCS := $(wildcard libgfx/src/*.c)
+LIBGFX_SRCS := $(wildcard libgfx/src/*.c libgfx/src/*/*.c)
 LIBGFX_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIBGFX_SRCS))
 LIBGFX_SO := $(LIB)/libgfx.so
 LIBGFX_SONAME := libgfx.so.1

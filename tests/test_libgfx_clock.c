@@ -3,7 +3,7 @@
  * test_libgfx_clock.c - vblank and flip times are in the caller's
  * CLOCK_MONOTONIC, as DRM's are, whatever clock the device keeps. In a QEMU
  * guest the device runs on the host's clock; these checks fail there unless
- * libgfx translates (libgfx/src/clock.c).
+ * libgfx translates (libgfx/src/umd/clock.c).
  */
 #include <errno.h>
 #include <poll.h>

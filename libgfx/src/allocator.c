@@ -193,7 +193,7 @@ int gfx_alloc(struct gfx_device *dev, uint32_t size, uint32_t *offset)
 	while ((r = alloc_now(dev, size, offset)) == -ENOSPC && dev->deferred_n > 0) {
 		uint64_t newest = dev->deferred[dev->deferred_n - 1].seqno;
 
-		r = umd_fence_wait(dev, newest, 5000000000LL);
+		r = dev->drv->fence_wait(dev, newest, 5000000000LL);
 		if (r < 0 && r != -EIO)
 			return r;
 		gfx_alloc_reclaim(dev);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * buffer.c - buffer objects: VRAM surfaces with a CPU mapping. The shape is
- * checked and laid out here; the VRAM comes from the driver (the user-mode
- * allocator below, or a GEM object of the DRM driver).
+ * checked and laid out here; the memory comes from the driver (a range of
+ * the user-mode driver's allocator, a GEM object of gfx_drm, a dumb buffer
+ * of a KMS device).
  */
 #include <stdlib.h>
 
@@ -91,29 +92,4 @@ GFX_EXPORT void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 		return;
 	dev->drv->bo_destroy(dev, bo);
 	free(bo);
-}
-
-/* ---- the user-mode driver's buffers: ranges of its VRAM allocator ---- */
-
-int umd_bo_create(struct gfx_device *dev, struct gfx_bo *bo)
-{
-	uint32_t off;
-	int r = gfx_alloc(dev, bo->size, &off);
-
-	if (r == -ENOSPC)
-		return gfx_set_error(dev, r, "out of VRAM for a %ux%u buffer (%u bytes)",
-				     bo->width, bo->height, bo->size);
-	if (r < 0)
-		return r;
-	bo->offset = off;
-	bo->map = (void *)(dev->vram + off);
-	return 0;
-}
-
-void umd_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
-{
-	/* Commands since the last fence may use it: fence them. */
-	if (dev->unfenced && !dev->lost && gfx_ring_reserve(dev, GFX_FENCE_WORDS) == 0)
-		gfx_emit_fence(dev, false);
-	gfx_free_after(dev, bo->offset, bo->size, dev->lost ? 0 : dev->last_seqno);
 }

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * device.c - opening a device by its spec, closing it, error messages.
- *
- * The spec picks the way to the GPU (gfx.h): a backend of the user-mode
- * driver (direct, uio; umd.c) or the kernel's DRM driver (drm_device.c).
+ * device.c - the bottom of libgfx: the device object every driver fills,
+ * error messages, the device lost. Opening one is open.c's, at the top.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,11 @@
 
 /* gfx_last_error(NULL) reports why gfx_open() failed, per thread. */
 static __thread char open_error[256];
+
+const char *gfx_open_error(void)
+{
+	return open_error;
+}
 
 int gfx_set_error(struct gfx_device *dev, int err, const char *fmt, ...)
 {
@@ -74,121 +77,4 @@ void gfx_device_free(struct gfx_device *dev)
 		close(dev->notify_fd);
 	free(dev->clip);
 	free(dev);
-}
-
-/* What to do when nothing answers at spec: appended to the open error. */
-static const char *advice(const char *spec)
-{
-	if (!strncmp(spec, "direct:", 7))
-		return "start the device model first: gfx-device --socket PATH";
-	if (!strncmp(spec, "uio", 3))
-		return "load the stub (modprobe uio_gfx, docs/kernel.md) and check that you may "
-		       "open /dev/uioN (group gfx)";
-	return "load the DRM driver (modprobe gfx_drm, docs/drm.md) and check that you may "
-	       "open the node (group video or render)";
-}
-
-/* Open the device at an explicit spec. */
-static int open_spec(const char *spec, struct gfx_device **out, char *err, size_t len)
-{
-	struct gfx_backend *be = NULL;
-	char path[256];
-	int r;
-
-	if (!strncmp(spec, "drm:", 4))
-		return gfx_drm_open(spec + 4, out, err, len);
-	if (!strncmp(spec, "kms:", 4))
-		return gfx_kms_open(spec + 4, out, err, len);
-	if (!strcmp(spec, "kms")) {
-		r = gfx_kms_find(path, sizeof(path));
-		if (r < 0) {
-			snprintf(err, len, "no KMS card with dumb buffers in /dev/dri");
-			return r;
-		}
-		return gfx_kms_open(path, out, err, len);
-	}
-	if (!strcmp(spec, "drm") || !strcmp(spec, "drm-render")) {
-		r = gfx_drm_find(path, sizeof(path), spec[3] != 0);
-		if (r < 0) {
-			snprintf(err, len, "no gfx_drm device in /dev/dri");
-			return r;
-		}
-		return gfx_drm_open(path, out, err, len);
-	}
-	if (!strncmp(spec, "direct:", 7)) {
-		r = gfx_backend_direct_open(spec + 7, &be, err, len);
-	} else if (!strncmp(spec, "uio:", 4)) {
-		r = gfx_backend_uio_open(spec + 4, &be, err, len);
-	} else if (!strcmp(spec, "uio")) {
-		r = gfx_backend_uio_find(path, sizeof(path));
-		if (r < 0)
-			snprintf(err, len, "no uio_gfx device found in /sys/class/uio");
-		else
-			r = gfx_backend_uio_open(path, &be, err, len);
-	} else {
-		snprintf(err, len, "bad device spec '%.60s': use direct:PATH, uio:/dev/uioN, uio, "
-			 "drm:/dev/dri/cardN, drm:/dev/dri/renderDN, drm, drm-render, "
-			 "kms:/dev/dri/cardN or kms", spec);
-		return -EINVAL;
-	}
-	if (r < 0)
-		return r;
-	r = gfx_umd_open(be, out);
-	if (r < 0)
-		snprintf(err, len, "%s", open_error);
-	return r;
-}
-
-/*
- * No spec: $GFX_DEVICE, else our GPU (the first uio_gfx, else gfx_drm), else
- * gfx-device's socket if it is there, else any KMS card (the CPU draws).
- */
-static const char *default_spec(char *buf, size_t len)
-{
-	const char *env = getenv("GFX_DEVICE"), *dir;
-	char path[256];
-
-	if (env && *env)
-		return env;
-	if (gfx_backend_uio_find(path, sizeof(path)) == 0)
-		return "uio";
-	if (gfx_drm_find(path, sizeof(path), false) == 0)
-		return "drm";
-	dir = getenv("XDG_RUNTIME_DIR");
-	if (dir && *dir) {
-		snprintf(buf, len, "direct:%s/gfx-device.sock", dir);
-		if (access(buf + 7, F_OK) == 0 || gfx_kms_find(path, sizeof(path)) < 0)
-			return buf;
-	}
-	return gfx_kms_find(path, sizeof(path)) == 0 ? "kms" : NULL;
-}
-
-GFX_EXPORT int gfx_open(const char *spec, struct gfx_device **out)
-{
-	char buf[300], err[sizeof(open_error)];
-	int r;
-
-	*out = NULL;
-	open_error[0] = err[0] = 0;
-	if (!spec || !*spec)
-		spec = default_spec(buf, sizeof(buf));
-	if (!spec)
-		return gfx_set_error(NULL, -ENOENT,
-				     "no GPU: no uio_gfx or gfx_drm device, no KMS card, and "
-				     "XDG_RUNTIME_DIR is unset for gfx-device's socket (set "
-				     "GFX_DEVICE=direct:PATH, uio, drm or kms)");
-	r = open_spec(spec, out, err, sizeof(err));
-	if (r < 0) {
-		bool absent = r == -ENOENT || r == -ECONNREFUSED || r == -ENODEV || r == -EACCES;
-
-		gfx_set_error(NULL, r, "%.100s: %s%s%s", spec, err, absent ? "; " : "",
-			      absent ? advice(spec) : "");
-	}
-	return r;
-}
-
-GFX_EXPORT void gfx_close(struct gfx_device *dev)
-{
-	if (dev)
-		dev->drv->close(dev);
 }

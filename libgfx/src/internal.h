@@ -3,16 +3,22 @@
  * internal.h - libgfx's private state and the inline hot paths shared by
  * its source files (register access, ring space, word stores).
  *
- * libgfx drives the GPU in one of two ways, each a struct gfx_driver:
- *  - itself, as a user-mode driver ("umd", umd.c): the ring in VRAM, the
- *    register page, fences, flips and the allocator are ours (ring.c,
- *    fence.c, display.c, events.c, allocator.c, clock.c), and a backend
- *    (direct, uio; backend.h) only maps BAR2, rings and waits;
- *  - through the kernel's DRM driver gfx_drm ("drm", drm_*.c): the command
- *    words go to a buffer in our memory that one SUBMIT ioctl hands over;
- *    buffers, fences and flips are the kernel's.
- * The command encoders (commands.c) are the same for both: they store words
- * at dev->ring[tail], which is the ring itself or the DRM command buffer.
+ * libgfx has three drivers, each a struct gfx_driver, each in its folder:
+ *  - umd/: the user-mode driver of our GPU: the ring in VRAM, the register
+ *    page, fences, flips are ours (ring.c, fence.c, display.c, events.c,
+ *    clock.c, contexts.c), and a backend (direct, uio; umd/backend.h) only
+ *    maps BAR2, rings and waits;
+ *  - drm/: through the kernel's gfx_drm: the command words go to a buffer
+ *    in our memory that one SUBMIT ioctl hands over; buffers, fences and
+ *    flips are the kernel's;
+ *  - kms/: any KMS device: the CPU runs the commands with the engine
+ *    (engine/) in a buffer of ours, into dumb buffers the kernel scans out.
+ * Here, shared by all: the public functions (api.c, commands.c, buffer.c,
+ * format.c), the allocator (the umd and kms drivers' "VRAM"), the atomic
+ * KMS output of the drm and kms drivers (kms_output.c), the device object
+ * and errors at the bottom (device.c), opening by spec at the top (open.c).
+ * The command encoders store words at dev->ring[tail]: the ring itself, or
+ * the drivers' command buffer.
  */
 #ifndef GFX_INTERNAL_H
 #define GFX_INTERNAL_H
@@ -26,7 +32,6 @@
 
 #include "gfx.h"
 #include "gfx_hw.h"
-#include "backend.h"
 
 #define GFX_EXPORT __attribute__((visibility("default")))
 #define GFX_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -88,6 +93,7 @@ struct gfx_driver {
 };
 
 extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver, gfx_kms_driver;
+struct gfx_backend;
 struct gfx_drm;
 struct gfx_kms;
 
@@ -200,22 +206,24 @@ static inline int64_t gfx_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* ---- errors, opening (device.c) ---- */
+/* ---- errors, the device object (device.c); opening (open.c) ---- */
 
 int gfx_set_error(struct gfx_device *dev, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int gfx_lost(struct gfx_device *dev);
+/* Why the last gfx_open() of this thread failed (gfx_last_error(NULL)). */
+const char *gfx_open_error(void);
 bool gfx_format_supported(struct gfx_device *dev, uint32_t format);
 /* A zeroed device for drv, with its clip store; NULL when out of memory. */
 struct gfx_device *gfx_device_alloc(const struct gfx_driver *drv, uint32_t max_cmd_words);
 void gfx_device_free(struct gfx_device *dev);
 
-/* Open through a backend (umd.c) or the DRM driver (drm_device.c); message in err. */
+/* Open through a backend (umd/umd.c) or gfx_drm (drm/drm_device.c); message in err. */
 int gfx_umd_open(struct gfx_backend *be, struct gfx_device **out);
 int gfx_drm_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
 /* The first gfx_drm card (or render node) as "/dev/dri/...", or -ENOENT. */
 int gfx_drm_find(char *path, size_t path_len, bool render);
-/* Any other KMS card (kms_device.c): open one, or find the first as "/dev/dri/cardN". */
+/* Any other KMS card (kms/kms_device.c): open one, or find the first as "/dev/dri/cardN". */
 int gfx_kms_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
 int gfx_kms_find(char *path, size_t path_len);
 

@@ -47,7 +47,7 @@
 #define SEC 1000000000LL
 #define FB_W 1920
 #define FB_H 1080
-#define SPIN_NS 50000	/* libgfx's spin on uio (libgfx/src/fence.c, GFX_SPIN_NS) */
+#define SPIN_NS 50000	/* libgfx's spin on uio (libgfx/src/umd/fence.c, GFX_SPIN_NS) */
 
 static const char *path_name = "?";
 static int round_no;

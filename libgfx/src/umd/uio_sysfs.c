@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backend.h"
 #include "uio_sysfs.h"
 
 int uio_read_attr(const char *dir, const char *name, char *buf, size_t len)

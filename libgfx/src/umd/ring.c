@@ -9,6 +9,7 @@
 #include <sched.h>
 
 #include "internal.h"
+#include "backend.h"
 
 #define GFX_BACKPRESSURE_TIMEOUT_NS 10000000000LL
 

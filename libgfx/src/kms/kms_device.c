@@ -182,7 +182,8 @@ static int kms_get_info(struct gfx_device *dev, struct gfx_info *info)
 	return 0;
 }
 
-static int kms_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s)
+static int kms_emit_surface(struct gfx_device *dev, uint32_t slot,
+			    const struct gfx_surface_state *s)
 {
 	return gfx_emit_surface(dev, slot, s);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backend.h"
 
 #define CLEAR_STRIDE	4096u	/* the window is cleared as an XRGB surface this wide */
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backend.h"
 #include "uio_sysfs.h"
 
 struct uio {

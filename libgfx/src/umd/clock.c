@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "backend.h"
 
 static int compare_s64(const void *a, const void *b)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* display.c - flips and vblanks of the user-mode driver. */
 #include "internal.h"
+#include "backend.h"
 
 /* A FLIP into the ring (api.c checked bo against the mode). */
 int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)

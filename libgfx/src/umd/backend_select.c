@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "backend.h"
 
 __attribute__((weak)) int gfx_backend_uio_open(const char *dev_path, struct gfx_backend **out,
 					       char *err, size_t err_len)

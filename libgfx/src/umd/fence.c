@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backend.h"
 
 /* A FENCE command for seq; the caller made room for GFX_FENCE_WORDS. */
 static void put_fence(struct gfx_device *dev, uint64_t seq, bool irq)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "backend.h"
 
 /* Identity from the register page; -ENODEV with the message for gfx_last_error(NULL). */
 static int read_identity(struct gfx_device *dev)
@@ -167,3 +168,28 @@ const struct gfx_driver gfx_umd_driver = {
 	.set_vblank_events = umd_set_vblank_events,
 	.set_input_events = umd_set_input_events,
 };
+
+/* ---- the user-mode driver's buffers: ranges of its VRAM allocator ---- */
+
+int umd_bo_create(struct gfx_device *dev, struct gfx_bo *bo)
+{
+	uint32_t off;
+	int r = gfx_alloc(dev, bo->size, &off);
+
+	if (r == -ENOSPC)
+		return gfx_set_error(dev, r, "out of VRAM for a %ux%u buffer (%u bytes)",
+				     bo->width, bo->height, bo->size);
+	if (r < 0)
+		return r;
+	bo->offset = off;
+	bo->map = (void *)(dev->vram + off);
+	return 0;
+}
+
+void umd_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
+{
+	/* Commands since the last fence may use it: fence them. */
+	if (dev->unfenced && !dev->lost && gfx_ring_reserve(dev, GFX_FENCE_WORDS) == 0)
+		gfx_emit_fence(dev, false);
+	gfx_free_after(dev, bo->offset, bo->size, dev->lost ? 0 : dev->last_seqno);
+}

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backend.h"
 
 #define SETUP_TIMEOUT_MS 3000
 

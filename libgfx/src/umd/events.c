@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backend.h"
 
 void gfx_irq_update(struct gfx_device *dev)
 {
