@@ -43,8 +43,15 @@ u32 gfx_format_cpp(struct gfx_dev *g, u32 fourcc)
 	return 0;
 }
 
-/* IRQ_ENABLE: FENCE, ERROR, FLIP_DONE always; VBLANK while DRM wants it. */
-void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on)
+/*
+ * IRQ_ENABLE: FENCE, ERROR, FLIP_DONE always; VBLANK while DRM wants it.
+ * The device samples IRQ_ENABLE whenever it raises a cause, so only causes
+ * already pending need the doorbell (kick) to be delivered now. VBLANK does
+ * not: its next vblank comes soon enough. Measured in the TCG guest
+ * (gfx-vm-kms-uapi past): a wait that must switch VBLANK on took 3.2-4.2 ms
+ * with the kick and 0.2-1.7 ms without.
+ */
+void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on, bool kick)
 {
 	unsigned long flags;
 	int idx;
@@ -53,7 +60,8 @@ void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on)
 	g->irq_enable = on ? g->irq_enable | bits : g->irq_enable & ~bits;
 	if (drm_dev_enter(&g->drm, &idx)) {
 		gfx_wr(g, GFX_REG_IRQ_ENABLE, g->irq_enable);
-		gfx_kick(g);
+		if (kick)
+			gfx_kick(g);
 		drm_dev_exit(idx);
 	}
 	spin_unlock_irqrestore(&g->irq_lock, flags);
@@ -250,7 +258,7 @@ static int gfx_hw_init(struct pci_dev *pdev, struct gfx_dev *g)
 	ret = devm_request_irq(dev, pci_irq_vector(pdev, 0), gfx_irq, 0, GFX_DRM_NAME, g);
 	if (ret)
 		return ret;
-	gfx_irq_enable(g, GFX_IRQ_FENCE | GFX_IRQ_ERROR | GFX_IRQ_FLIP_DONE, true);
+	gfx_irq_enable(g, GFX_IRQ_FENCE | GFX_IRQ_ERROR | GFX_IRQ_FLIP_DONE, true, true);
 	return 0;
 }
 

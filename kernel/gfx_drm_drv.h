@@ -225,7 +225,7 @@ static inline void gfx_kick(struct gfx_dev *g)
 
 /* Bytes per pixel of a device format, 0 if the device does not list it. */
 u32 gfx_format_cpp(struct gfx_dev *g, u32 fourcc);
-void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on);
+void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on, bool kick);
 
 /* gfx_drm_gem.c */
 struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size);

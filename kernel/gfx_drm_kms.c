@@ -171,13 +171,13 @@ static enum drm_mode_status gfx_crtc_mode_valid(struct drm_crtc *crtc,
 
 static int gfx_enable_vblank(struct drm_crtc *crtc)
 {
-	gfx_irq_enable(to_gfx(crtc->dev), GFX_IRQ_VBLANK, true);
+	gfx_irq_enable(to_gfx(crtc->dev), GFX_IRQ_VBLANK, true, false);
 	return 0;
 }
 
 static void gfx_disable_vblank(struct drm_crtc *crtc)
 {
-	gfx_irq_enable(to_gfx(crtc->dev), GFX_IRQ_VBLANK, false);
+	gfx_irq_enable(to_gfx(crtc->dev), GFX_IRQ_VBLANK, false, false);
 }
 
 /* The newest vblank's sequence and device time (time 0: the log moved under us). */
