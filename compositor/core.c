@@ -120,6 +120,7 @@ static void init_globals(struct server *s)
 	viewporter_init(s);
 	presentation_init(s);
 	seat_init(s);
+	wm_init(s);
 	input_init(s);
 	data_device_init(s);
 	/* GPU buffers from clients: their own contexts, or dma-buf on the kernel's driver. */
@@ -176,7 +177,7 @@ void server_destroy(struct server *s)
 	if (!s)
 		return;
 	if (s->stage >= STAGE_REPAINT)
-		s->repaint.stopped = true;	/* no frames while everything goes */
+		repaint_stop(s);	/* no frames while everything goes */
 	if (s->stage >= STAGE_DISPLAY)
 		wl_display_destroy_clients(s->display);
 	if (s->gfx_source)
@@ -184,6 +185,7 @@ void server_destroy(struct server *s)
 	if (s->stage >= STAGE_ALL) {
 		gfx_set_input_events(s->gfx, false);
 		input_fini(s);
+		wm_fini(s);
 		seat_fini(s);
 	}
 	if (s->stage >= STAGE_CURSOR) {

@@ -29,6 +29,7 @@
 #include "output.h"
 #include "repaint.h"
 #include "seat.h"
+#include "wm.h"
 
 struct server_config {
 	struct gfx_device *gfx;		/* opened by the caller, closed by it after server_destroy */
@@ -66,13 +67,13 @@ struct server {
 	struct cursor cursor;
 	struct seat seat;
 	struct input_state input;
+	struct wm wm;
 	struct evdev_accum fifo_input;	/* the GPU's input FIFO */
 	struct server_events events;
 	struct wl_list surfaces;	/* struct surface */
 	struct wl_list toplevels;	/* top first */
 	struct wl_list popups;		/* bottom first */
 	uint64_t scene_frame;		/* the number of the last scene built */
-	int next_place;			/* the cascade slot of the next window */
 	int stage;			/* how far server_create got */
 	/* Buffers already in VRAM that wait for their release (vram_buffer.c). */
 	struct wl_list vram_retiring;

@@ -14,6 +14,7 @@
 #include "seat.h"
 #include "surface.h"
 #include "util.h"
+#include "wm.h"
 #include "xdg_shell.h"
 #include "xdg-shell-server-protocol.h"
 
@@ -214,7 +215,7 @@ static struct toplevel *activate_at(struct server *s, double x, double y, struct
 	on_popup = it->kind == ITEM_SURFACE && popup_from_surface(it->surface);
 	popup_dismiss_all(s, hit ? wl_resource_get_client(hit->resource) : NULL);
 	if (t && !on_popup && s->seat.keyboard_focus != toplevel_surface(t))
-		seat_focus_toplevel(s, t);
+		wm_focus(s, t);
 	return on_popup ? NULL : t;
 }
 
@@ -249,26 +250,13 @@ void input_axis(struct server *s, bool horizontal, double value)
 
 /* ---- keyboard ---- */
 
-/* Alt+Tab raises the bottom-most window; repeating it cycles through all. */
-static void alt_tab(struct server *s)
-{
-	struct toplevel *t, *bottom = NULL;
-
-	wl_list_for_each(t, &s->toplevels, link)
-		if (t->mapped)
-			bottom = t;
-	if (bottom)
-		seat_focus_toplevel(s, bottom);
-	seat_repick(s);
-}
-
 void input_key(struct server *s, uint32_t code, bool pressed)
 {
 	struct input_state *in = &s->input;
 	bool binding = false;
 
 	if (code == KEY_TAB && pressed && seat_alt_held(s)) {
-		alt_tab(s);
+		wm_cycle(s);	/* Alt+Tab */
 		in->alt_tab_swallow = true;
 		binding = true;
 	} else if (code == KEY_TAB && !pressed && in->alt_tab_swallow) {

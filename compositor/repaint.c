@@ -90,7 +90,7 @@ void repaint_schedule(struct server *s)
 	uint64_t now, vb, period = s->output.period_ns;
 
 	rp->needed = true;
-	if (rp->scheduled || rp->flip_pending || rp->idle_frame_pending || rp->stopped)
+	if (rp->state != REPAINT_IDLE)
 		return;
 	/* Idle: start at the repaint window of the next vblank we can make. */
 	now = now_ns();
@@ -100,7 +100,7 @@ void repaint_schedule(struct server *s)
 	if (vb - now > period + rp->window_ns)	/* clock oddity */
 		vb = now + rp->window_ns;
 	arm_timer(rp->timer_fd, vb - rp->window_ns);
-	rp->scheduled = true;
+	rp->state = REPAINT_SCHEDULED;
 }
 
 /* ---- 1. build the scene ---- */
@@ -253,7 +253,7 @@ static int flip(struct server *s, struct frame *f)
 	if (r < 0)
 		return r;
 	o->fb_painted[o->back] = true;
-	rp->flip_pending = true;
+	rp->state = REPAINT_AWAITING_FLIP;
 	/* The watchdog, in case the flip's interrupt is lost (see on_vblank_timer). */
 	arm_timer(rp->vblank_timer_fd, now_ns() + WATCHDOG_PERIODS * o->period_ns);
 	/* Uploads into these must wait until the GPU has read them. */
@@ -267,7 +267,7 @@ static int flip(struct server *s, struct frame *f)
 /* Nothing to show, or nothing could be: a timer stands in for the next vblank. */
 static void idle_frame(struct server *s)
 {
-	s->repaint.idle_frame_pending = true;
+	s->repaint.state = REPAINT_AWAITING_VBLANK;
 	arm_timer(s->repaint.vblank_timer_fd, next_vblank_after(s, now_ns()));
 }
 
@@ -301,8 +301,7 @@ static int on_repaint_timer(int fd, uint32_t mask, void *data)
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
 		return 0;
-	s->repaint.scheduled = false;
-	if (!s->repaint.flip_pending && !s->repaint.idle_frame_pending && !s->repaint.stopped)
+	if (s->repaint.state == REPAINT_SCHEDULED)
 		repaint(s);
 	return 0;
 }
@@ -330,7 +329,10 @@ static void frame_done(struct server *s, bool presented, uint64_t seq, uint64_t 
 	uint64_t period = s->output.period_ns;
 
 	send_frame_done(s, presented, seq, time_ns);
-	if (!rp->needed || rp->stopped)
+	if (rp->state == REPAINT_STOPPED)
+		return;
+	rp->state = REPAINT_IDLE;
+	if (!rp->needed)
 		return;
 	uint64_t when = time_ns + period - rp->window_ns, now = now_ns();
 	if (when < now)
@@ -338,7 +340,7 @@ static void frame_done(struct server *s, bool presented, uint64_t seq, uint64_t 
 	else if (when > now + period)	/* another clock (see next_vblank_after) */
 		when = now + period - rp->window_ns;
 	arm_timer(rp->timer_fd, when);
-	rp->scheduled = true;
+	rp->state = REPAINT_SCHEDULED;
 }
 
 static void count_late(struct server *s, uint64_t seq)
@@ -360,11 +362,10 @@ void repaint_flip_done(struct server *s, uint64_t seq, uint64_t time_ns, uint64_
 {
 	struct repaint *rp = &s->repaint;
 
-	if (!rp->flip_pending || user_data != rp->frame_no)
+	if (rp->state != REPAINT_AWAITING_FLIP || user_data != rp->frame_no)
 		return;
 	if (rp->last_vblank_seq && seq > rp->last_vblank_seq + 1 && rp->frames)
 		rp->missed += seq - rp->last_vblank_seq - 1;
-	rp->flip_pending = false;
 	count_late(s, seq);
 	rp->last_vblank_seq = seq;
 	rp->last_vblank_ns = time_ns;
@@ -386,7 +387,6 @@ static void recover_hung_frame(struct server *s)
 		(unsigned long long)rp->frame_no,
 		(unsigned long long)((now_ns() - rp->submit_ns) / NS_PER_MS));
 	gfx_reset(s->gfx);
-	rp->flip_pending = false;
 	s->output.fb_painted[0] = s->output.fb_painted[1] = false;
 	output_damage_whole(s);
 	gfx_last_vblank(s->gfx, &seq, &ts);
@@ -404,9 +404,11 @@ static void flip_watchdog(struct server *s)
 	if (rp->frames != before) {
 		if (!rp->lost_irq_logged++)
 			log_msg("a flip completed without its interrupt; recovered from the flip log");
-	} else if (rp->flip_pending && now_ns() - rp->submit_ns > HANG_PERIODS * period) {
+	} else if (rp->state != REPAINT_AWAITING_FLIP) {
+		return;
+	} else if (now_ns() - rp->submit_ns > HANG_PERIODS * period) {
 		recover_hung_frame(s);
-	} else if (rp->flip_pending) {
+	} else {
 		arm_timer(rp->vblank_timer_fd, now_ns() + WATCHDOG_PERIODS * period);
 	}
 }
@@ -419,13 +421,12 @@ static int on_vblank_timer(int fd, uint32_t mask, void *data)
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
 		return 0;
-	if (rp->flip_pending) {
+	if (rp->state == REPAINT_AWAITING_FLIP) {
 		flip_watchdog(s);
 		return 0;
 	}
-	if (!rp->idle_frame_pending)
+	if (rp->state != REPAINT_AWAITING_VBLANK)
 		return 0;
-	rp->idle_frame_pending = false;
 	gfx_last_vblank(s->gfx, &seq, &ts);
 	frame_done(s, false, seq, ts ? ts : now_ns());
 	return 0;
@@ -459,11 +460,16 @@ int repaint_init(struct server *s)
 	return rp->timer_source && rp->vblank_timer_source ? 0 : -1;
 }
 
+void repaint_stop(struct server *s)
+{
+	s->repaint.state = REPAINT_STOPPED;
+}
+
 void repaint_fini(struct server *s)
 {
 	struct repaint *rp = &s->repaint;
 
-	rp->stopped = true;
+	repaint_stop(s);
 	log_msg("%llu frames, %llu latched later than aimed", (unsigned long long)rp->frames,
 		(unsigned long long)rp->late);
 	/* Let the GPU finish before its buffers go. */

@@ -13,12 +13,27 @@
 
 struct server;
 
+/*
+ * Where the cycle is, as Weston's repaint_status. Whether anything changed
+ * is apart from it (repaint.needed): a change in any state but IDLE waits
+ * for the state to end.
+ *
+ *   IDLE --change--> SCHEDULED --timer: damage--> AWAITING_FLIP --FLIP_DONE--+
+ *                        |      --timer: none--> AWAITING_VBLANK --timer-----+
+ *                        +<----------------- needed ------------------------+
+ *                                               (else back to IDLE)
+ */
+enum repaint_state {
+	REPAINT_IDLE,		/* nothing armed: the next change schedules a repaint */
+	REPAINT_SCHEDULED,	/* the repaint timer is armed */
+	REPAINT_AWAITING_FLIP,	/* a frame is submitted, its FLIP_DONE not seen */
+	REPAINT_AWAITING_VBLANK,/* nothing flipped: a timer stands in for the vblank */
+	REPAINT_STOPPED,	/* the server goes down: no more frames */
+};
+
 struct repaint {
+	enum repaint_state state;
 	bool needed;			/* something changed since the last frame */
-	bool scheduled;			/* the repaint timer is armed */
-	bool flip_pending;		/* a frame is submitted, its FLIP_DONE not seen */
-	bool idle_frame_pending;	/* no flip; a timer stands in for the vblank */
-	bool stopped;			/* the server goes down: no more frames */
 	uint64_t frame_no;
 	uint64_t last_vblank_seq, last_vblank_ns;
 	int64_t window_ns;		/* repaint this long before the vblank */
@@ -39,7 +54,9 @@ struct repaint {
 };
 
 int repaint_init(struct server *s);
-/* Stop the cycle (no more frames), let the GPU finish, free the timers. */
+/* No more frames from now on (the server goes down). */
+void repaint_stop(struct server *s);
+/* Stop the cycle, let the GPU finish, free the timers. */
 void repaint_fini(struct server *s);
 /* Something changed: repaint at the next vblank's repaint window. */
 void repaint_schedule(struct server *s);

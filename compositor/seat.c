@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * seat.c - wl_seat (seat.h): the clients' pointer, keyboard and touch
- * objects, the keymap, the focus, and the window manager's answer to maps
- * and unmaps (a mapped window gets the focus and goes on top; when the
- * focused one goes, the next one down gets it).
+ * objects, the keymap and the focus. Which window gets the focus when
+ * windows and popups map and unmap is the window manager's (wm.c).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -102,7 +101,7 @@ static void send_keyboard_enter(struct seat *seat, struct wl_resource *kb)
 	send_modifiers(seat, kb, serial);
 }
 
-static void set_keyboard_focus(struct seat *seat, struct surface *surf)
+void seat_set_keyboard_focus(struct seat *seat, struct surface *surf)
 {
 	struct wl_resource *kb;
 	uint32_t serial;
@@ -128,112 +127,13 @@ static void set_keyboard_focus(struct seat *seat, struct surface *surf)
 	data_device_focus(seat->server, wl_resource_get_client(surf->resource));
 }
 
-/* Stacking changed: repaint the window and its subsurfaces. */
-static void damage_window(struct server *s, struct toplevel *t)
-{
-	struct surface *surf = toplevel_surface(t);
-	struct gfx_rect f = toplevel_frame_rect(t);
-	struct wl_list *l;
-
-	output_damage_rect(s, f.x, f.y, f.w, f.h);
-	surface_damage_whole(surf);
-	for (l = surf->sub_order.next; l != &surf->sub_order; l = l->next)
-		if (l != &surf->self_link)
-			surface_damage_whole(surface_from_sub_link(l));
-}
-
-void seat_focus_toplevel(struct server *s, struct toplevel *t)
-{
-	struct toplevel *old = NULL, *it;
-
-	wl_list_for_each(it, &s->toplevels, link)
-		if (it->activated)
-			old = it;
-	if (t) {	/* raise */
-		wl_list_remove(&t->link);
-		wl_list_insert(&s->toplevels, &t->link);
-		damage_window(s, t);
-	}
-	set_keyboard_focus(&s->seat, t ? toplevel_surface(t) : NULL);
-	if (old && old != t)
-		toplevel_set_activated(old, false);
-	if (t && old != t)
-		toplevel_set_activated(t, true);
-	repaint_schedule(s);
-}
-
-/* The top mapped window but except, or NULL. */
-static struct toplevel *top_window(struct server *s, struct toplevel *except)
-{
-	struct toplevel *t;
-
-	wl_list_for_each(t, &s->toplevels, link)
-		if (t != except && t->mapped && t->xdg)
-			return t;
-	return NULL;
-}
-
-/* ---- the window manager: the shell's maps and unmaps ---- */
-
-static void on_toplevel_map(struct wl_listener *l, void *data)
-{
-	struct seat *seat = container_of(l, struct seat, toplevel_map);
-
-	popup_dismiss_all(seat->server, NULL);	/* a new window ends the popups' grabs */
-	seat_focus_toplevel(seat->server, data);
-	seat_repick(seat->server);
-}
+/* ---- the shell's commits ---- */
 
 static void on_surface_commit(struct wl_listener *l, void *data)
 {
 	struct seat *seat = container_of(l, struct seat, surface_commit);
 
 	seat_repick(seat->server);
-}
-
-static void on_toplevel_unmap(struct wl_listener *l, void *data)
-{
-	struct seat *seat = container_of(l, struct seat, toplevel_unmap);
-	struct toplevel *t = data;
-
-	if (t->activated)
-		t->activated = false;
-	if (seat->keyboard_focus && seat->keyboard_focus == toplevel_surface(t))
-		seat_focus_toplevel(seat->server, top_window(seat->server, t));
-	seat_repick(seat->server);	/* leave it while it still exists */
-}
-
-static void on_popup_map(struct wl_listener *l, void *data)
-{
-	struct seat *seat = container_of(l, struct seat, popup_map);
-	struct popup *p = data;
-
-	if (p->grab)
-		set_keyboard_focus(seat, p->xdg->surface);
-	seat_repick(seat->server);
-}
-
-/* The keyboard goes back to the parent popup if it grabs, else to the window. */
-static void on_popup_unmap(struct wl_listener *l, void *data)
-{
-	struct seat *seat = container_of(l, struct seat, popup_unmap);
-	struct popup *p = data;
-	struct toplevel *t;
-
-	seat_repick(seat->server);	/* leave it while it still exists */
-	if (!p->xdg || seat->keyboard_focus != p->xdg->surface)
-		return;
-	if (popup_is_grabbing(popup_from_surface(p->parent))) {
-		set_keyboard_focus(seat, p->parent);
-		return;
-	}
-	t = toplevel_from_surface(p->parent);
-	if (!t || !t->mapped || !t->xdg)	/* orphaned: the top window */
-		t = top_window(seat->server, NULL);
-	if (t)
-		seat_focus_toplevel(seat->server, t);
-	else
-		set_keyboard_focus(seat, NULL);
 }
 
 /* ---- pointer focus ---- */
@@ -675,12 +575,6 @@ static void seat_bind(struct wl_client *c, void *data, uint32_t version, uint32_
 		wl_seat_send_name(r, "seat0");
 }
 
-static void add_listener(struct wl_signal *signal, struct wl_listener *l, wl_notify_func_t fn)
-{
-	l->notify = fn;
-	wl_signal_add(signal, l);
-}
-
 void seat_init(struct server *s)
 {
 	struct seat *seat = &s->seat;
@@ -703,11 +597,8 @@ void seat_init(struct server *s)
 	seat->px = s->output.width / 2;
 	seat->py = s->output.height / 2;
 	cursor_move_to(s, (int32_t)seat->px, (int32_t)seat->py);
-	add_listener(&s->events.toplevel_map, &seat->toplevel_map, on_toplevel_map);
-	add_listener(&s->events.toplevel_unmap, &seat->toplevel_unmap, on_toplevel_unmap);
-	add_listener(&s->events.popup_map, &seat->popup_map, on_popup_map);
-	add_listener(&s->events.popup_unmap, &seat->popup_unmap, on_popup_unmap);
-	add_listener(&s->events.surface_commit, &seat->surface_commit, on_surface_commit);
+	seat->surface_commit.notify = on_surface_commit;
+	wl_signal_add(&s->events.surface_commit, &seat->surface_commit);
 	seat->global = wl_global_create(s->display, &wl_seat_interface, SEAT_VERSION, seat, seat_bind);
 }
 
@@ -715,10 +606,6 @@ void seat_fini(struct server *s)
 {
 	struct seat *seat = &s->seat;
 
-	wl_list_remove(&seat->toplevel_map.link);
-	wl_list_remove(&seat->toplevel_unmap.link);
-	wl_list_remove(&seat->popup_map.link);
-	wl_list_remove(&seat->popup_unmap.link);
 	wl_list_remove(&seat->surface_commit.link);
 	wl_array_release(&seat->keys);
 	if (seat->keymap_fd >= 0)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * seat.h - wl_seat: the pointer, keyboard and touch objects of the
- * clients, the keymap, and who has the focus. What the window manager does
- * when windows map and unmap (focus, raise) is here too; input.c decides
- * what each input event does and sends it through these functions.
+ * clients, the keymap, and who has the focus. Which window should have it
+ * is the window manager's (wm.h); input.c decides what each input event
+ * does and sends it through these functions.
  */
 #ifndef COMPOSITOR_SEAT_H
 #define COMPOSITOR_SEAT_H
@@ -47,8 +47,8 @@ struct seat {
 	struct surface *keyboard_focus;
 	struct wl_listener keyboard_focus_destroy;
 	struct touch_point touch[MAX_TOUCH_POINTS];
-	/* The window manager's view of the shell (xdg_shell's signals). */
-	struct wl_listener toplevel_map, toplevel_unmap, popup_map, popup_unmap, surface_commit;
+	/* A commit may move the surface under the pointer. */
+	struct wl_listener surface_commit;
 	struct data_device_state data;
 };
 
@@ -57,8 +57,8 @@ void seat_fini(struct server *s);
 
 /* ---- focus ---- */
 
-/* Raise t, give it the keyboard and mark it activated (NULL: nobody). */
-void seat_focus_toplevel(struct server *s, struct toplevel *t);
+/* The keyboard's focus: leave to the old surface, enter to surf (NULL: nobody). */
+void seat_set_keyboard_focus(struct seat *seat, struct surface *surf);
 /*
  * Which surface is under the pointer now (after the scene changed): enter
  * and leave, or a motion event if the surface moved under the pointer.

@@ -2,12 +2,10 @@
 /*
  * xdg_toplevel.c - the window role.
  *
- * New toplevels are placed in a cascade from the top-left corner
- * (layout.h's PLACE_*; tests read them with --print-layout). The client
- * chooses its size unless it is maximized, fullscreen or being resized.
- * What the window manager does about a window (focus it, move it) is the
- * seat's: this file announces maps, unmaps and requests on the core's
- * signals.
+ * The client chooses its size unless it is maximized, fullscreen or being
+ * resized. Where a window goes and whether it is focused and on top is the
+ * window manager's (wm.h): this file announces maps, unmaps and requests on
+ * the core's signals.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -118,30 +116,12 @@ void toplevel_close(struct toplevel *t)
 
 /* ---- map and unmap ---- */
 
-static void place_toplevel(struct toplevel *t)
-{
-	struct server *s = t->server;
-	int k = s->next_place++ % PLACE_SLOTS;
-
-	t->x = PLACE_X + PLACE_STEP * k;
-	t->y = PLACE_Y + PLACE_STEP * k;
-}
-
+/* Where it goes, its place in the stack and the focus are the window manager's (wm.c). */
 static void toplevel_map(struct toplevel *t)
 {
-	struct server *s = t->server;
-	struct gfx_rect g;
-
-	if (!t->maximized && !t->fullscreen && !t->positioned)
-		place_toplevel(t);
 	t->mapped = true;
-	g = toplevel_geometry(t);
-	log_msg("map toplevel '%s' at %d,%d size %ux%u%s", t->title ? t->title : "",
-		t->x, t->y, g.w, g.h, t->ssd ? " (server-side title bar)" : "");
-	wl_list_remove(&t->link);
-	wl_list_insert(&s->toplevels, &t->link);
-	wl_signal_emit_mutable(&s->events.toplevel_map, t);
-	repaint_schedule(s);
+	wl_signal_emit_mutable(&t->server->events.toplevel_map, t);
+	repaint_schedule(t->server);
 }
 
 static void toplevel_unmap(struct toplevel *t)
