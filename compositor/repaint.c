@@ -47,6 +47,8 @@
 #define HANG_PERIODS		30
 /* Let the GPU finish before the buffers go: at most this long at exit. */
 #define FINISH_TIMEOUT_NS	(500 * NS_PER_MS)
+/* A flip's damage in at most this many rectangles (more: their bounding box). */
+#define MAX_FLIP_DAMAGE		32
 
 struct frame {
 	struct scene scene;
@@ -239,11 +241,29 @@ static int render(struct server *s, struct frame *f)
 
 /* ---- 4. flip ---- */
 
+/* The frame's damage, where it differs from the picture on screen, for the display. */
+static int flip_damaged(struct server *s, struct frame *f, uint64_t user_data)
+{
+	struct output *o = &s->output;
+	int n;
+	pixman_box32_t *b = pixman_region32_rectangles(&f->damage, &n);
+	struct gfx_rect rects[MAX_FLIP_DAMAGE];
+
+	if (n > MAX_FLIP_DAMAGE) {	/* the bounding box */
+		b = pixman_region32_extents(&f->damage);
+		n = 1;
+	}
+	for (int i = 0; i < n; i++)
+		rects[i] = (struct gfx_rect){ b[i].x1, b[i].y1, (uint32_t)(b[i].x2 - b[i].x1),
+					      (uint32_t)(b[i].y2 - b[i].y1) };
+	return gfx_flip_damage(s->gfx, o->fb[o->back], rects, (unsigned int)n, user_data);
+}
+
 static int flip(struct server *s, struct frame *f)
 {
 	struct output *o = &s->output;
 	struct repaint *rp = &s->repaint;
-	int r = gfx_flip(s->gfx, o->fb[o->back], ++rp->frame_no);
+	int r = flip_damaged(s, f, ++rp->frame_no);
 
 	if (r == 0)
 		r = gfx_fence(s->gfx, false, &rp->frame_fence);

@@ -8,9 +8,15 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
-VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-uio-clients
+VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-uio-clients \
+	$(BIN)/gfx-vm-kms-damage
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
+
+# A flip's damage on a KMS device that copies buffers (libgfx's kms driver).
+$(BIN)/gfx-vm-kms-damage: $(OBJ)/tests/vm/guest_kms_damage.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
 

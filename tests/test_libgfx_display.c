@@ -191,6 +191,53 @@ static void flip_at_vblank(void *arg)
 }
 
 /*
+ * gfx_flip_damage(): damage that is empty, outside the buffer or missing is
+ * refused with EINVAL and flips nothing; good damage flips, also the buffer
+ * already on screen (kms: a DIRTYFB or FB_DAMAGE_CLIPS of it), and each flip
+ * gets its FLIP_DONE. What the device copies is tests/vm's (QEMU's trace).
+ */
+static void flip_damage(void *arg)
+{
+	const struct gfx_rect bad[] = {
+		{ -1, 0, 8, 8 }, { 0, 0, 0, 8 }, { 0, 0, 8, 0 },
+		{ (int32_t)info.width - 4, 0, 8, 8 }, { 0, (int32_t)info.height - 4, 8, 8 },
+		{ 0, 0, info.width + 1, 8 },
+	};
+	const struct gfx_rect good[2] = { { 10, 20, 30, 40 }, { 0, 0, info.width, info.height } };
+	struct events e = { 0 };
+	struct gfx_bo *a;
+
+	OK(gfx_bo_create(dev, info.width, info.height, GFX_FMT_XRGB8888, &a));
+	OK(gfx_set_dst(dev, a));
+	OK(gfx_fill(dev, GFX_SRC, 0xff336699, &good[1], 1));
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(gfx_flip_damage(dev, a, &bad[i], 1, 0xbad) == -EINVAL, "bad damage %u", i);
+	CHECK(gfx_flip_damage(dev, a, NULL, 1, 0xbad) == -EINVAL);
+	OK(gfx_flip_damage(dev, a, good, 2, 0xd1));
+	OK(gfx_submit(dev));
+	for (int i = 0; i < 100 && e.flips < 1; i++)
+		pump(&e, 10 * MS);
+	OK(gfx_fill(dev, GFX_SRC, 0xffcc3300, &good[0], 1));
+	OK(gfx_flip_damage(dev, a, good, 1, 0xd2));	/* the buffer on screen */
+	OK(gfx_submit(dev));
+	for (int i = 0; i < 100 && e.flips < 2; i++)
+		pump(&e, 10 * MS);
+	REQUIRE(e.flips == 2, "%d FLIP_DONE events for two flips", e.flips);
+	CHECK(e.flip[0].user_data == 0xd1 && e.flip[1].user_data == 0xd2,
+	      "flips 0x%llx, 0x%llx: a refused flip was shown?",
+	      (unsigned long long)e.flip[0].user_data, (unsigned long long)e.flip[1].user_data);
+	if (!fixture_no_ctl(&fx)) {
+		uint32_t *shot, w, h;
+
+		REQUIRE(fixture_screenshot(&fx, &shot, &w, &h) == 0, "screenshot");
+		CHECK((shot[25 * w + 15] & 0xffffff) == 0xcc3300 &&
+		      (shot[(h / 2) * w + w / 2] & 0xffffff) == 0x336699);
+		free(shot);
+	}
+	gfx_bo_destroy(dev, a);
+}
+
+/*
  * The user-mode driver's view of the same flip: the scanout register, and
  * event times that step exactly as the device's vblank log does.
  */
@@ -358,6 +405,7 @@ static const struct {
 	{ "vblank_rate", vblank_rate },
 	{ "vblank_events", vblank_events },
 	{ "flip_at_vblank", flip_at_vblank },
+	{ "flip_damage", flip_damage },
 	{ "flip_sequence", flip_sequence },
 	{ "wait_vblank_command", wait_vblank_command },
 	{ "flip_done_taken_by_a_wait", flip_done_taken_by_a_wait },

@@ -241,6 +241,18 @@ int gfx_reset(struct gfx_device *dev);
 
 /* Queue a flip to bo, latched at the next vblank; user_data returns in the event. */
 int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+/*
+ * gfx_flip() that says what changed: damage, n rectangles in bo's pixels,
+ * where bo differs from the picture on screen (n 0: all of it). Our GPU
+ * scans bo out as it is and takes no notice. A KMS device that copies
+ * buffers to its display (virtio_gpu, simpledrm, USB displays) copies only
+ * the damage: it gets FB_DAMAGE_CLIPS where the plane has the property, and
+ * DIRTYFB where it has not and bo is the buffer already on screen. Such
+ * drivers copy a buffer whole when the plane changes to it (virtio_gpu keeps
+ * a copy per buffer), so damage saves their work when bo is the one shown.
+ */
+int gfx_flip_damage(struct gfx_device *dev, const struct gfx_bo *bo,
+		    const struct gfx_rect *damage, unsigned int n, uint64_t user_data);
 /* Stall the ring until the next vblank. */
 int gfx_emit_wait_vblank(struct gfx_device *dev);
 /* Block until the next vblank; returns its sequence and timestamp. */

@@ -77,7 +77,32 @@ GFX_EXPORT int gfx_reset(struct gfx_device *dev)
 	return dev->drv->reset(dev);
 }
 
+/* Damage inside bo, each rectangle non-empty. */
+static int check_damage(struct gfx_device *dev, const struct gfx_bo *bo,
+			const struct gfx_rect *damage, unsigned int n)
+{
+	if (n && !damage)
+		return gfx_set_error(dev, -EINVAL, "%u damage rectangles at NULL", n);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct gfx_rect *d = &damage[i];
+
+		if (d->x < 0 || d->y < 0 || !d->w || !d->h || d->w > bo->width ||
+		    d->h > bo->height || (uint32_t)d->x > bo->width - d->w ||
+		    (uint32_t)d->y > bo->height - d->h)
+			return gfx_set_error(dev, -EINVAL, "damage rectangle %u (%d,%d %ux%u) is "
+					     "empty or outside the %ux%u buffer", i, d->x, d->y,
+					     d->w, d->h, bo->width, bo->height);
+	}
+	return 0;
+}
+
 GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
+{
+	return gfx_flip_damage(dev, bo, NULL, 0, user_data);
+}
+
+GFX_EXPORT int gfx_flip_damage(struct gfx_device *dev, const struct gfx_bo *bo,
+			       const struct gfx_rect *damage, unsigned int n, uint64_t user_data)
 {
 	int r;
 
@@ -90,10 +115,10 @@ GFX_EXPORT int gfx_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_
 	if (bo->width != dev->mode_width || bo->height != dev->mode_height)
 		return gfx_set_error(dev, -EINVAL, "flip buffer is %ux%u, the mode is %ux%u",
 				     bo->width, bo->height, dev->mode_width, dev->mode_height);
-	r = gfx_check_bo(dev, bo);
+	r = gfx_check_bo(dev, bo) ?: check_damage(dev, bo, damage, n);
 	if (r < 0)
 		return r;
-	return dev->drv->flip(dev, bo, user_data);
+	return dev->drv->flip(dev, bo, damage, n, user_data);
 }
 
 GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)

@@ -82,7 +82,12 @@ struct gfx_driver {
 	bool (*fence_done)(struct gfx_device *dev, uint64_t seqno);
 	int (*fence_wait)(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
 	int (*reset)(struct gfx_device *dev);
-	int (*flip)(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+	/*
+	 * Show bo from the next vblank; damage (n rectangles inside bo, checked;
+	 * n 0: all) is where it differs from the picture on screen.
+	 */
+	int (*flip)(struct gfx_device *dev, const struct gfx_bo *bo,
+		    const struct gfx_rect *damage, unsigned int n, uint64_t user_data);
 	int (*emit_wait_vblank)(struct gfx_device *dev);
 	int (*wait_vblank)(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
 			   int64_t timeout_ns);
@@ -96,6 +101,7 @@ extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver, gfx_kms_driver;
 struct gfx_backend;
 struct gfx_drm;
 struct gfx_kms;
+struct gfx_cpu;
 
 #define GFX_CLOCK_SAMPLES	9	/* interrupt samples for the clock offset */
 
@@ -105,6 +111,7 @@ struct gfx_device {
 	struct gfx_backend *be;		/* umd only */
 	struct gfx_drm *drm;		/* drm only */
 	struct gfx_kms *kms;		/* kms only */
+	struct gfx_cpu *cpu;		/* the drivers that draw on the CPU (cpu_exec.h) */
 	volatile uint8_t *regs;		/* umd: this context's register page */
 	volatile uint8_t *vram;		/* umd: BAR2 at its own offsets (VRAM offset o is vram + o) */
 	uint64_t vram_size;
@@ -272,7 +279,8 @@ int umd_reset(struct gfx_device *dev);
 
 /* ---- display (display.c) ---- */
 
-int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struct gfx_rect *damage,
+	     unsigned int n, uint64_t user_data);
 int umd_emit_wait_vblank(struct gfx_device *dev);
 int umd_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, int64_t timeout_ns);
 int umd_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);

@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kms_output.h - one display through atomic KMS on any DRM card: the seam
- * the two drivers that show pictures through the kernel share (drm: our
- * GPU's gfx_drm; kms: any KMS device, drawing on the CPU).
+ * kms_output.h - one display through KMS on any DRM card: the seam the two
+ * drivers that show pictures through the kernel share (drm: our GPU's
+ * gfx_drm; kms: any KMS device, drawing on the CPU). kms_output.c chooses
+ * the configuration, kms_flip.c flips, kms_vblank.c has vblanks and events.
  *
  * An output is the first connected connector, a CRTC that can drive it, the
- * CRTC's primary plane and the connector's preferred mode. gfx_flip() is a
+ * CRTC's primary plane and the connector's preferred mode, or the next mode
+ * the driver takes: each is tried with a TEST_ONLY commit of the whole
+ * configuration (a scratch framebuffer on the plane). gfx_flip() is a
  * nonblocking atomic commit with a page-flip event (the first one also sets
  * the mode); one flip is pending at a time, a second one waits here for the
- * first one's event. Vblanks come from the CRTC sequence ioctls where the
+ * first one's event. Where the driver refuses atomic (or GFX_KMS_LEGACY=1),
+ * the legacy ioctls: SetCrtc for the first flip, PageFlip after. Vblanks come from the CRTC sequence ioctls where the
  * driver has a vblank interrupt. Where it has none (virtio_gpu, bochs,
  * simpledrm: the kernel sends a flip's event when the commit is queued, not
  * when it is shown) the output paces itself at the mode's rate: a virtual
  * vblank every period from a timerfd, flip events held until the next one,
  * so a compositor draws at the display's rate, not as fast as it can.
+ * A flip's damage goes to the plane's FB_DAMAGE_CLIPS; where it has none,
+ * a paced output's flip to the buffer already shown is a DIRTYFB of it
+ * (the drivers without a vblank are those that copy buffers to a display).
  * Events the output took from the fd wait in its queue for gfx_dispatch().
  */
 #ifndef GFX_KMS_OUTPUT_H
@@ -26,6 +33,8 @@
 #include "internal.h"
 
 #define KMS_MAX_QUEUED_EVENTS	64
+/* More damage rectangles than this go as their bounding box (DIRTYFB takes 256 at most). */
+#define KMS_MAX_DAMAGE_RECTS	64
 
 struct kms_event {
 	enum gfx_event_type type;
@@ -43,7 +52,10 @@ struct kms_output {
 		uint32_t fb_id, crtc_id, src_x, src_y, src_w, src_h;
 		uint32_t crtc_x, crtc_y, crtc_w, crtc_h;
 		uint32_t conn_crtc_id, mode_id, active;
+		uint32_t damage_clips;	/* FB_DAMAGE_CLIPS, 0 where the plane has none */
 	} prop;
+	bool legacy;			/* no atomic: SetCrtc and PageFlip */
+	uint32_t scratch_fb, scratch_handle;	/* legacy: the CRTC's picture before a flip */
 	bool crtc_on, plane_on, flip_pending;
 	uint32_t shown_fb;		/* the framebuffer of our last flip */
 
@@ -77,9 +89,29 @@ int kms_output_add_fb(struct gfx_device *dev, struct kms_output *o, uint32_t han
 /* Remove it; the one on screen turns the plane off, and the next flip sets all again. */
 void kms_output_rm_fb(struct kms_output *o, uint32_t fb_id);
 
-/* The driver table's display operations, for the output of dev. */
+/* ---- between kms_output.c, kms_flip.c and kms_vblank.c ---- */
+
+/* A TEST_ONLY commit of the whole configuration, a scratch framebuffer on the plane. */
+int kms_output_test(struct kms_output *o);
+/* A black dumb framebuffer of the mode's size; put it back (zeros are skipped). */
+int kms_output_scratch_get(struct kms_output *o, uint32_t *fb_id, uint32_t *handle);
+void kms_output_scratch_put(struct kms_output *o, uint32_t fb_id, uint32_t handle);
+/* Turn the CRTC on with the mode (blocking), for vblanks before the first flip. */
+int kms_output_crtc_on(struct gfx_device *dev, struct kms_output *o);
+/*
+ * A flip the kernel sends no event for (DIRTYFB, legacy SetCrtc) is on
+ * screen: its FLIP_DONE at the next virtual vblank (paced), else now.
+ */
+void kms_output_shown(struct gfx_device *dev, struct kms_output *o, uint64_t user_data);
+/* Paced: the newest virtual vblank at or before t. */
+uint64_t kms_output_paced_seq(const struct kms_output *o, int64_t t);
+/* Wait for the fds (or the deadline), then handle their events; -ETIMEDOUT. */
+int kms_output_pump(struct gfx_device *dev, struct kms_output *o, int64_t deadline_ns);
+
+/* ---- the driver table's display operations, for the output of dev ---- */
+
 int kms_output_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb_id,
-		    uint64_t user_data);
+		    const struct gfx_rect *damage, unsigned int n, uint64_t user_data);
 int kms_output_wait_vblank(struct gfx_device *dev, struct kms_output *o, uint64_t *seq,
 			   uint64_t *time_ns, int64_t timeout_ns);
 int kms_output_last_vblank(struct gfx_device *dev, struct kms_output *o, uint64_t *seq,

@@ -12,6 +12,12 @@
 #                             of the device equals the uio run's, pixel for pixel
 #   vm-kms-DRIVER-compositor-clients weston-simple-shm, weston-terminal and foot
 #                             show their windows on the device
+#   vm-kms-virtio_gpu-damage  a flip of the buffer on screen with damage makes
+#                             the device flush only the damage (QEMU's trace of
+#                             RESOURCE_FLUSH, vmlib.sh); bad damage is refused
+#   vm-kms-DRIVER-legacy:*, vm-kms-virtio_gpu-legacy-damage   the display suite
+#                             and the damage case on the legacy path
+#                             (GFX_KMS_LEGACY=1: SetCrtc, PageFlip, DIRTYFB)
 # DRIVER is the module (virtio_gpu, bochs); its QEMU device id is vgpu or bochs.
 
 KMS_DRIVERS="virtio_gpu:vgpu bochs:bochs"
@@ -69,6 +75,45 @@ kms_clients() {
 	COMP_SHOT_DEV=$2 comp_clients "kms:$card" "kms-$1"
 }
 
+# The size and offset of the newest RESOURCE_FLUSH in QEMU's trace, "WxH+X+Y".
+kms_last_flush() {
+	sed -n 's/^virtio_gpu_cmd_res_flush res 0x[0-9a-f]*, w \([0-9]*\), h \([0-9]*\), x \([0-9]*\), y \([0-9]*\)$/\1x\2+\3+\4/p' \
+		"$out/qemu-trace.log" | tail -1
+}
+
+# kms_damage MODULE: gfx-vm-kms-damage's steps against the flushes QEMU saw.
+kms_damage() {
+	local card line step flush got= want
+	card=$(kms_card "$1") || return 1
+	[ -f "$out/qemu-trace.log" ] || { echo "no QEMU trace at $out/qemu-trace.log"; return 1; }
+	coproc DMG { "$bin/gfx-vm-kms-damage" "kms:$card" 2>&1; }
+	local pid=$DMG_PID in=${DMG[0]} to=${DMG[1]}
+	while read -r -t 60 line <&"$in"; do
+		case $line in
+		"step "*)
+			step=${line#step }
+			# The flush reaches QEMU after the flip's event: wait for it to be traced.
+			for _ in $(seq 50); do
+				flush=$(kms_last_flush)
+				case $step:$flush in
+				whole:*+0+0|same-buffer:64x32+100+50|other-buffer:*+0+0) break ;;
+				esac
+				sleep 0.1
+			done
+			got+="$step: flush $flush; "
+			echo >&"$to" ;;
+		ok*) want=$line ;;
+		*) echo "$line"; kill "$pid" 2>/dev/null; return 1 ;;
+		esac
+	done
+	wait "$pid"
+	[ -n "$want" ] || { echo "gfx-vm-kms-damage failed: $got"; return 1; }
+	case $got in
+	*"same-buffer: flush 64x32+100+50;"*) echo "$want; $got" ;;
+	*) echo "the same buffer's damage was not what the device flushed: $got"; return 1 ;;
+	esac
+}
+
 kms_cases() {
 	local d m id card
 	for d in $KMS_DRIVERS; do
@@ -83,5 +128,11 @@ kms_cases() {
 		for t in $LIBGFX_SUITES; do libgfx_suite "$t" "kms-$m" "kms:$card"; done
 		case_ "vm-kms-$m-compositor-scene" kms_scene "$m" "$id"
 		case_ "vm-kms-$m-compositor-clients" kms_clients "$m" "$id"
+		if [ "$m" = virtio_gpu ]; then case_ "vm-kms-$m-damage" kms_damage "$m"; fi
+		# The legacy path (SetCrtc, PageFlip, DIRTYFB), forced on a driver that has atomic.
+		GFX_KMS_LEGACY=1 libgfx_suite test_libgfx_display "kms-$m-legacy" "kms:$card"
+		if [ "$m" = virtio_gpu ]; then
+			GFX_KMS_LEGACY=1 case_ "vm-kms-$m-legacy-damage" kms_damage "$m"
+		fi
 	done
 }

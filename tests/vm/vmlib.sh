@@ -149,13 +149,15 @@ vm_boot() {
 	[ -n "$VM_MODROOT" ] && extra_append="gfx.modules=$VM_MODROOT/lib/modules"
 	# Two display devices nobody here wrote, for the kms driver's cases
 	# (tests/vm/guest_kms.sh): QEMU's virtio-gpu and bochs-display, with
-	# the GPU's mode; QMP for pictures of them from outside the guest.
+	# the GPU's mode; QMP for pictures of them from outside the guest, and
+	# QEMU's trace of virtio-gpu's resource commands (what the device was asked to do).
 	if [ -n "${VM_KMS-1}" ]; then
 		local w=${VM_MODE%%x*} h=${VM_MODE#*x}
 		h=${h%%@*}
 		extra+=(-device "virtio-gpu-pci,id=vgpu,xres=$w,yres=$h"
 			-device "bochs-display,id=bochs,vgamem=64M,xres=$w,yres=$h"
-			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off")
+			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off"
+			-trace "enable=virtio_gpu_cmd_res_*,file=$VM_OUT/qemu-trace.log")
 		extra_append+=" drm_kms_helper.fbdev_emulation=0"
 	fi
 	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel"

@@ -80,7 +80,8 @@ static int no_display(struct gfx_device *dev)
 	return gfx_set_error(dev, -EOPNOTSUPP, "no display on this node (a render node?)");
 }
 
-int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
+int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struct gfx_rect *damage,
+	     unsigned int n, uint64_t user_data)
 {
 	struct gfx_drm *d = dev->drm;
 	uint32_t fb_id = 0;
@@ -91,7 +92,7 @@ int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data
 	r = fb_for(dev, bo, &fb_id) ?: drm_submit(dev);
 	if (r < 0)
 		return r;
-	r = kms_output_flip(dev, &d->out, fb_id, user_data);
+	r = kms_output_flip(dev, &d->out, fb_id, damage, n, user_data);
 	if (r == 0)
 		d->flip_job = d->last_job;
 	return r;

@@ -86,7 +86,8 @@ int drm_reset(struct gfx_device *dev);
 /* drm_kms.c */
 int drm_kms_init(struct gfx_device *dev);
 void drm_kms_fb_gone(struct gfx_device *dev, uint32_t fb_id);
-int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data);
+int drm_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struct gfx_rect *damage,
+	     unsigned int n, uint64_t user_data);
 int drm_emit_wait_vblank(struct gfx_device *dev);
 int drm_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns, int64_t timeout_ns);
 int drm_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);

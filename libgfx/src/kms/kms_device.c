@@ -65,7 +65,7 @@ static void kms_close(struct gfx_device *dev)
 	struct gfx_kms *k = dev->kms;
 
 	if (k) {
-		kms_exec_fini(dev);
+		cpu_exec_fini(dev);
 		kms_mem_fini(dev);
 		kms_output_fini(&k->out);
 		if (k->fd >= 0)
@@ -120,7 +120,8 @@ static int open_card(struct gfx_device *dev, const char *path, char *err, size_t
 	dev->context_count = 1;
 	dev->format_count = engine_format_count;
 	memcpy(dev->formats, engine_formats, engine_format_count * sizeof(uint32_t));
-	r = kms_output_init(dev, &k->out, k->fd) ?: kms_mem_init(dev) ?: kms_exec_init(dev);
+	r = kms_output_init(dev, &k->out, k->fd) ?: kms_mem_init(dev) ?:
+	    cpu_exec_init(dev, &k->cpu, k->arena, k->arena_size);
 	if (r == 0 && (r = events_init(dev)) < 0)
 		gfx_set_error(dev, r, "cannot set up the event fd: %s", strerror(-r));
 	if (r < 0) {
@@ -172,8 +173,8 @@ static int kms_get_info(struct gfx_device *dev, struct gfx_info *info)
 	info->width = dev->mode_width;
 	info->height = dev->mode_height;
 	info->refresh_mhz = k->out.refresh_mhz;
-	info->fence_done = k->done;
-	info->error_count = k->errors;
+	info->fence_done = k->cpu.done;
+	info->error_count = k->cpu.errors;
 	info->context_count = 1;
 	info->window_offset = dev->window_offset;
 	info->window_size = dev->window_size;
@@ -189,12 +190,13 @@ static int kms_emit_surface(struct gfx_device *dev, uint32_t slot,
 }
 
 /* The frame is drawn before it is shown: what was built runs first. */
-static int kms_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
+static int kms_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struct gfx_rect *damage,
+		    unsigned int n, uint64_t user_data)
 {
 	uint32_t fb_id = 0;
-	int r = kms_fb_for(dev, bo, &fb_id) ?: kms_submit(dev);
+	int r = kms_fb_for(dev, bo, &fb_id) ?: cpu_submit(dev);
 
-	return r < 0 ? r : kms_output_flip(dev, &dev->kms->out, fb_id, user_data);
+	return r < 0 ? r : kms_output_flip(dev, &dev->kms->out, fb_id, damage, n, user_data);
 }
 
 static int kms_emit_wait_vblank(struct gfx_device *dev)
@@ -228,7 +230,7 @@ static int kms_dispatch(struct gfx_device *dev, gfx_event_handler handler, void 
 {
 	struct gfx_kms *k = dev->kms;
 
-	return kms_output_dispatch(dev, &k->out, k->done, &k->reported_done, handler, data);
+	return kms_output_dispatch(dev, &k->out, k->cpu.done, &k->cpu.reported_done, handler, data);
 }
 
 const struct gfx_driver gfx_kms_driver = {
@@ -237,12 +239,12 @@ const struct gfx_driver gfx_kms_driver = {
 	.bo_create = kms_bo_create,
 	.bo_destroy = kms_bo_destroy,
 	.emit_surface = kms_emit_surface,
-	.make_space = kms_make_space,
-	.submit = kms_submit,
-	.fence = kms_fence,
-	.fence_done = kms_fence_done,
-	.fence_wait = kms_fence_wait,
-	.reset = kms_reset,
+	.make_space = cpu_make_space,
+	.submit = cpu_submit,
+	.fence = cpu_fence,
+	.fence_done = cpu_fence_done,
+	.fence_wait = cpu_fence_wait,
+	.reset = cpu_reset,
 	.flip = kms_flip,
 	.emit_wait_vblank = kms_emit_wait_vblank,
 	.wait_vblank = kms_wait_vblank,

@@ -2,7 +2,7 @@
 /*
  * kms_priv.h - libgfx on any KMS device ("kms:/dev/dri/cardN"): the CPU
  * draws with the 2D engine gfx-device uses (engine/), into dumb buffers the
- * kernel scans out. Private state of kms_device.c, kms_mem.c, kms_exec.c.
+ * kernel scans out. Private state of kms_device.c and kms_mem.c.
  *
  * Memory is laid out as on our GPU, so the command encoders, the allocator
  * and the engine work unchanged: a reserved range of address space is the
@@ -17,14 +17,12 @@
 #ifndef GFX_KMS_PRIV_H
 #define GFX_KMS_PRIV_H
 
+#include "cpu_exec.h"
 #include "internal.h"
 #include "kms_output.h"
 
-struct engine;
-
 /* "VRAM" of the CPU driver: address space only, until buffers are mapped in it. */
 #define KMS_ARENA_MIB_DEFAULT	512
-#define KMS_CMD_WORDS		65536	/* the command buffer, a power of two */
 
 /* A dumb buffer, mapped at [offset, offset + size) of the arena. */
 struct kms_bo {
@@ -41,18 +39,11 @@ struct gfx_kms {
 	struct kms_output out;
 	uint8_t *arena;
 	uint64_t arena_size;
-	struct engine *engine;
+	struct gfx_cpu cpu;
 
 	/* Our buffers, sorted by offset. */
 	struct kms_bo *bos;
 	unsigned int bo_n, bo_cap;
-
-	/* Fences: the newest handed out; all of them are done at gfx_submit(). */
-	uint64_t done, reported_done;
-	uint32_t errors;		/* commands the engine refused, ever */
-	uint64_t err_seq;		/* the newest fence after a refused command, */
-	uint32_t err_code, err_word;	/* and that command's code and word */
-	bool err_unfenced;		/* a command was refused since the last fence */
 };
 
 /* kms_mem.c */
@@ -64,15 +55,5 @@ void kms_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
 int kms_fb_for(struct gfx_device *dev, const struct gfx_bo *bo, uint32_t *fb_id);
 /* A flip latched: buffers destroyed while on screen can go now. */
 void kms_mem_latched(struct gfx_device *dev);
-
-/* kms_exec.c */
-int kms_exec_init(struct gfx_device *dev);
-void kms_exec_fini(struct gfx_device *dev);
-int kms_make_space(struct gfx_device *dev, uint64_t words);
-int kms_submit(struct gfx_device *dev);
-int kms_fence(struct gfx_device *dev, bool irq, uint64_t *seqno);
-bool kms_fence_done(struct gfx_device *dev, uint64_t seqno);
-int kms_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
-int kms_reset(struct gfx_device *dev);
 
 #endif /* GFX_KMS_PRIV_H */

@@ -3,8 +3,9 @@
 #include "internal.h"
 #include "backend.h"
 
-/* A FLIP into the ring (api.c checked bo against the mode). */
-int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, uint64_t user_data)
+/* A FLIP into the ring (api.c checked bo against the mode). The GPU scans bo out: no damage. */
+int umd_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struct gfx_rect *damage,
+	     unsigned int n, uint64_t user_data)
 {
 	int r = gfx_ring_reserve(dev, GFX_FLIP_WORDS);
 

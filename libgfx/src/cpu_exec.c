@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kms_exec.c - the CPU driver's commands (kms_priv.h): encoded into a buffer
- * of ours as for the GPU, executed by the engine at gfx_submit().
+ * cpu_exec.c - commands of the drivers that draw on the CPU (cpu_exec.h):
+ * encoded into a buffer of ours as for the GPU, executed by the engine at
+ * gfx_submit().
  *
  * The engine keeps its surfaces and clip between submits, as the GPU's
  * does, so nothing is restated. A command the engine refuses is skipped,
@@ -12,44 +13,45 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cpu_exec.h"
 #include "engine.h"
-#include "kms_priv.h"
 
-int kms_exec_init(struct gfx_device *dev)
+int cpu_exec_init(struct gfx_device *dev, struct gfx_cpu *cpu, uint8_t *vram, uint64_t vram_size)
 {
-	struct gfx_kms *k = dev->kms;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	dev->ring_words = KMS_CMD_WORDS;
-	dev->ring_mask = KMS_CMD_WORDS - 1;
-	dev->ring = calloc(KMS_CMD_WORDS, sizeof(uint32_t));
-	dev->space = KMS_CMD_WORDS;
+	dev->ring_words = CPU_CMD_WORDS;
+	dev->ring_mask = CPU_CMD_WORDS - 1;
+	dev->ring = calloc(CPU_CMD_WORDS, sizeof(uint32_t));
+	dev->space = CPU_CMD_WORDS;
 	/*
 	 * Fence numbers only grow, also from one process of the device to the
 	 * next (as FENCE_DONE does on the GPU): start from the monotonic clock.
 	 */
-	dev->last_seqno = k->done = k->reported_done = (uint64_t)gfx_now_ns();
+	dev->last_seqno = cpu->done = cpu->reported_done = (uint64_t)gfx_now_ns();
+	dev->cpu = cpu;
 	/* The caller draws too: as many workers as other CPUs, up to 3. */
-	k->engine = engine_create(k->arena, k->arena_size, cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus);
-	return dev->ring && k->engine ? 0 : gfx_set_error(dev, -ENOMEM, "out of memory");
+	cpu->engine = engine_create(vram, vram_size, cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus);
+	return dev->ring && cpu->engine ? 0 : gfx_set_error(dev, -ENOMEM, "out of memory");
 }
 
-void kms_exec_fini(struct gfx_device *dev)
+void cpu_exec_fini(struct gfx_device *dev)
 {
-	if (dev->kms->engine)
-		engine_destroy(dev->kms->engine);
+	if (dev->cpu && dev->cpu->engine)
+		engine_destroy(dev->cpu->engine);
 	free((void *)dev->ring);
+	dev->ring = NULL;
 }
 
 static void refused(struct gfx_device *dev, uint32_t code, uint32_t word)
 {
-	struct gfx_kms *k = dev->kms;
+	struct gfx_cpu *cpu = dev->cpu;
 
-	k->errors++;
-	if (!k->err_unfenced) {	/* the fence after it reports the first */
-		k->err_code = code;
-		k->err_word = word;
-		k->err_unfenced = true;
+	cpu->errors++;
+	if (!cpu->err_unfenced) {	/* the fence after it reports the first */
+		cpu->err_code = code;
+		cpu->err_word = word;
+		cpu->err_unfenced = true;
 	}
 	if (dev->errors_n < GFX_MAX_PENDING_ERRORS) {
 		dev->errors[dev->errors_n].code = code;
@@ -60,9 +62,9 @@ static void refused(struct gfx_device *dev, uint32_t code, uint32_t word)
 }
 
 /* Run the words built so far; a command the engine refuses is skipped. */
-int kms_submit(struct gfx_device *dev)
+int cpu_submit(struct gfx_device *dev)
 {
-	struct gfx_kms *k = dev->kms;
+	struct gfx_cpu *cpu = dev->cpu;
 	const uint32_t *w = (const uint32_t *)dev->ring;
 	uint32_t i = 0, n = dev->tail;
 
@@ -76,7 +78,7 @@ int kms_submit(struct gfx_device *dev)
 			break;	/* no way to find the next command */
 		}
 		err = GFX_CMD_OPCODE(w[i]) == GFX_OP_FENCE ? GFX_ERR_NONE :
-		      engine_execute(k->engine, w[i], w + i + 1, len - 1);
+		      engine_execute(cpu->engine, w[i], w + i + 1, len - 1);
 		if (err)
 			refused(dev, err, i);
 		i += len;
@@ -86,48 +88,48 @@ int kms_submit(struct gfx_device *dev)
 	return 0;
 }
 
-int kms_make_space(struct gfx_device *dev, uint64_t words)
+int cpu_make_space(struct gfx_device *dev, uint64_t words)
 {
 	if (words > dev->ring_words)
 		return gfx_set_error(dev, -EINVAL, "command of %llu words does not fit",
 				     (unsigned long long)words);
-	return kms_submit(dev);
+	return cpu_submit(dev);
 }
 
-int kms_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
+int cpu_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
 {
-	struct gfx_kms *k = dev->kms;
-	int r = kms_submit(dev);
+	struct gfx_cpu *cpu = dev->cpu;
+	int r = cpu_submit(dev);
 
 	if (r < 0)
 		return r;
 	*seqno = ++dev->last_seqno;
-	k->done = *seqno;
+	cpu->done = *seqno;
 	dev->unfenced = false;
-	if (k->err_unfenced) {
-		k->err_seq = *seqno;
-		k->err_unfenced = false;
+	if (cpu->err_unfenced) {
+		cpu->err_seq = *seqno;
+		cpu->err_unfenced = false;
 	}
 	return 0;
 }
 
-bool kms_fence_done(struct gfx_device *dev, uint64_t seqno)
+bool cpu_fence_done(struct gfx_device *dev, uint64_t seqno)
 {
-	return gfx_seqno_passed(dev->kms->done, seqno);
+	return gfx_seqno_passed(dev->cpu->done, seqno);
 }
 
-int kms_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
+int cpu_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
 {
-	struct gfx_kms *k = dev->kms;
+	struct gfx_cpu *cpu = dev->cpu;
 
 	if (!gfx_seqno_passed(dev->last_seqno, seqno))
 		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted",
 				     (unsigned long long)seqno);
-	if (seqno == k->err_seq) {
-		k->err_seq = 0;	/* reported once */
+	if (seqno == cpu->err_seq) {
+		cpu->err_seq = 0;	/* reported once */
 		return gfx_set_error(dev, -EIO, "bad command at word %u before fence %llu: %s",
-				     k->err_word, (unsigned long long)seqno,
-				     gfx_error_name(k->err_code));
+				     cpu->err_word, (unsigned long long)seqno,
+				     gfx_error_name(cpu->err_code));
 	}
 	return 0;
 }
@@ -137,7 +139,7 @@ int kms_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
  * built (every fence before it completes, as after the GPU's reset) and the
  * engine keeps its surfaces, as libgfx restores them on the GPU.
  */
-int kms_reset(struct gfx_device *dev)
+int cpu_reset(struct gfx_device *dev)
 {
-	return kms_submit(dev);
+	return cpu_submit(dev);
 }
