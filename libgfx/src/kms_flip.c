@@ -179,7 +179,7 @@ static int commit_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb
 	o->shown_fb = fb_id;
 	if (r == 0) {	/* its event comes */
 		o->flip_pending = true;
-		o->held_after = o->paced ? kms_output_paced_seq(o, gfx_now_ns()) : 0;
+		o->commit_seq = o->paced ? gfx_pacer_seq(&o->pace, gfx_now_ns()) : 0;
 	}
 	return 0;
 }

@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 #include <drm_fourcc.h>
 #include <xf86drm.h>
@@ -172,9 +171,7 @@ static int init_pacing(struct gfx_device *dev, struct kms_output *o)
 	if (drmCrtcGetSequence(o->fd, o->crtc_id, &seq, &ns) == 0 || errno != EOPNOTSUPP)
 		return 0;
 	o->paced = true;
-	o->pace_t0 = gfx_now_ns();
-	o->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	return o->timer_fd < 0 ? gfx_set_error(dev, -errno, "timerfd: %s", strerror(errno)) : 0;
+	return gfx_pacer_init(dev, &o->pace, o->period_ns);
 }
 
 int kms_output_init(struct gfx_device *dev, struct kms_output *o, int fd)
@@ -182,7 +179,7 @@ int kms_output_init(struct gfx_device *dev, struct kms_output *o, int fd)
 	int refused = 0;
 
 	o->fd = fd;
-	o->timer_fd = -1;
+	o->pace.timer_fd = -1;
 	o->legacy = !use_atomic(fd);
 	if (pick(o, &refused) < 0)
 		return refused ? gfx_set_error(dev, -ENODEV, "the driver refused every mode of the "
@@ -203,9 +200,7 @@ void kms_output_fini(struct kms_output *o)
 	if (o->mode_blob)
 		drmModeDestroyPropertyBlob(o->fd, o->mode_blob);
 	kms_output_scratch_put(o, o->scratch_fb, o->scratch_handle);
-	if (o->timer_fd >= 0)
-		close(o->timer_fd);
-	o->timer_fd = -1;
+	gfx_pacer_fini(&o->pace);
 	o->mode_blob = o->scratch_fb = o->scratch_handle = 0;
 }
 
@@ -243,7 +238,7 @@ void kms_output_scratch_put(struct kms_output *o, uint32_t fb_id, uint32_t handl
 
 int kms_output_timer_fd(const struct kms_output *o)
 {
-	return o->timer_fd;
+	return o->paced ? o->pace.timer_fd : -1;
 }
 
 int kms_output_add_fb(struct gfx_device *dev, struct kms_output *o, uint32_t handle,
@@ -263,7 +258,7 @@ void kms_output_rm_fb(struct kms_output *o, uint32_t fb_id)
 	drmModeRmFB(o->fd, fb_id);
 	if (fb_id == o->shown_fb) {
 		o->shown_fb = 0;
-		o->crtc_on = o->plane_on = o->flip_pending = o->held_flip = false;
+		o->crtc_on = o->plane_on = o->flip_pending = o->pace.held = false;
 	}
 }
 

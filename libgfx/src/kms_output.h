@@ -30,17 +30,12 @@
 #include <stdint.h>
 #include <xf86drmMode.h>
 
+#include "evq.h"
 #include "internal.h"
+#include "pacer.h"
 
-#define KMS_MAX_QUEUED_EVENTS	64
 /* More damage rectangles than this go as their bounding box (DIRTYFB takes 256 at most). */
 #define KMS_MAX_DAMAGE_RECTS	64
-
-struct kms_event {
-	enum gfx_event_type type;
-	uint64_t seq, time_ns, user_data;
-	uint32_t present_flags;
-};
 
 struct kms_output {
 	int fd;				/* the card (not ours: the driver closes it) */
@@ -61,17 +56,14 @@ struct kms_output {
 
 	/* Vblanks: the CRTC's, or paced (no vblank interrupt in the driver). */
 	bool paced;
-	int timer_fd;			/* paced: the next virtual vblank; else -1 */
-	int64_t pace_t0;		/* paced: virtual vblank n is at pace_t0 + n * period_ns */
-	bool held_flip;			/* paced: a flip's event, shown at the next virtual vblank */
-	uint64_t held_user_data, held_after;
+	struct gfx_pacer pace;		/* paced only */
+	uint64_t commit_seq;		/* paced: the virtual vblank our last commit came in */
 	uint64_t last_flip_seq;		/* 64-bit extension of the events' 32-bit sequence */
 	uint64_t last_vbl_seq, last_vbl_ns;	/* the newest vblank an event told of */
 	bool vblank_armed, wait_vblank_seen;
 	uint64_t wait_vblank_seq, wait_vblank_ns;
 
-	struct kms_event queue[KMS_MAX_QUEUED_EVENTS];
-	unsigned int queue_n;
+	struct gfx_evq events;		/* for gfx_dispatch() */
 
 	/* The driver's: a flip latched (drm: the job queued before it is done). */
 	void (*latched)(struct gfx_device *dev);
@@ -103,8 +95,6 @@ int kms_output_crtc_on(struct gfx_device *dev, struct kms_output *o);
  * screen: its FLIP_DONE at the next virtual vblank (paced), else now.
  */
 void kms_output_shown(struct gfx_device *dev, struct kms_output *o, uint64_t user_data);
-/* Paced: the newest virtual vblank at or before t. */
-uint64_t kms_output_paced_seq(const struct kms_output *o, int64_t t);
 /* Wait for the fds (or the deadline), then handle their events; -ETIMEDOUT. */
 int kms_output_pump(struct gfx_device *dev, struct kms_output *o, int64_t deadline_ns);
 

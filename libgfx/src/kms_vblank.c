@@ -2,14 +2,12 @@
 /*
  * kms_vblank.c - vblanks and events of a KMS output (kms_output.h): the
  * CRTC's vblanks, or virtual ones at the mode's rate where the driver has
- * none (paced), flip and vblank events read from the card's fd, and
- * gfx_dispatch().
+ * none (paced: pacer.h), flip and vblank events read from the card's fd,
+ * and gfx_dispatch().
  */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
@@ -22,84 +20,17 @@
 static __thread struct gfx_device *reading_dev;
 static __thread struct kms_output *reading;
 
-/* ---- the virtual vblanks of a paced output ---- */
-
-uint64_t kms_output_paced_seq(const struct kms_output *o, int64_t t)
+static void push(struct gfx_device *dev, struct kms_output *o, enum gfx_event_type type,
+		 uint64_t seq, uint64_t time_ns, uint64_t user_data, uint32_t present_flags)
 {
-	return t <= o->pace_t0 ? 0 : (uint64_t)(t - o->pace_t0) / o->period_ns;
-}
-
-static int64_t paced_time(const struct kms_output *o, uint64_t seq)
-{
-	return o->pace_t0 + (int64_t)(seq * o->period_ns);
-}
-
-/* ---- pacing, where the driver has no vblank ---- */
-
-static void paced_arm(struct kms_output *o)
-{
-	struct itimerspec its = { 0 };
-	int64_t t;
-
-	if (o->held_flip || o->vblank_armed) {
-		t = paced_time(o, kms_output_paced_seq(o, gfx_now_ns()) + 1);
-		its.it_value.tv_sec = t / 1000000000LL;
-		its.it_value.tv_nsec = t % 1000000000LL;
-	}
-	timerfd_settime(o->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
-static void queue_event(struct gfx_device *dev, struct kms_output *o, enum gfx_event_type type,
-			uint64_t seq, uint64_t time_ns, uint64_t user_data, uint32_t present_flags);
-
-/* A virtual vblank passed: show the held flip, tell of the vblank. */
-static void paced_tick(struct gfx_device *dev, struct kms_output *o)
-{
-	uint64_t junk, seq = kms_output_paced_seq(o, gfx_now_ns());
-	uint64_t t = (uint64_t)paced_time(o, seq);
-
-	(void)!read(o->timer_fd, &junk, sizeof(junk));
-	if (o->held_flip && seq > o->held_after) {
-		o->held_flip = o->flip_pending = false;
-		o->last_flip_seq = seq;
-		if (o->latched)
-			o->latched(dev);
-		queue_event(dev, o, GFX_EVENT_FLIP_DONE, seq, t, o->held_user_data,
-			    0);	/* our pacing: none of the display's guarantees */
-	}
-	if (o->vblank_armed && dev->vblank_events && seq > o->last_vbl_seq)
-		queue_event(dev, o, GFX_EVENT_VBLANK, seq, t, 0, 0);
-	o->vblank_armed = dev->vblank_events;
-	o->last_vbl_seq = seq;
-	o->last_vbl_ns = t;
-	paced_arm(o);
-}
-
-/* ---- events ---- */
-
-static void queue_event(struct gfx_device *dev, struct kms_output *o, enum gfx_event_type type,
-			uint64_t seq, uint64_t time_ns, uint64_t user_data, uint32_t present_flags)
-{
-	uint64_t one = 1;
-
-	if (o->queue_n == KMS_MAX_QUEUED_EVENTS)
-		return;	/* a reader that never dispatches loses the newest */
-	o->queue[o->queue_n++] = (struct kms_event){ type, seq, time_ns, user_data, present_flags };
-	if (!dev->notify_pending) {	/* an event loop polling gfx_get_fd() wakes for it */
-		(void)!write(dev->notify_fd, &one, sizeof(one));
-		dev->notify_pending = true;
-	}
+	gfx_evq_push(dev, &o->events, &(struct gfx_event){ .type = type, .seq = seq,
+		     .time_ns = time_ns, .user_data = user_data, .present_flags = present_flags });
 }
 
 static int arm_vblank_event(struct gfx_device *dev, struct kms_output *o)
 {
 	uint64_t queued;
 
-	if (o->paced) {
-		o->vblank_armed = true;
-		paced_arm(o);
-		return 0;
-	}
 	if (drmCrtcQueueSequence(o->fd, o->crtc_id, DRM_CRTC_SEQUENCE_RELATIVE, 1, &queued,
 				 KMS_COOKIE_EVENTS) < 0)
 		return errno == ENODEV ? gfx_lost(dev) :
@@ -116,25 +47,30 @@ static void note_vblank(struct kms_output *o, uint64_t seq, uint64_t ns)
 	}
 }
 
+/* A flip of ours reached the screen (its FLIP_DONE is queued, or paced: now queued). */
+static void latched(struct gfx_device *dev, struct kms_output *o, uint64_t seq)
+{
+	o->last_flip_seq = seq;
+	o->flip_pending = false;
+	if (o->latched)
+		o->latched(dev);
+}
+
 void kms_output_shown(struct gfx_device *dev, struct kms_output *o, uint64_t user_data)
 {
 	uint64_t seq = 0, ns = 0;
 
 	if (o->paced) {	/* at the next virtual vblank, as a flip's event is */
-		o->flip_pending = o->held_flip = true;
-		o->held_user_data = user_data;
-		o->held_after = kms_output_paced_seq(o, gfx_now_ns());
-		paced_arm(o);
+		o->flip_pending = true;
+		gfx_pacer_hold(&o->pace, user_data, gfx_pacer_seq(&o->pace, gfx_now_ns()));
 		return;
 	}
 	if (drmCrtcGetSequence(o->fd, o->crtc_id, &seq, &ns) == 0)
 		note_vblank(o, seq, ns);
 	else
 		ns = (uint64_t)gfx_now_ns();
-	o->last_flip_seq = seq;
-	if (o->latched)
-		o->latched(dev);
-	queue_event(dev, o, GFX_EVENT_FLIP_DONE, seq, ns, user_data, 0);
+	latched(dev, o, seq);
+	push(dev, o, GFX_EVENT_FLIP_DONE, seq, ns, user_data, 0);
 }
 
 static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
@@ -144,19 +80,14 @@ static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int use
 	uint64_t ns = sec * 1000000000ull + usec * 1000ull;
 
 	if (o->paced) {	/* queued, not shown: shown at the virtual vblank after the commit */
-		o->held_flip = true;
-		o->held_user_data = (uintptr_t)user_data;
-		paced_arm(o);
+		gfx_pacer_hold(&o->pace, (uintptr_t)user_data, o->commit_seq);
 		return;
 	}
 	/* The event's sequence is 32 bits of the CRTC's 64-bit vblank count. */
-	o->last_flip_seq += (uint32_t)(seq - (uint32_t)o->last_flip_seq);
-	o->flip_pending = false;
-	if (o->latched)
-		o->latched(reading_dev);
+	latched(reading_dev, o, o->last_flip_seq + (uint32_t)(seq - (uint32_t)o->last_flip_seq));
 	note_vblank(o, o->last_flip_seq, ns);
-	queue_event(reading_dev, o, GFX_EVENT_FLIP_DONE, o->last_flip_seq, ns, (uintptr_t)user_data,
-		    GFX_PRESENT_HW);
+	push(reading_dev, o, GFX_EVENT_FLIP_DONE, o->last_flip_seq, ns, (uintptr_t)user_data,
+	     GFX_PRESENT_HW);
 }
 
 static void on_sequence(int fd, uint64_t seq, uint64_t ns, uint64_t cookie)
@@ -173,7 +104,7 @@ static void on_sequence(int fd, uint64_t seq, uint64_t ns, uint64_t cookie)
 	o->vblank_armed = false;
 	if (!reading_dev->vblank_events)
 		return;
-	queue_event(reading_dev, o, GFX_EVENT_VBLANK, seq, ns, 0, 0);
+	push(reading_dev, o, GFX_EVENT_VBLANK, seq, ns, 0, 0);
 	arm_vblank_event(reading_dev, o);
 }
 
@@ -181,7 +112,6 @@ int kms_output_read_events(struct gfx_device *dev, struct kms_output *o)
 {
 	drmEventContext ctx = { .version = DRM_EVENT_CONTEXT_VERSION,
 				.page_flip_handler2 = on_flip, .sequence_handler = on_sequence };
-	struct pollfd pfd = { .fd = o->timer_fd, .events = POLLIN };
 	uint64_t v;
 	int r;
 
@@ -194,15 +124,15 @@ int kms_output_read_events(struct gfx_device *dev, struct kms_output *o)
 	if (errno != EAGAIN && errno != EINTR && drmGetCap(o->fd, DRM_CAP_DUMB_BUFFER, &v) < 0 &&
 	    errno == ENODEV)	/* gone, or a read error: only an ioctl tells them apart */
 		return gfx_lost(dev);
-	if (o->paced && poll(&pfd, 1, 0) == 1)
-		paced_tick(dev, o);
+	if (o->paced && gfx_pacer_tick(dev, &o->pace, &o->events))
+		latched(dev, o, o->pace.last_seq);
 	return 0;
 }
 
 int kms_output_pump(struct gfx_device *dev, struct kms_output *o, int64_t deadline_ns)
 {
 	struct pollfd pfd[2] = { { .fd = o->fd, .events = POLLIN },
-				 { .fd = o->timer_fd, .events = POLLIN } };
+				 { .fd = o->pace.timer_fd, .events = POLLIN } };
 	int64_t left = deadline_ns - gfx_now_ns();
 	int r;
 
@@ -223,6 +153,10 @@ int kms_output_set_vblank_events(struct gfx_device *dev, struct kms_output *o, b
 	if (r < 0)
 		return r;
 	dev->vblank_events = on;
+	if (o->paced) {
+		gfx_pacer_set_vblanks(&o->pace, on);
+		return 0;
+	}
 	return on && !o->vblank_armed ? arm_vblank_event(dev, o) : 0;
 }
 
@@ -232,8 +166,8 @@ int kms_output_last_vblank(struct gfx_device *dev, struct kms_output *o, uint64_
 	if (dev->lost)
 		return gfx_lost(dev);
 	if (o->paced) {
-		*seq = kms_output_paced_seq(o, gfx_now_ns());
-		*time_ns = (uint64_t)paced_time(o, *seq);
+		*seq = gfx_pacer_seq(&o->pace, gfx_now_ns());
+		*time_ns = (uint64_t)gfx_pacer_time(&o->pace, *seq);
 		return 0;
 	}
 	/*
@@ -253,36 +187,20 @@ int kms_output_last_vblank(struct gfx_device *dev, struct kms_output *o, uint64_
 	return 0;
 }
 
-/*
- * A paced output's wait: sleep to the next virtual vblank, then take what
- * it brought (a held flip's event, for gfx_dispatch(), which the notify fd
- * tells the event loop of).
- */
-static int paced_wait(struct gfx_device *dev, struct kms_output *o, uint64_t *seq,
-		      uint64_t *time_ns)
-{
-	uint64_t next = kms_output_paced_seq(o, gfx_now_ns()) + 1;
-	int64_t t = paced_time(o, next);
-	struct timespec ts = { t / 1000000000LL, t % 1000000000LL };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-	if (seq)
-		*seq = next;
-	if (time_ns)
-		*time_ns = (uint64_t)t;
-	return kms_output_read_events(dev, o);
-}
-
 int kms_output_wait_vblank(struct gfx_device *dev, struct kms_output *o, uint64_t *seq,
 			   uint64_t *time_ns, int64_t timeout_ns)
 {
 	int64_t deadline = timeout_ns < 0 ? INT64_MAX : gfx_now_ns() + timeout_ns;
 	uint64_t queued;
-	int r = o->paced ? 0 : kms_output_crtc_on(dev, o);
+	int r;
 
-	if (r < 0 || o->paced)
-		return r < 0 ? r : paced_wait(dev, o, seq, time_ns);
+	if (o->paced) {	/* then take what it brought (a held flip's event, for gfx_dispatch) */
+		gfx_pacer_sleep(&o->pace, seq, time_ns);
+		return kms_output_read_events(dev, o);
+	}
+	r = kms_output_crtc_on(dev, o);
+	if (r < 0)
+		return r;
 	o->wait_vblank_seen = false;
 	if (drmCrtcQueueSequence(o->fd, o->crtc_id, DRM_CRTC_SEQUENCE_RELATIVE, 1, &queued,
 				 KMS_COOKIE_WAIT) < 0)
@@ -303,63 +221,10 @@ int kms_output_wait_vblank(struct gfx_device *dev, struct kms_output *o, uint64_
 	return 0;
 }
 
-static int deliver(struct gfx_device *dev, struct kms_output *o, gfx_event_handler handler,
-		   void *data)
-{
-	int events = 0;
-
-	for (unsigned int i = 0; i < dev->errors_n; i++, events++) {
-		struct gfx_event ev = { .type = GFX_EVENT_ERROR, .error_code = dev->errors[i].code,
-					.error_offset = dev->errors[i].offset };
-
-		if (handler)
-			handler(dev, &ev, data);
-	}
-	dev->errors_n = 0;
-	for (unsigned int i = 0; o && i < o->queue_n; i++, events++) {
-		struct gfx_event ev = { .type = o->queue[i].type, .seq = o->queue[i].seq,
-					.time_ns = o->queue[i].time_ns,
-					.user_data = o->queue[i].user_data,
-					.present_flags = o->queue[i].present_flags };
-
-		if (handler)
-			handler(dev, &ev, data);
-	}
-	if (o)
-		o->queue_n = 0;
-	return events;
-}
-
 int kms_output_dispatch(struct gfx_device *dev, struct kms_output *o, uint64_t done,
 			uint64_t *reported, gfx_event_handler handler, void *data)
 {
-	uint64_t junk;
-	int events;
-
 	if (!dev->lost && o)
 		kms_output_read_events(dev, o);
-	if (dev->lost) {
-		if (!dev->lost_reported) {
-			struct gfx_event ev = { .type = GFX_EVENT_DEVICE_LOST };
-
-			dev->lost_reported = true;
-			if (handler)
-				handler(dev, &ev, data);
-		}
-		return gfx_lost(dev);
-	}
-	if (dev->notify_pending) {
-		(void)!read(dev->notify_fd, &junk, sizeof(junk));
-		dev->notify_pending = false;
-	}
-	events = deliver(dev, o, handler, data);
-	if (done != *reported) {
-		struct gfx_event ev = { .type = GFX_EVENT_FENCE, .seq = done };
-
-		*reported = done;
-		if (handler)
-			handler(dev, &ev, data);
-		events++;
-	}
-	return events;
+	return gfx_evq_dispatch(dev, o ? &o->events : NULL, done, reported, handler, data);
 }

@@ -148,7 +148,7 @@ int gfx_kms_open(const char *path, struct gfx_device **out, char *err, size_t le
 	}
 	dev->backend = "kms";
 	dev->kms->fd = -1;
-	dev->kms->out.timer_fd = -1;
+	dev->kms->out.pace.timer_fd = -1;
 	r = open_card(dev, path, err, len);
 	if (r < 0) {
 		kms_close(dev);
