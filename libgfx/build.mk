@@ -1,6 +1,6 @@
 # libgfx: the user-space driver, as build/lib/libgfx.so (soname libgfx.so.1).
 #
-# Every .c in libgfx/src and its driver folders (umd/, drm/, kms/) is part of the library.
+# Every .c in libgfx/src and its driver folders (umd/, drm/, kms/, virtio/) is part of the library.
 # Programs link with: -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'.
 #
 # The public headers (gfx.h includes gfx_hw.h beside itself) go to
@@ -21,10 +21,10 @@ GFX_LIBS := -L$(LIB) -lgfx -Wl,-rpath,'$$ORIGIN/../lib'
 LIBDRM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm 2>/dev/null)
 LIBDRM_LIBS := $(shell $(PKG_CONFIG) --libs libdrm 2>/dev/null)
 
-$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src -Iengine $(LIBDRM_CFLAGS)
+$(LIBGFX_OBJS): CFLAGS += -fPIC -fvisibility=hidden -Ilibgfx/src -Iengine $(LIBDRM_CFLAGS) $(ENGINE_CFLAGS)
 $(LIBGFX_OBJS): $(call config_stamp,libgfx,$(LIBDRM_CFLAGS) $(LIBDRM_LIBS))
 
-# The kms driver draws with the engine gfx-device uses (engine/).
+# The kms and virtio drivers draw with the engine gfx-device uses (engine/).
 $(LIB)/$(LIBGFX_SONAME): $(LIBGFX_OBJS) $(ENGINE_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,$(LIBGFX_SONAME) -Wl,--no-undefined -o $@ $^ $(LDFLAGS) $(LIBDRM_LIBS) \

@@ -302,7 +302,8 @@ static void wait_vblank_command(void *arg)
 	if (drm) {
 		CHECK(gfx_emit_wait_vblank(dev) == -EOPNOTSUPP, "%s took a WAIT_VBLANK command",
 		      info.backend);
-		SKIP("no WAIT_VBLANK command on %s: the kernel owns the display", info.backend);
+		SKIP("no WAIT_VBLANK command on %s: the kernel or the CPU drives the display",
+		     info.backend);
 	}
 	OK(gfx_finish(dev, SEC));
 	OK(gfx_last_vblank(dev, &s0, &t0));
@@ -377,7 +378,7 @@ static void input_events(void *arg)
 	if (drm) {
 		CHECK(gfx_set_input_events(dev, true) == -EOPNOTSUPP, "%s claims an input FIFO",
 		      info.backend);
-		SKIP("no input FIFO on %s: the kernel's driver leaves input to evdev", info.backend);
+		SKIP("no input FIFO on %s: not our GPU; input comes from evdev", info.backend);
 	}
 	if (fixture_no_ctl(&fx))
 		SKIP("%s", fixture_no_ctl(&fx));

@@ -97,20 +97,22 @@ struct gfx_driver {
 	int (*set_input_events)(struct gfx_device *dev, bool on);
 };
 
-extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver, gfx_kms_driver;
+extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver, gfx_kms_driver, gfx_virtio_driver;
 struct gfx_backend;
 struct gfx_drm;
 struct gfx_kms;
 struct gfx_cpu;
+struct gfx_virtio;
 
 #define GFX_CLOCK_SAMPLES	9	/* interrupt samples for the clock offset */
 
 struct gfx_device {
 	const struct gfx_driver *drv;
-	const char *backend;		/* "direct", "uio", "drm" or "kms" */
+	const char *backend;		/* "direct", "uio", "drm", "kms" or "virtio" */
 	struct gfx_backend *be;		/* umd only */
 	struct gfx_drm *drm;		/* drm only */
 	struct gfx_kms *kms;		/* kms only */
+	struct gfx_virtio *virtio;	/* virtio only */
 	struct gfx_cpu *cpu;		/* the drivers that draw on the CPU (cpu_exec.h) */
 	volatile uint8_t *regs;		/* umd: this context's register page */
 	volatile uint8_t *vram;		/* umd: BAR2 at its own offsets (VRAM offset o is vram + o) */
@@ -233,6 +235,8 @@ int gfx_drm_find(char *path, size_t path_len, bool render);
 /* Any other KMS card (kms/kms_device.c): open one, or find the first as "/dev/dri/cardN". */
 int gfx_kms_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
 int gfx_kms_find(char *path, size_t path_len);
+/* QEMU's virtio-gpu through the uio_vgpu stub (virtio/): path NULL finds the node. */
+int gfx_virtio_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
 
 /* ---- ring (ring.c) ---- */
 

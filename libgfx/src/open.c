@@ -2,13 +2,16 @@
 /*
  * open.c - the top of libgfx: a device opened by its spec, and closed. The
  * spec picks the driver (gfx.h): the user-mode driver through a backend
- * (direct, uio; umd/), gfx_drm (drm/), or any KMS device (kms/).
+ * (direct, uio; umd/), gfx_drm (drm/), any KMS device (kms/), or QEMU's
+ * virtio-gpu from user space (virtio/).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "uio_sysfs.h"
+#include "uio_vgpu.h"
 #include "umd/backend.h"
 
 /* What to do when nothing answers at spec: appended to the open error. */
@@ -16,6 +19,8 @@ static const char *advice(const char *spec)
 {
 	if (!strncmp(spec, "direct:", 7))
 		return "start the device model first: gfx-device --socket PATH";
+	if (!strncmp(spec, "virtio", 6))
+		return "bind the device to the uio_vgpu stub (docs/virtio.md) and open it as root";
 	if (!strncmp(spec, "uio", 3))
 		return "load the stub (modprobe uio_gfx, docs/kernel.md) and check that you may "
 		       "open /dev/uioN (group gfx)";
@@ -34,6 +39,10 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 		return gfx_drm_open(spec + 4, out, err, len);
 	if (!strncmp(spec, "kms:", 4))
 		return gfx_kms_open(spec + 4, out, err, len);
+	if (!strncmp(spec, "virtio:", 7))
+		return gfx_virtio_open(spec + 7, out, err, len);
+	if (!strcmp(spec, "virtio"))
+		return gfx_virtio_open(NULL, out, err, len);
 	if (!strcmp(spec, "kms")) {
 		r = gfx_kms_find(path, sizeof(path));
 		if (r < 0) {
@@ -63,7 +72,7 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 	} else {
 		snprintf(err, len, "bad device spec '%.60s': use direct:PATH, uio:/dev/uioN, uio, "
 			 "drm:/dev/dri/cardN, drm:/dev/dri/renderDN, drm, drm-render, "
-			 "kms:/dev/dri/cardN or kms", spec);
+			 "kms:/dev/dri/cardN, kms, virtio:/dev/uioN or virtio", spec);
 		return -EINVAL;
 	}
 	if (r < 0)
@@ -76,7 +85,8 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 
 /*
  * No spec: $GFX_DEVICE, else our GPU (the first uio_gfx, else gfx_drm), else
- * gfx-device's socket if it is there, else any KMS card (the CPU draws).
+ * gfx-device's socket if it is there, else a virtio-gpu someone bound to
+ * uio_vgpu, else any KMS card (the CPU draws on these two).
  */
 static const char *default_spec(char *buf, size_t len)
 {
@@ -95,6 +105,8 @@ static const char *default_spec(char *buf, size_t len)
 		if (access(buf + 7, F_OK) == 0 || gfx_kms_find(path, sizeof(path)) < 0)
 			return buf;
 	}
+	if (uio_find_node(UIO_VGPU_NAME, path, sizeof(path)) == 0)
+		return "virtio";
 	return gfx_kms_find(path, sizeof(path)) == 0 ? "kms" : NULL;
 }
 

@@ -217,6 +217,9 @@ const char *fixture_no_ctl(const struct fixture *f)
 	if (f->external && spec && !strncmp(spec, "kms", 3))
 		return "a KMS device (kms:) is not our GPU: gfx-ctl has no screenshots, faults or "
 		       "input for it";
+	if (f->external && spec && !strncmp(spec, "virtio", 6))
+		return "virtio-gpu (virtio:) is not our GPU: gfx-ctl has no screenshots, faults or "
+		       "input for it";
 	if (!f->external)
 		return f->sock[0] ? NULL : "no device started";
 	if (!f->ctl[0])

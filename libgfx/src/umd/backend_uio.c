@@ -85,6 +85,11 @@ static void uio_irq_master(struct gfx_backend *b, int on)
 	(void)!write(u->fd, &v, sizeof(v));
 }
 
+int gfx_backend_uio_find(char *path, size_t path_len)
+{
+	return uio_find_node(GFX_UIO_NAME, path, path_len);
+}
+
 static void uio_destroy(struct gfx_backend *b)
 {
 	struct uio *u = (struct uio *)b;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* uio_sysfs.c - the uio_gfx stub's devices and maps in sysfs (uio_sysfs.h). */
+/* uio_sysfs.c - UIO devices and their maps in sysfs (uio_sysfs.h). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "backend.h"
 #include "uio_sysfs.h"
 
 int uio_read_attr(const char *dir, const char *name, char *buf, size_t len)
@@ -110,7 +109,7 @@ int uio_context_node(const char *master_sysdir, uint32_t ctx, char *path, size_t
 	return 0;
 }
 
-int gfx_backend_uio_find(char *path, size_t path_len)
+int uio_find_node(const char *want, char *path, size_t len)
 {
 	DIR *d = opendir("/sys/class/uio");
 	struct dirent *e;
@@ -125,13 +124,13 @@ int gfx_backend_uio_find(char *path, size_t path_len)
 		if (sscanf(e->d_name, "uio%d", &n) != 1)
 			continue;
 		snprintf(dir, sizeof(dir), "/sys/class/uio/%s", e->d_name);
-		if (uio_read_attr(dir, "name", name, sizeof(name)) == 0 &&
-		    strcmp(name, GFX_UIO_NAME) == 0 && (best < 0 || n < best))
+		if (uio_read_attr(dir, "name", name, sizeof(name)) == 0 && strcmp(name, want) == 0 &&
+		    (best < 0 || n < best))
 			best = n;
 	}
 	closedir(d);
 	if (best < 0)
 		return -ENOENT;
-	snprintf(path, path_len, "/dev/uio%d", best);
+	snprintf(path, len, "/dev/uio%d", best);
 	return 0;
 }
