@@ -9,7 +9,7 @@ kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
 VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-uio-clients \
-	$(BIN)/gfx-vm-kms-damage
+	$(BIN)/gfx-vm-kms-damage $(BIN)/gfx-vm-virtio-evil
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
@@ -19,6 +19,11 @@ $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 $(BIN)/gfx-vm-kms-damage: $(OBJ)/tests/vm/guest_kms_damage.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
+
+# Garbage in virtio-gpu's queue from a process that owns it (uio_vgpu, no libgfx).
+$(BIN)/gfx-vm-virtio-evil: $(OBJ)/tests/vm/guest_virtio_evil.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS)
 
 $(BIN)/gfx-vm-uio-clients: $(OBJ)/tests/vm/guest_uio_clients.o $(LIBGFX_SO)
 	@mkdir -p $(@D)

@@ -16,8 +16,11 @@
  * uio_gfx's.
  *
  * Mappings are filled at the first access (uio_vgpu_fault) under the lock,
- * so that unbinding zaps them for good: a mapping left over faults with
- * SIGBUS, never the device or the freed pool. Open files pin the module.
+ * so that unbinding zaps them for good: the BAR's faults with SIGBUS from
+ * then on, and the pool's is filled with one scratch page, so a process
+ * still drawing when its device goes scribbles there harmlessly until its
+ * next read() says EIO; never the device or the freed pool. Open files pin
+ * the module.
  *
  * Locks: the UIO core's info_lock (open, release, mmap) -> uio_vgpu.lock
  * (also taken by faults, under the mm's mmap_lock) -> i_mmap_rwsem.
@@ -59,6 +62,7 @@ struct uio_vgpu {
 	void __iomem *regs;		/* that BAR */
 	struct uio_vgpu_info *info;	/* the info page */
 	struct page *info_page;
+	struct page *scratch;		/* the pool's every page once unbound */
 	void *chunk[UIO_VGPU_MAX_CHUNKS];	/* the pool, each UIO_VGPU_CHUNK */
 	unsigned int users;		/* open files, under the UIO info_lock */
 	struct mutex lock;		/* what follows, against faults */
@@ -74,6 +78,8 @@ static void uio_vgpu_free(struct kref *ref)
 		iput(v->inode);		/* unbound while open: no release came */
 	if (v->info_page)
 		__free_page(v->info_page);
+	if (v->scratch)
+		__free_page(v->scratch);
 	mutex_destroy(&v->lock);
 	kfree(v);
 }
@@ -142,11 +148,13 @@ static int uio_vgpu_release(struct uio_info *uio, struct inode *inode)
 	return 0;
 }
 
-/* The pfn of page pgoff of map index (uncached BAR, pool), or -1. */
+/* The pfn of page pgoff of map index (uncached BAR, pool), or -1 (SIGBUS). */
 static long uio_vgpu_pfn(struct uio_vgpu *v, unsigned int index, unsigned long pgoff)
 {
 	unsigned long per_chunk = UIO_VGPU_CHUNK >> PAGE_SHIFT;
 
+	if (v->gone)
+		return index == UIO_VGPU_MAP_POOL ? (long)page_to_pfn(v->scratch) : -1;
 	if (index == UIO_VGPU_MAP_VIRTIO)
 		return (pci_resource_start(v->pdev, v->bar) >> PAGE_SHIFT) + pgoff;
 	if (pgoff / per_chunk >= v->info->chunks)
@@ -164,9 +172,7 @@ static vm_fault_t uio_vgpu_fault(struct vm_fault *vmf)
 	unsigned long a, n = 0;
 
 	mutex_lock(&v->lock);
-	if (v->gone) {
-		ret = VM_FAULT_SIGBUS;
-	} else if (index == UIO_VGPU_MAP_INFO) {
+	if (index == UIO_VGPU_MAP_INFO) {
 		get_page(v->info_page);
 		vmf->page = v->info_page;
 		ret = 0;
@@ -347,7 +353,8 @@ static struct uio_vgpu *uio_vgpu_create(struct pci_dev *pdev)
 	mutex_init(&v->lock);
 	v->pdev = pdev;
 	v->info_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!v->info_page) {
+	v->scratch = alloc_page(GFP_KERNEL);
+	if (!v->info_page || !v->scratch) {
 		kref_put(&v->ref, uio_vgpu_free);
 		return NULL;
 	}
@@ -426,7 +433,8 @@ static int uio_vgpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 /*
  * Unbind, also with the node open and mapped: unregistered (its IRQ freed;
  * a reader gets EIO), every mapping zapped, the device reset, then the pool
- * freed. A mapping left over faults with SIGBUS.
+ * freed. A mapping left over faults: the BAR's with SIGBUS, the pool's into
+ * the scratch page.
  */
 static void uio_vgpu_remove(struct pci_dev *pdev)
 {

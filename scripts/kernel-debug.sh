@@ -32,11 +32,14 @@ say() { echo "kernel-debug: $*" >&2; }
 # The packaged source's version (linux-source-6.12 6.12.118-1~deb12u1).
 pkg_version() { dpkg-query -W -f='${Version}' "linux-source-$1" 2>/dev/null; }
 
-# Every line of the fragment must be in the .config Kconfig resolved.
+# Every line of the fragment must be in the .config Kconfig resolved, except
+# options this version does not have (no "config NAME" in its Kconfig files).
 check_config() {
-	local cfg=$1 l k bad=0
+	local cfg=$1 src=$2 l k bad=0 known
+	known=$(grep -rhoE --include='Kconfig*' '^(menu)?config [A-Za-z0-9_]+' "$src" | sed 's/^.* /CONFIG_/' | sort -u)
 	while read -r l; do
 		k=${l%%=*}
+		grep -qxF "$k" <<<"$known" || continue
 		case $l in
 		*=n) grep -q "^$k=" "$cfg" && { say "$l: Kconfig turned it on"; bad=1; } ;;
 		*) grep -qxF "$l" "$cfg" || { say "$l did not stick: $(grep -E "^(# )?$k[= ]" "$cfg" || echo unset)"; bad=1; } ;;
@@ -66,7 +69,7 @@ build() {
 	{ cat "$frag"; echo 'CONFIG_LOCALVERSION="-gfxdebug"'; echo '# CONFIG_LOCALVERSION_AUTO is not set'; } \
 		>"$dir/build/fragment.config"
 	make -s -C "$dir/src" O="$dir/build" allnoconfig KCONFIG_ALLCONFIG="$dir/build/fragment.config" >/dev/null
-	check_config "$dir/build/.config" || { say "$v: the config lost options (above)"; return 1; }
+	check_config "$dir/build/.config" "$dir/src" || { say "$v: the config lost options (above)"; return 1; }
 	say "$v: building with $jobs jobs (log: $dir/build.log)"
 	if ! make -C "$dir/src" O="$dir/build" -j"$jobs" bzImage modules >"$dir/build.log" 2>&1; then
 		tail -20 "$dir/build.log" >&2

@@ -39,10 +39,10 @@ if ! vm_setup; then
 	finish
 fi
 
-# The module, warning-free with W=1 and clean under sparse.
+# The modules, warning-free with W=1 and clean under sparse.
 if vm_build_module; then
 	w=$(grep -E 'warning:|error:' "$VM_DIR/kmod/build.log" | grep -v 'Skipping BTF' | head -1)
-	if [ -n "$w" ]; then line "FAIL vm-kmod-build: $w"; else line "PASS vm-kmod-build (uio_gfx and gfx_drm, W=1, sparse, against $VM_KVER)"; fi
+	if [ -n "$w" ]; then line "FAIL vm-kmod-build: $w"; else line "PASS vm-kmod-build (uio_gfx, gfx_drm and uio_vgpu, W=1, sparse, against $VM_KVER)"; fi
 else
 	line "FAIL vm-kmod-build: $(grep -E 'error|Error' "$VM_DIR/kmod/build.log" | head -1)"
 	finish
@@ -115,6 +115,17 @@ for f in "$VM_OUT"/hello-kms-*.png; do
 		line "FAIL $name: $n pixels differ from the GPU model's ($f, $ref)"
 	fi
 done
+
+# gfx-hello on virtio-gpu driven from user space (uio_vgpu, libgfx's virtio driver).
+f=$VM_OUT/hello-virtio.png
+if [ -f "$f" ]; then
+	n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$f" 2>&1)
+	if [ "$n" = 0 ]; then
+		line "PASS vm-virtio-gfx-hello-screenshot (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
+	else
+		line "FAIL vm-virtio-gfx-hello-screenshot: $n pixels differ from the GPU model's ($f, $ref)"
+	fi
+fi
 
 oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
 	grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |

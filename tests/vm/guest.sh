@@ -4,7 +4,7 @@
 # Usage: tests/vm/guest.sh test|bench|drm|gpubench OUT KMOD
 #        tests/vm/guest.sh case OUT KMOD NAME FUNCTION ARGS...   (one case)
 #   OUT   the results directory shared with the host (read-write)
-#   KMOD  the uio_gfx.ko built for this kernel (gfx_drm.ko beside it)
+#   KMOD  the uio_gfx.ko built for this kernel (gfx_drm.ko and uio_vgpu.ko beside it)
 # test: one PASS/FAIL/SKIP line per case into OUT/results (the uio cases,
 # then the gfx_drm cases of tests/vm/guest_drm.sh; drm: those only); the kernel log
 # is checked for WARN/BUG/oops after every case (a case with a bad dmesg
@@ -304,6 +304,7 @@ drm_libgfx_cases() {
 . "$repo/tests/vm/guest_gpu_clients.sh"
 . "$repo/tests/vm/guest_isolation.sh"
 . "$repo/tests/vm/guest_kms.sh"
+. "$repo/tests/vm/guest_virtio.sh"
 
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
@@ -364,4 +365,6 @@ drm_cases
 drm_libgfx_cases
 # Display drivers nobody here wrote, through libgfx's kms driver.
 kms_cases
+# virtio-gpu again, from user space (uio_vgpu and libgfx's virtio driver).
+virtio_cases
 echo done >>"$out/results.done"

@@ -222,6 +222,7 @@ static void virtio_close(struct gfx_device *dev)
 	struct gfx_virtio *v = dev->virtio;
 
 	if (v) {
+		vio_pci_gone(dev);	/* then nothing below touches the device or the pool */
 		cpu_exec_fini(dev);
 		while (v->res_n)
 			res_free(dev, v->res_n - 1);

@@ -225,6 +225,16 @@ int vio_pci_open(struct gfx_device *dev, const char *path, char *err, size_t len
 	return r ?: start(v, err, len);
 }
 
+bool vio_pci_gone(struct gfx_device *dev)
+{
+	struct gfx_virtio *v = dev->virtio;
+	uint32_t count;
+
+	if (!dev->lost && v->fd >= 0 && read(v->fd, &count, sizeof(count)) < 0 && errno == EIO)
+		gfx_lost(dev);
+	return dev->lost;
+}
+
 void vio_pci_close(struct gfx_device *dev)
 {
 	struct gfx_virtio *v = dev->virtio;

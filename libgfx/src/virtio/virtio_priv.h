@@ -118,6 +118,8 @@ struct gfx_virtio {
 /* virtio_pci.c */
 int vio_pci_open(struct gfx_device *dev, const char *path, char *err, size_t len);
 void vio_pci_close(struct gfx_device *dev);
+/* Unbound under us? Then the maps fault (SIGBUS): only read() tells, with EIO. */
+bool vio_pci_gone(struct gfx_device *dev);
 /* Status 0 and back: the device forgets queues and resources, and stops its DMA. */
 void vio_pci_reset(struct gfx_virtio *v);
 /* Tell the device queue q has new requests. */
