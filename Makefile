@@ -113,6 +113,7 @@ bench-vm: all
 	scripts/install-deps.sh bench
 	@mkdir -p build/bench
 	scripts/bench-cmp.sh build/bench/results.jsonl
+	scripts/bench-display.sh build/bench/results.jsonl
 
 clean:
 	rm -rf build

@@ -15,6 +15,10 @@
  * --windows N opens N such windows in one process (the statistics are the
  * first one's).
  *
+ * --fps N draws at most N frames a second: a frame callback that comes
+ * early waits for the next tick of that rate, so the frame rate is the same
+ * on every compositor that sustains it (the benchmarks compare at one rate).
+ *
  * With --gpu the same animation is drawn by the GPU (fills, a blend, a
  * bilinear stretch; demo_gpu.c) into VRAM buffers in the client's own GPU
  * context (or, on the kernel's DRM driver, its render node), shown with no
@@ -59,6 +63,7 @@ struct window {
 	struct xdg_toplevel *toplevel;
 	struct buffer buf[NBUF];
 	bool configured;
+	bool due;			/* --fps: its frame callback came; redraw at the next tick */
 };
 
 struct app {
@@ -82,6 +87,8 @@ struct app {
 	unsigned hue;
 	clockid_t clock;		/* wp_presentation's clock */
 	struct demo_gpu *gpu;		/* --gpu */
+	uint64_t period_ns;		/* --fps: 1e9 / N, else 0 */
+	uint64_t next_tick_ns;
 };
 
 static volatile sig_atomic_t stop;
@@ -208,8 +215,31 @@ static void redraw(struct window *w);
 
 static void frame_done(void *data, struct wl_callback *cb, uint32_t time)
 {
+	struct window *w = data;
+
 	wl_callback_destroy(cb);
-	redraw(data);
+	if (w->a->period_ns)
+		w->due = true;	/* drawn at the next tick (tick) */
+	else
+		redraw(w);
+}
+
+/* --fps: at each tick of the rate, the windows whose frame callback came draw. */
+static int tick(struct app *a)
+{
+	uint64_t now = now_ns();
+
+	if (now < a->next_tick_ns)
+		return (int)((a->next_tick_ns - now + 999999) / 1000000);
+	for (int k = 0; k < a->nwin; k++)
+		if (a->win[k].due) {
+			a->win[k].due = false;
+			redraw(&a->win[k]);
+		}
+	a->next_tick_ns += a->period_ns;
+	if (a->next_tick_ns < now)	/* late: the next tick of the grid, none made up */
+		a->next_tick_ns += (now - a->next_tick_ns) / a->period_ns * a->period_ns + a->period_ns;
+	return (int)((a->next_tick_ns - now + 999999) / 1000000);
 }
 
 static const struct wl_callback_listener frame_listener = { frame_done };
@@ -355,6 +385,7 @@ int main(int argc, char **argv)
 		{ "latency-file", required_argument, NULL, 'L' },
 		{ "gpu", no_argument, NULL, 'g' },
 		{ "windows", required_argument, NULL, 'W' },
+		{ "fps", required_argument, NULL, 'F' },
 		{ 0 }
 	};
 	struct app a = { .w = 320, .h = 240, .clock = CLOCK_MONOTONIC, .nwin = 1 };
@@ -362,7 +393,7 @@ int main(int argc, char **argv)
 	bool stats = false, gpu = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:gW:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:t:T:H:cSL:gW:F:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (sscanf(optarg, "%dx%d", &a.w, &a.h) != 2 || a.w < 8 || a.h < 8) {
@@ -378,6 +409,13 @@ int main(int argc, char **argv)
 		case 'S': stats = true; break;
 		case 'L': latency_file = optarg; break;
 		case 'g': gpu = true; break;
+		case 'F':
+			if (atof(optarg) <= 0) {
+				fprintf(stderr, "bad --fps %s\n", optarg);
+				return 2;
+			}
+			a.period_ns = (uint64_t)(1e9 / atof(optarg));
+			break;
 		case 'W':
 			a.nwin = atoi(optarg);
 			if (a.nwin < 1 || a.nwin > MAX_WINDOWS) {
@@ -387,7 +425,8 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: gfx-demo-client [--size WxH] [--frames N] [--seconds S]"
-				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE] [--gpu] [--windows N]\n");
+				" [--title T] [--hue N] [--csd] [--stats] [--latency-file FILE] [--gpu] [--windows N]"
+				" [--fps N]\n");
 			return 2;
 		}
 	}
@@ -432,8 +471,10 @@ int main(int argc, char **argv)
 		open_window(&a, w, title);
 	}
 
-	a.start_ns = now_ns();
+	a.start_ns = a.next_tick_ns = now_ns();
 	while (!stop && !a.closed) {
+		int timeout = a.period_ns ? tick(&a) : 100;
+
 		if (a.max_frames && a.presented + a.discarded >= a.max_frames)
 			break;
 		if (a.seconds > 0 && now_ns() - a.start_ns > a.seconds * 1e9)
@@ -444,7 +485,7 @@ int main(int argc, char **argv)
 			wl_display_dispatch_pending(a.dpy);
 			continue;
 		}
-		if (poll(&pfd, 1, 100) > 0)
+		if (poll(&pfd, 1, timeout < 100 ? timeout : 100) > 0)
 			wl_display_read_events(a.dpy);
 		else
 			wl_display_cancel_read(a.dpy);

@@ -6,7 +6,8 @@
 # vm: QEMU, the Debian kernel and its headers, and the peers the gfx_drm cases
 # run on the driver (libdrm-tests, drm-info, weston, cage with xwayland, Mesa GBM).
 # bench: perf for the guest kernel's counts (linux-perf's perf_6.1 matches the
-# Debian 6.1 guest) and gnuplot for the plots of `make bench-vm`.
+# Debian 6.1 guest), gnuplot for the plots of `make bench-vm`, and sway, a peer
+# of the compositor benchmarks (`make bench` and `make bench-vm`; Weston is vm's).
 # Uses apt-get as root, sudo otherwise, and names the packages if neither works.
 set -eu
 
@@ -15,7 +16,7 @@ declare -A groups=(
 	[window]="libsdl2-dev"
 	[vm]="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod sparse xz-utils libdrm-tests drm-info weston cage xwayland libgbm-dev libgl1-mesa-dri"
 	[clients]="weston wayland-utils foot xkb-data wlcs"
-	[bench]="linux-perf gnuplot-nox"
+	[bench]="linux-perf gnuplot-nox sway"
 	[kernel-debug]="build-essential bc bison flex libelf-dev libssl-dev kmod xz-utils linux-source-6.12 linux-source-6.1"
 )
 # Not in all: the debug kernel is a separate, long build (make kernel-debug).

@@ -118,14 +118,17 @@ vm_accel() {
 	cat "$probe"
 }
 
-# Run one request from the guest: a gfx-ctl command, or "qmp-screendump ID
-# FILE" (a picture of QEMU's display device ID, taken by QEMU itself).
+# Run one request from the guest: a gfx-ctl command, "qmp-screendump ID
+# FILE" (a picture of QEMU's display device ID, taken by QEMU itself), or
+# "qemu-ticks" (QEMU's CPU time; vm_boot's qpid).
 vm_serve_ctl() {
 	local req=$1 rep=${1/req./rep.} args rc out
 	read -r -a args <"$req"
 	rm -f "$req"
 	if [ "${args[0]}" = qmp-screendump ]; then
 		out=$(python3 "$VM_REPO/tests/vm/qmp.py" "$VM_DIR/qmp.sock" screendump "${args[1]}" "${args[2]}" 2>&1)
+	elif [ "${args[0]}" = qemu-ticks ]; then	# QEMU's CPU time (utime + stime, clock ticks)
+		out=$(awk '{print $14 + $15}' "/proc/${qpid:-0}/stat" 2>&1)
 	else
 		out=$("$VM_BUILD/bin/gfx-ctl" --socket "$VM_SOCK" "${args[@]}" 2>&1)
 	fi
@@ -157,7 +160,8 @@ vm_boot() {
 		extra+=(-device "virtio-gpu-pci,id=vgpu,xres=$w,yres=$h"
 			-device "bochs-display,id=bochs,vgamem=64M,xres=$w,yres=$h"
 			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off"
-			-trace "enable=virtio_gpu_cmd_res_*,file=$VM_OUT/qemu-trace.log")
+			-trace "enable=virtio_gpu_cmd_res_*,file=$VM_OUT/qemu-trace.log"
+			-trace enable=virtio_gpu_cmd_set_scanout)
 		extra_append+=" drm_kms_helper.fbdev_emulation=0"
 	fi
 	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel"

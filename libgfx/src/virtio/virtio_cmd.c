@@ -289,7 +289,7 @@ int vio_present(struct gfx_device *dev, struct vio_res *r, const struct gfx_rect
 	pixman_region32_init(&d);
 	for (unsigned int i = 0; i < n; i++)
 		pixman_region32_union_rect(&d, &d, damage[i].x, damage[i].y, damage[i].w, damage[i].h);
-	if (!n || v->scanout_res != r->id)
+	if (!n || v->scanout_res != r->id || v->upload_full)
 		pixman_region32_union_rect(&d, &d, 0, 0, r->width, r->height);
 	/* Every host copy lags where the picture changed; this one catches up now. */
 	for (unsigned int i = 0; i < v->res_n; i++)

@@ -294,6 +294,8 @@ static int start(struct gfx_device *dev, const char *path, char *err, size_t len
 	}
 	dev->mode_width = v->width;
 	dev->mode_height = v->height;
+	/* As the upstream driver does with a plane's buffer changing: for comparisons. */
+	v->upload_full = getenv("GFX_VIRTIO_UPLOAD") && !strcmp(getenv("GFX_VIRTIO_UPLOAD"), "full");
 	return 0;
 }
 

@@ -104,6 +104,7 @@ struct gfx_virtio {
 	struct gfx_pacer pace;
 	struct gfx_evq events;
 	uint32_t scanout_res;		/* the resource scanout 0 shows, 0: none */
+	bool upload_full;		/* GFX_VIRTIO_UPLOAD=full: every flip uploads all of it */
 	bool flip_pending;		/* a flip sent and not yet shown (FLIP_DONE queued) */
 	uint64_t flip_after;		/* the virtual vblank it was sent in */
 	uint32_t display_events;	/* VIRTIO_GPU_EVENT_DISPLAY seen */
