@@ -26,7 +26,7 @@
 # Usage: tests/vm/guest_display_bench.sh OUT KMOD_DIR
 set -u
 out=$1 kdir=$2
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=${DB_REPO:-$(pwd)}	# the guest command starts in the repository (the script may be a copy)
 bin=${DB_BIN:-$repo/build/bin}
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin GFX_VM_OUT=$out
 SECS=${DB_SECONDS:-8} ROUNDS=${DB_ROUNDS:-5} WINDOWS=${DB_WINDOWS:-1 4 16} FPS=${DB_FPS:-20}
@@ -94,9 +94,8 @@ trace_counts() {
 # ---- the compositors ----
 
 run=
-vt=$(cat /sys/class/tty/tty0/active 2>/dev/null)
 start() {	# start SIDE: sets comp (its pid) and sock, or fails saying why
-	local side=$1 c
+	local side=$1 c vt
 	run=$(mktemp -d /tmp/disp.XXXXXX) || return 1
 	export XDG_RUNTIME_DIR=$run
 	case $side in
@@ -118,6 +117,7 @@ start() {	# start SIDE: sets comp (its pid) and sock, or fails saying why
 	sway)
 		command -v sway >/dev/null || { say "sway is not installed"; return 1; }
 		c=$(card) || return 1
+		vt=$(cat /sys/class/tty/tty0/active)	# Weston may have left another one active
 		chown nobody:nogroup "$run"
 		chmod 666 /dev/tty0 "/dev/$vt" "$c"
 		printf 'xwayland disable\nfor_window [app_id="gfx-demo-client"] floating enable\n' >"$run/config"
@@ -162,7 +162,7 @@ measure() {
 	cp=$!
 	wait $cp; wait $pp
 	c1=$(ticks $comp) g1=$(busy) x1=$(ctxsw $comp) i1=$(irqs) q1=$(ctl qemu-ticks)
-	read -r xf fl sc < <(trace_counts "$t0")
+	read -r xf fl sc <<<"$(trace_counts "$t0")"	# no /dev/fd in the guest: no <(...)
 	sys=$(awk -F, '/raw_syscalls/ {print $1}' "$run/perf.txt" 2>/dev/null)
 	stats=$(sed -n 's/.*frames=\([0-9]*\) presented=\([0-9]*\).*p50_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1 \2 \3 \4/p' "$run/client.txt")
 	stop

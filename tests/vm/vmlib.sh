@@ -160,8 +160,9 @@ vm_boot() {
 		extra+=(-device "virtio-gpu-pci,id=vgpu,xres=$w,yres=$h"
 			-device "bochs-display,id=bochs,vgamem=64M,xres=$w,yres=$h"
 			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off"
-			-trace "enable=virtio_gpu_cmd_res_*,file=$VM_OUT/qemu-trace.log"
-			-trace enable=virtio_gpu_cmd_set_scanout)
+			-trace "events=$VM_DIR/trace-events,file=$VM_OUT/qemu-trace.log")
+		# One -trace: a second one without file= sends everything to stderr.
+		printf 'virtio_gpu_cmd_res_*\nvirtio_gpu_cmd_set_scanout\n' >"$VM_DIR/trace-events"
 		extra_append+=" drm_kms_helper.fbdev_emulation=0"
 	fi
 	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel"
