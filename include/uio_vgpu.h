@@ -68,7 +68,7 @@ struct uio_vgpu_info {
 	__u32 notify_off_multiplier;		/* of the notify capability */
 	__u32 msix;				/* 1: MSI-X vector 0; 0: INTx */
 	__u32 chunks;				/* the pool is chunks * UIO_VGPU_CHUNK bytes */
-	__u32 reserved;
+	__u32 gone;				/* 1 from the unbind on: touch the BAR no more */
 	__u64 irq_count;			/* handled interrupts */
 	__u64 irq_last_ns;			/* ktime_get_ns() of the last */
 	__u64 irq_refused;			/* INTx with no ISR status: not ours */

@@ -440,6 +440,7 @@ static void uio_vgpu_remove(struct pci_dev *pdev)
 {
 	struct uio_vgpu *v = pci_get_drvdata(pdev);
 
+	WRITE_ONCE(v->info->gone, 1);
 	uio_unregister_device(&v->uio);
 	mutex_lock(&v->lock);
 	v->gone = true;

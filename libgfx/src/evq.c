@@ -11,7 +11,7 @@ void gfx_evq_push(struct gfx_device *dev, struct gfx_evq *q, const struct gfx_ev
 	if (q->n == GFX_EVQ_MAX)
 		return;
 	q->ev[q->n++] = *ev;
-	if (!dev->notify_pending) {	/* an event loop polling gfx_get_fd() wakes for it */
+	if (!dev->notify_pending && !dev->dispatching) {	/* an event loop polling gfx_get_fd() wakes for it */
 		(void)!write(dev->notify_fd, &one, sizeof(one));
 		dev->notify_pending = true;
 	}

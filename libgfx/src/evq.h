@@ -17,7 +17,11 @@ struct gfx_evq {
 	unsigned int n;
 };
 
-/* Queue ev; a reader that never dispatches loses the newest once the queue is full. */
+/*
+ * Queue ev; a reader that never dispatches loses the newest once the queue
+ * is full. Pushed while the driver's dispatch takes its events in
+ * (dev->dispatching), the notify fd is left alone: this dispatch delivers it.
+ */
 void gfx_evq_push(struct gfx_device *dev, struct gfx_evq *q, const struct gfx_event *ev);
 /*
  * gfx_dispatch() of such a driver, once it took what its fds hold: the

@@ -159,6 +159,7 @@ struct gfx_device {
 	int event_fd;			/* epoll: backend poll_fd + notify_fd */
 	int notify_fd;			/* eventfd: events taken by a wait, not yet dispatched */
 	bool notify_pending;		/* notify_fd was written and not read since */
+	bool dispatching;		/* gfx_dispatch() takes events in: no notify_fd write */
 	uint32_t irq_enable;
 	int vblank_refs;
 	bool vblank_events, input_events;

@@ -224,7 +224,10 @@ int kms_output_wait_vblank(struct gfx_device *dev, struct kms_output *o, uint64_
 int kms_output_dispatch(struct gfx_device *dev, struct kms_output *o, uint64_t done,
 			uint64_t *reported, gfx_event_handler handler, void *data)
 {
-	if (!dev->lost && o)
+	if (!dev->lost && o) {
+		dev->dispatching = true;
 		kms_output_read_events(dev, o);
+		dev->dispatching = false;
+	}
 	return gfx_evq_dispatch(dev, o ? &o->events : NULL, done, reported, handler, data);
 }

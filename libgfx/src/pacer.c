@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* pacer.c - virtual vblanks for displays that have none (pacer.h). */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -39,12 +38,13 @@ static void arm(struct gfx_pacer *p)
 	struct itimerspec its = { 0 };
 	int64_t t;
 
-	if (p->held || p->vblanks) {
-		t = gfx_pacer_time(p, gfx_pacer_seq(p, gfx_now_ns()) + 1);
-		its.it_value.tv_sec = t / 1000000000LL;
-		its.it_value.tv_nsec = t % 1000000000LL;
-	}
+	t = p->held || p->vblanks ? gfx_pacer_time(p, gfx_pacer_seq(p, gfx_now_ns()) + 1) : 0;
+	if (t == p->armed_ns)
+		return;		/* armed for that one already */
+	its.it_value.tv_sec = t / 1000000000LL;
+	its.it_value.tv_nsec = t % 1000000000LL;
 	timerfd_settime(p->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	p->armed_ns = t;
 }
 
 void gfx_pacer_hold(struct gfx_pacer *p, uint64_t user_data, uint64_t after)
@@ -63,14 +63,17 @@ void gfx_pacer_set_vblanks(struct gfx_pacer *p, bool on)
 
 bool gfx_pacer_tick(struct gfx_device *dev, struct gfx_pacer *p, struct gfx_evq *q)
 {
-	struct pollfd pfd = { .fd = p->timer_fd, .events = POLLIN };
-	uint64_t junk, seq = gfx_pacer_seq(p, gfx_now_ns());
+	int64_t now = gfx_now_ns();
+	uint64_t junk, seq = gfx_pacer_seq(p, now);
 	uint64_t t = (uint64_t)gfx_pacer_time(p, seq);
 	bool shown = false;
 
-	if (poll(&pfd, 1, 0) != 1)
+	/* The clock says whether the timer fired: no system call when it has not. */
+	if (p->armed_ns <= 0 || now < p->armed_ns)
 		return false;
+	/* The clock may pass the time just before the timer fires: arm() resets it either way. */
 	(void)!read(p->timer_fd, &junk, sizeof(junk));
+	p->armed_ns = -1;	/* unknown: arm() sets it again, or disarms it */
 	if (p->held && seq > p->held_after) {
 		p->held = false;
 		shown = true;

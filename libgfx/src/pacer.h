@@ -25,6 +25,7 @@ struct gfx_pacer {
 	uint64_t held_user_data, held_after;
 	bool vblanks;			/* vblank events are on */
 	uint64_t last_seq;		/* the newest virtual vblank handled */
+	int64_t armed_ns;		/* when the timer fires (0: off): the clock tells, no poll */
 };
 
 /* timer_fd -1 after a failure (message in dev). */

@@ -558,9 +558,14 @@ static int cmd_ctxkill(void)
 	if (gfx_context_info(dev, ctx, &ci) < 0 || ci.fence_done == fence0)
 		return kill(pid, SIGKILL), printf("context %u completed none of the client's fences: %s\n",
 						  ctx, gfx_last_error(dev)), 1;
-	/* While the client holds the node, its context is not handed out again. */
+	/*
+	 * While the client holds the node, its context is not handed out again.
+	 * Releasing it revokes the client's maps: the client may die of SIGBUS
+	 * at once and close the node, and then the context is free by right.
+	 */
 	gfx_context_release(dev, ctx);
-	if (gfx_context_acquire(dev, &h2) == 0 && h2.context == ctx)
+	if (gfx_context_acquire(dev, &h2) == 0 && h2.context == ctx &&
+	    waitpid(pid, NULL, WNOHANG) == 0)
 		return kill(pid, SIGKILL), printf("context %u handed out while its client holds it\n", ctx), 1;
 	gfx_context_handle_close(&h2);
 	gfx_context_release(dev, h2.context);

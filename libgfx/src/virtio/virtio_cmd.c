@@ -36,9 +36,9 @@ const char *vio_resp_name(uint32_t type)
 	}
 }
 
-/* Copy req into a free slot of the control queue and send it; *slot is it. */
+/* Copy req into a free slot of the control queue and publish it (kick: and tell the device). */
 static int send(struct gfx_device *dev, const void *req, uint32_t len, enum vio_slot_state state,
-		uint64_t user_data, unsigned int *slot)
+		uint64_t user_data, bool kick, unsigned int *slot)
 {
 	struct gfx_virtio *v = dev->virtio;
 	int r = vio_queue_wait_slot(dev, &v->ctrl, slot);
@@ -46,7 +46,7 @@ static int send(struct gfx_device *dev, const void *req, uint32_t len, enum vio_
 	if (r < 0)
 		return r;
 	memcpy(v->ctrl.out + *slot * VIO_SLOT_OUT, req, len);
-	vio_queue_send(v, &v->ctrl, *slot, len, state, user_data);
+	vio_queue_send(v, &v->ctrl, *slot, len, state, user_data, kick);
 	return 0;
 }
 
@@ -58,7 +58,7 @@ int vio_request(struct gfx_device *dev, const void *req, uint32_t len, void *res
 	int64_t deadline = gfx_now_ns() + VIO_WAIT_NS;
 	const struct virtio_gpu_ctrl_hdr *h;
 	unsigned int slot;
-	int r = send(dev, req, len, VIO_SLOT_WAITED, 0, &slot);
+	int r = send(dev, req, len, VIO_SLOT_WAITED, 0, true, &slot);
 
 	while (r == 0 && q->state[slot] != VIO_SLOT_DONE)
 		r = vio_wait_irq(dev, deadline);
@@ -269,7 +269,7 @@ static int upload(struct gfx_device *dev, struct vio_res *r)
 		int ret;
 
 		vio_hdr(v, &t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, false);
-		ret = send(dev, &t, sizeof(t), VIO_SLOT_ASYNC, 0, &slot);
+		ret = send(dev, &t, sizeof(t), VIO_SLOT_ASYNC, 0, false, &slot);
 		if (ret < 0)
 			return ret;
 	}
@@ -300,7 +300,7 @@ int vio_present(struct gfx_device *dev, struct vio_res *r, const struct gfx_rect
 						    .scanout_id = 0, .resource_id = r->id };
 
 		vio_hdr(v, &s.hdr, VIRTIO_GPU_CMD_SET_SCANOUT, false);
-		ret = send(dev, &s, sizeof(s), VIO_SLOT_ASYNC, 0, &slot);
+		ret = send(dev, &s, sizeof(s), VIO_SLOT_ASYNC, 0, false, &slot);
 		if (ret == 0)
 			v->scanout_res = r->id;
 	}
@@ -310,7 +310,7 @@ int vio_present(struct gfx_device *dev, struct vio_res *r, const struct gfx_rect
 		return ret;
 	vio_hdr(v, &f.hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH, true);
 	v->flip_after = gfx_pacer_seq(&v->pace, gfx_now_ns());
-	ret = send(dev, &f, sizeof(f), VIO_SLOT_FLIP, user_data, &slot);
+	ret = send(dev, &f, sizeof(f), VIO_SLOT_FLIP, user_data, true, &slot);	/* one notify a flip */
 	if (ret == 0)
 		v->flip_pending = true;
 	return ret;

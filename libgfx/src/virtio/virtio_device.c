@@ -86,12 +86,17 @@ static void free_doomed(struct gfx_device *dev)
 static void take_events(struct gfx_device *dev)
 {
 	struct gfx_virtio *v = dev->virtio;
+	uint64_t irqs = __atomic_load_n(&v->info->irq_count, __ATOMIC_ACQUIRE);
 	uint32_t count;
 
-	if (read(v->fd, &count, sizeof(count)) == sizeof(count))
-		v->irq_seen = count;
-	else if (errno == EIO)
+	/* The stub's info page says whether read() has anything: no EAGAIN calls. */
+	if (__atomic_load_n(&v->info->gone, __ATOMIC_ACQUIRE))
 		gfx_lost(dev);
+	else if (irqs != v->irqs_seen) {
+		v->irqs_seen = irqs;
+		if (read(v->fd, &count, sizeof(count)) < 0 && errno == EIO)
+			gfx_lost(dev);
+	}
 	if (dev->lost)
 		return;
 	vio_queue_reap(dev, &v->ctrl);
@@ -181,8 +186,11 @@ static int virtio_dispatch(struct gfx_device *dev, gfx_event_handler handler, vo
 {
 	struct gfx_virtio *v = dev->virtio;
 
-	if (!dev->lost)
+	if (!dev->lost) {
+		dev->dispatching = true;
 		take_events(dev);
+		dev->dispatching = false;
+	}
 	return gfx_evq_dispatch(dev, &v->events, v->cpu.done, &v->cpu.reported_done, handler, data);
 }
 

@@ -39,9 +39,11 @@ void vio_pci_reset(struct gfx_virtio *v)
 		usleep(10);
 }
 
-void vio_pci_notify(struct vio_queue *q)
+void vio_pci_notify(struct gfx_virtio *v, struct vio_queue *q)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the ring before the doorbell */
+	if (__atomic_load_n(&v->info->gone, __ATOMIC_ACQUIRE))
+		return;		/* unbound: the BAR's map would SIGBUS; the next wait says lost */
 	*q->notify = q->index;
 	q->notifies++;
 }
@@ -230,6 +232,8 @@ bool vio_pci_gone(struct gfx_device *dev)
 	struct gfx_virtio *v = dev->virtio;
 	uint32_t count;
 
+	if (!dev->lost && v->info && __atomic_load_n(&v->info->gone, __ATOMIC_ACQUIRE))
+		gfx_lost(dev);
 	if (!dev->lost && v->fd >= 0 && read(v->fd, &count, sizeof(count)) < 0 && errno == EIO)
 		gfx_lost(dev);
 	return dev->lost;

@@ -65,6 +65,7 @@ struct vio_queue {
 	struct vring_used *used;	/* avail_event after its ring */
 	volatile uint16_t *notify;
 	uint16_t avail_idx;		/* the next avail index we publish */
+	uint16_t kicked_idx;		/* avail_idx at the last kick */
 	uint16_t used_seen;		/* the used index we handled up to */
 	uint8_t *out, *in;		/* slot i's request at out + i * VIO_SLOT_OUT */
 	uint64_t out_bus, in_bus;
@@ -96,6 +97,7 @@ struct gfx_virtio {
 	uint64_t features;		/* negotiated */
 	struct vio_queue ctrl, cursor;
 	uint32_t irq_seen;		/* UIO's interrupt count we have read */
+	uint64_t irqs_seen;		/* the info page's irq_count when we last read() */
 	uint64_t fence_id;		/* the newest VIRTIO_GPU_FLAG_FENCE id */
 	struct gfx_cpu cpu;
 
@@ -123,8 +125,8 @@ void vio_pci_close(struct gfx_device *dev);
 bool vio_pci_gone(struct gfx_device *dev);
 /* Status 0 and back: the device forgets queues and resources, and stops its DMA. */
 void vio_pci_reset(struct gfx_virtio *v);
-/* Tell the device queue q has new requests. */
-void vio_pci_notify(struct vio_queue *q);
+/* Tell the device queue q has new requests (not once it is gone: the stub says so). */
+void vio_pci_notify(struct gfx_virtio *v, struct vio_queue *q);
 /* Take a VIRTIO_GPU_EVENT_DISPLAY from the configuration; true if there was one. */
 bool vio_pci_display_event(struct gfx_virtio *v);
 
@@ -133,9 +135,14 @@ void vio_queue_init(struct vio_queue *q, uint16_t index, uint16_t size, uint8_t 
 		    uint64_t bus);
 /* A free slot's request buffer (-EAGAIN: none free); *slot its number. */
 int vio_queue_slot(struct vio_queue *q, unsigned int *slot);
-/* Send slot's request of out_len bytes; the response comes in its in buffer. */
+/*
+ * Publish slot's request of out_len bytes (the response comes in its in
+ * buffer); kick: tell the device now, with what was published before it.
+ */
 void vio_queue_send(struct gfx_virtio *v, struct vio_queue *q, unsigned int slot, uint32_t out_len,
-		    enum vio_slot_state state, uint64_t user_data);
+		    enum vio_slot_state state, uint64_t user_data, bool kick);
+/* Tell the device of the requests published since the last kick, if it wants to know. */
+void vio_queue_kick(struct gfx_virtio *v, struct vio_queue *q);
 /* Responses the device gave back since the last look; each slot's state moves on. */
 int vio_queue_reap(struct gfx_device *dev, struct vio_queue *q);
 /* Wait for an interrupt (or the deadline); then reap both queues. -ETIMEDOUT, -ENODEV. */

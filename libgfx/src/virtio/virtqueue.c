@@ -4,8 +4,9 @@
  * 1.2, 2.7). Each slot is a two-descriptor chain set up once: the request
  * the device reads, the response it writes. Sending a request publishes its
  * head in the avail ring and notifies the device only if it asked to be
- * (avail_event); reaping takes the used ring's entries and asks for an
- * interrupt at the next one (used_event). QEMU runs the queues from its main
+ * (avail_event); reaping takes the used ring's entries. An interrupt is
+ * asked for (used_event) only when the newest request is answered: a flip's
+ * three requests cost one interrupt, not three. QEMU runs the queues from its main
  * loop, so we never spin on the device: waiting is sleeping on the stub's
  * interrupt.
  */
@@ -60,17 +61,28 @@ int vio_queue_slot(struct vio_queue *q, unsigned int *slot)
 }
 
 void vio_queue_send(struct gfx_virtio *v, struct vio_queue *q, unsigned int slot, uint32_t out_len,
-		    enum vio_slot_state state, uint64_t user_data)
+		    enum vio_slot_state state, uint64_t user_data, bool kick)
 {
-	uint16_t old = q->avail_idx, event;
-
 	q->state[slot] = (uint8_t)state;
 	q->user_data[slot] = user_data;
 	q->desc[2 * slot].len = out_len;
 	q->avail->ring[q->avail_idx % q->size] = (uint16_t)(2 * slot);
 	/* The entry before the index that publishes it (the device reads them in that order). */
 	__atomic_store_n(&q->avail->idx, ++q->avail_idx, __ATOMIC_RELEASE);
+	/* One interrupt when the newest request is answered, none for those before it. */
+	__atomic_store_n(used_event(q), (uint16_t)(q->avail_idx - 1), __ATOMIC_RELEASE);
 	q->requests++;
+	if (kick)
+		vio_queue_kick(v, q);
+}
+
+void vio_queue_kick(struct gfx_virtio *v, struct vio_queue *q)
+{
+	uint16_t old = q->kicked_idx, event;
+
+	if (old == q->avail_idx)
+		return;
+	q->kicked_idx = q->avail_idx;
 	/* The index before avail_event: a full barrier (store then load). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (v->features & (1ull << VIRTIO_RING_F_EVENT_IDX)) {
@@ -80,7 +92,7 @@ void vio_queue_send(struct gfx_virtio *v, struct vio_queue *q, unsigned int slot
 	} else if (__atomic_load_n(&q->used->flags, __ATOMIC_ACQUIRE) & VRING_USED_F_NO_NOTIFY) {
 		return;
 	}
-	vio_pci_notify(q);
+	vio_pci_notify(v, q);
 }
 
 /* One response: the slot's state moves on (virtio_cmd.c says what a flip's means). */
@@ -116,8 +128,14 @@ int vio_queue_reap(struct gfx_device *dev, struct vio_queue *q)
 			q->used_seen++;
 			n++;
 		}
-		/* An interrupt at the next entry; then look again for one that slipped in. */
-		__atomic_store_n(used_event(q), q->used_seen, __ATOMIC_RELEASE);
+		/*
+		 * An interrupt when the newest request outstanding is answered (the
+		 * device answers the 2D commands in order, and only a flip's last
+		 * or a waited-for request matters), or at the next entry if none
+		 * is; then look again for an entry that slipped in.
+		 */
+		__atomic_store_n(used_event(q), q->used_seen == q->avail_idx ? q->used_seen :
+				 (uint16_t)(q->avail_idx - 1), __ATOMIC_RELEASE);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) == q->used_seen)
 			return n;
@@ -153,6 +171,8 @@ int vio_queue_wait_slot(struct gfx_device *dev, struct vio_queue *q, unsigned in
 	int r;
 
 	vio_queue_reap(dev, q);
+	if (vio_queue_slot(q, slot) < 0)
+		vio_queue_kick(dev->virtio, q);	/* what is queued must go before we wait for it */
 	while (vio_queue_slot(q, slot) < 0) {
 		r = vio_wait_irq(dev, deadline);
 		if (r == -ETIMEDOUT)
