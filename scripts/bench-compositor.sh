@@ -12,7 +12,11 @@
 # callbacks (its commits). Ours counts gfx-compositor plus gfx-device (the
 # GPU's work); each peer counts its own process. The best peer at each N is
 # the one with less CPU per frame; the goals (issue 10) are ours <= 0.7x it,
-# and the compositor alone <= 0.3x.
+# and the compositor alone <= 0.3x, the 95 % interval included.
+# BENCH_ROUNDS (5) rounds, each running every window count with the sides
+# in an order rotated by the round; the ratios are taken round by round and
+# reported as their median with a bootstrap 95 % interval: three single
+# rounds on one machine once gave 1.06-2.12x sway's CPU per frame at 1 window.
 # Latency is commit -> presented from wp_presentation feedback; missed
 # frames are vblank sequence gaps seen by the clients (the worst client);
 # on a loaded machine a late client or a late vblank timer in gfx-device also
@@ -129,9 +133,10 @@ start_sway() {
 
 sway_skip=$(sway_unavailable)
 [ -n "$sway_skip" ] && echo "SKIP sway: $sway_skip (Weston is still measured)"
-declare -A R
-for n in 1 4 16; do
-	# ours
+
+# Each side prints measure's line plus "late device_missed" (ours) or "0 0".
+side_ours() {
+	local n=$1 tag=$2 dm0 dm1 late r
 	rm -f "$run/gpu.sock"
 	"$BIN/gfx-device" --socket "$run/gpu.sock" --display none --mode 1920x1080@60 >"$run/device.log" 2>&1 &
 	dev=$!; pids+=($dev)
@@ -140,99 +145,146 @@ for n in 1 4 16; do
 	comp=$!; pids+=($comp)
 	for _ in $(seq 100); do [ -S "$run/wl-ours" ] && break; sleep 0.05; done
 	dm0=$("$BIN/gfx-ctl" --socket "$run/gpu.sock" stats | awk '$1 == "missed_vblanks" {print $2}')
-	R[ours$n]=$(WAYLAND_DISPLAY=wl-ours measure ours$n "$n" presented $comp $dev)
+	r=$(WAYLAND_DISPLAY=wl-ours measure "$tag" "$n" presented $comp $dev)
 	dm1=$("$BIN/gfx-ctl" --socket "$run/gpu.sock" stats | awk '$1 == "missed_vblanks" {print $2}')
 	kill $comp; wait $comp 2>/dev/null; kill $dev; wait $dev 2>/dev/null
 	late=$(sed -nE 's/.* ([0-9]+) latched later than aimed.*/\1/p' "$run/ours.log")
-	R[ours$n]="${R[ours$n]} ${late:-0} $((${dm1:-0} - ${dm0:-0}))"
+	echo "$r ${late:-0} $((${dm1:-0} - ${dm0:-0}))"
+}
 
-	# Weston 10, headless, pixman
+side_weston() {	# Weston 10, headless, pixman
+	local n=$1 tag=$2 w
 	weston --backend=headless-backend.so --use-pixman --width=1920 --height=1080 \
 		--socket=wl-weston --idle-time=0 --no-config >"$run/weston.log" 2>&1 &
 	w=$!; pids+=($w)
 	for _ in $(seq 100); do [ -S "$run/wl-weston" ] && break; sleep 0.05; done
 	sleep 0.5	# let its shell start
-	R[weston$n]="$(WAYLAND_DISPLAY=wl-weston measure weston$n "$n" presented $w) 0 0"
+	echo "$(WAYLAND_DISPLAY=wl-weston measure "$tag" "$n" presented $w) 0 0"
 	kill $w; wait $w 2>/dev/null
+}
 
-	# sway 1.7, headless, pixman; frames from the clients' frame callbacks
-	R[sway$n]=-
-	if [ -z "$sway_skip" ]; then
-		if start_sway >"$run/sway-why"; then
-			sleep 0.5	# let it configure the output
-			R[sway$n]="$(WAYLAND_DISPLAY=$sway_sock measure sway$n "$n" frames $sway) 0 0"
-			kill $sway; wait $sway 2>/dev/null
-		else
-			sway_skip=$(cat "$run/sway-why")
-			echo "SKIP sway: $sway_skip (Weston is still measured)"
-		fi
+side_sway() {	# sway 1.7, headless, pixman; frames from the clients' frame callbacks
+	local n=$1 tag=$2
+	[ -z "$sway_skip" ] || return 1
+	if ! start_sway >"$run/sway-why"; then
+		sway_skip=$(cat "$run/sway-why")
+		echo "SKIP sway: $sway_skip (Weston is still measured)" >&2
+		return 1
 	fi
-	echo "N=$n ours(cpu_comp_ms cpu_total_ms frames p50_us p99_us missed late device_missed): ${R[ours$n]}  weston: ${R[weston$n]}  sway: ${R[sway$n]}"
+	sleep 0.5	# let it configure the output
+	echo "$(WAYLAND_DISPLAY=$sway_sock measure "$tag" "$n" frames $sway) 0 0"
+	kill $sway; wait $sway 2>/dev/null
+}
+
+# Rounds: in each, every window count, the sides in an order rotated by the round,
+# so that a machine's drift does not land on one side. One raw line per run.
+ROUNDS=${BENCH_ROUNDS:-5}
+sides=(ours weston sway)
+: >"$run/raw.txt"
+for r in $(seq "$ROUNDS"); do
+	for n in 1 4 16; do
+		for k in 0 1 2; do
+			s=${sides[$(( (k + r) % 3 ))]}
+			v=$(side_$s "$n" "$s$n-$r") || continue
+			echo "$s $n $r $v" >>"$run/raw.txt"
+			echo "round $r N=$n $s (cpu_comp_ms cpu_total_ms frames p50_us p99_us missed late device_missed): $v"
+		done
+	done
 done
 
-python3 - "$out" "$sway_skip" "${R[ours1]}" "${R[weston1]}" "${R[sway1]}" \
-	"${R[ours4]}" "${R[weston4]}" "${R[sway4]}" "${R[ours16]}" "${R[weston16]}" "${R[sway16]}" <<'PY'
-import json, sys
-out, sway_skip = sys.argv[1], sys.argv[2]
-vals = [None if a == '-' else list(map(int, a.split())) for a in sys.argv[3:]]
-runs = {n: vals[3 * k:3 * k + 3] for k, n in enumerate((1, 4, 16))}
+python3 - "$out" "$sway_skip" "$run/raw.txt" <<'PY'
+import json, random, sys
+out, sway_skip, rawf = sys.argv[1], sys.argv[2], sys.argv[3]
 GOAL_TOTAL, GOAL_ONLY = 0.7, 0.3	# issue 10: ours against the best peer
-lines = []
-def emit(name, value, unit, ref=None, ref_value=None, goal=None, skip=None):
-    """One results.jsonl line; reference names the peer, reference_value is its number."""
-    ratio = value / ref_value if value is not None and ref_value else None
-    r = {'name': name, 'value': None if value is None else round(value, 4), 'unit': unit,
-         'reference': ref if ref_value is not None else None,
-         'reference_value': None if ref_value is None else round(ref_value, 4),
-         'ratio': None if ratio is None else round(ratio, 4)}
-    if goal is not None:
-        r['goal'] = goal
-    if skip:
-        r['skipped'] = skip
-    lines.append(r)
+raw = {}
+for l in open(rawf):
+    side, n, r, *v = l.split()
+    raw[(side, int(n), int(r))] = list(map(int, v))
+rng = random.Random(1)
+def median(v):
+    v = sorted(v)
+    return None if not v else v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+def interval(v):
+    """95 % bootstrap interval of the median (None with fewer than 3 rounds)."""
+    if len(v) < 3:
+        return None
+    m = sorted(median([rng.choice(v) for _ in v]) for _ in range(10000))
+    return m[250], m[9749]
 def per_frame(v, i):
     """ms of CPU per frame: column i (0 compositor, 1 with the device) over the frames."""
     return v[i] / v[2] if v and v[2] else None
-for n, (o, w, s) in runs.items():
+def rounds(side, n):
+    return {r: v for (s, m, r), v in raw.items() if s == side and m == n}
+lines = []
+def emit(name, ours, peer, col, goal=None, skip=None):
+    """ours' median ms/frame against peer's, and the median of the per-round ratios."""
+    o = rounds('ours', n)
+    p = rounds(peer, n) if peer else {}
+    mine = [per_frame(v, col) for v in o.values()]
+    ref = [per_frame(v, 0) for v in p.values()]
+    ratios = [per_frame(o[r], col) / per_frame(p[r], 0) for r in o.keys() & p.keys()
+              if per_frame(o[r], col) is not None and per_frame(p[r], 0)]
+    rec = {'name': name, 'value': None if not mine else round(median(mine), 4), 'unit': 'ms/frame',
+           'reference': peer if ref else None,
+           'reference_value': None if not ref else round(median(ref), 4),
+           'ratio': None if not ratios else round(median(ratios), 4), 'rounds': len(ratios)}
+    ci = interval(ratios)
+    if ci:
+        rec['ratio_ci95'] = [round(ci[0], 4), round(ci[1], 4)]
+    if goal is not None:
+        rec['goal'] = goal
+    if skip:
+        rec['skipped'] = skip
+    lines.append(rec)
+for n in (1, 4, 16):
     sfx = '' if n == 16 else '_%d_windows' % n
-    total, only = per_frame(o, 1), per_frame(o, 0)
-    peers = {'weston': per_frame(w, 0), 'sway': per_frame(s, 0)}
-    why = None if peers['sway'] is not None else (sway_skip or 'sway saw no frames')
-    # value: ours, ms of CPU per frame; reference: the peer's (its whole process)
-    emit('compositor_cpu_per_frame_vs_weston' + sfx, total, 'ms/frame', 'weston', peers['weston'])
-    emit('compositor_only_cpu_per_frame_vs_weston' + sfx, only, 'ms/frame', 'weston', peers['weston'])
-    emit('compositor_cpu_per_frame_vs_sway_%d_windows' % n, total, 'ms/frame', 'sway',
-         peers['sway'], skip=why)
-    emit('compositor_only_cpu_per_frame_vs_sway_%d_windows' % n, only, 'ms/frame', 'sway',
-         peers['sway'], skip=why)
-    measured = [(v, p) for p, v in peers.items() if v is not None]
-    best = min(measured) if measured else (None, None)
-    emit('compositor_cpu_per_frame_vs_best_peer_%d_windows' % n, total, 'ms/frame', best[1],
-         best[0], GOAL_TOTAL, why and 'sway missing, Weston alone: ' + why)
-    emit('compositor_only_cpu_per_frame_vs_best_peer_%d_windows' % n, only, 'ms/frame', best[1],
-         best[0], GOAL_ONLY, why and 'sway missing, Weston alone: ' + why)
-o, w, s = runs[16]
-emit('compositor_missed_frames_16_windows', o[5], 'frames')
-emit('frame_latency_p50', o[3] / 1000, 'ms', 'weston', w[3] / 1000 if w[3] else None)
-emit('frame_latency_p99', o[4] / 1000, 'ms', 'weston', w[4] / 1000 if w[4] else None)
-emit('compositor_frames_16_windows', o[2], 'frames', 'weston', w[2])
-emit('compositor_frames_vs_sway_16_windows', o[2], 'frames', 'sway', s[2] if s else None,
-     skip=None if s else sway_skip)
-emit('compositor_late_flips_16_windows', o[6], 'frames')
-emit('device_missed_vblanks_16_windows', o[7], 'vblanks')
+    have_sway = bool(rounds('sway', n))
+    why = None if have_sway else (sway_skip or 'sway saw no frames')
+    emit('compositor_cpu_per_frame_vs_weston' + sfx, 'ours', 'weston', 1)
+    emit('compositor_only_cpu_per_frame_vs_weston' + sfx, 'ours', 'weston', 0)
+    emit('compositor_cpu_per_frame_vs_sway_%d_windows' % n, 'ours', 'sway' if have_sway else None, 1, skip=why)
+    emit('compositor_only_cpu_per_frame_vs_sway_%d_windows' % n, 'ours', 'sway' if have_sway else None, 0, skip=why)
+    peers = [(median([per_frame(v, 0) for v in rounds(p, n).values()]), p)
+             for p in ('weston', 'sway') if rounds(p, n)]
+    best = min(peers)[1] if peers else None
+    emit('compositor_cpu_per_frame_vs_best_peer_%d_windows' % n, 'ours', best, 1, GOAL_TOTAL,
+         why and 'sway missing, Weston alone: ' + why)
+    emit('compositor_only_cpu_per_frame_vs_best_peer_%d_windows' % n, 'ours', best, 0, GOAL_ONLY,
+         why and 'sway missing, Weston alone: ' + why)
+def col_median(side, n, i):
+    v = [x[i] for x in rounds(side, n).values()]
+    return median(v) if v else None
+def simple(name, value, unit, ref=None, ref_value=None, skip=None):
+    r = {'name': name, 'value': value, 'unit': unit, 'reference': ref if ref_value is not None else None,
+         'reference_value': ref_value,
+         'ratio': round(value / ref_value, 4) if value is not None and ref_value else None}
+    if skip:
+        r['skipped'] = skip
+    lines.append(r)
+p50w, p99w = col_median('weston', 16, 3), col_median('weston', 16, 4)
+simple('compositor_missed_frames_16_windows', col_median('ours', 16, 5), 'frames')
+simple('frame_latency_p50', col_median('ours', 16, 3) / 1000, 'ms', 'weston', p50w / 1000 if p50w else None)
+simple('frame_latency_p99', col_median('ours', 16, 4) / 1000, 'ms', 'weston', p99w / 1000 if p99w else None)
+simple('compositor_frames_16_windows', col_median('ours', 16, 2), 'frames', 'weston', col_median('weston', 16, 2))
+simple('compositor_frames_vs_sway_16_windows', col_median('ours', 16, 2), 'frames', 'sway',
+       col_median('sway', 16, 2), skip=None if rounds('sway', 16) else sway_skip)
+simple('compositor_late_flips_16_windows', col_median('ours', 16, 6), 'frames')
+simple('device_missed_vblanks_16_windows', col_median('ours', 16, 7), 'vblanks')
 with open(out, 'a') as f:
     for l in lines:
         f.write(json.dumps(l) + '\n')
-fmt = '%-54s %9s %-8s %-7s %9s %7s %-6s %s'
-print(fmt % ('name', 'value', 'unit', 'ref', 'ref value', 'ratio', 'goal', ''))
+fmt = '%-54s %9s %-8s %-7s %9s %7s %-17s %-6s %s'
+print(fmt % ('name', 'value', 'unit', 'ref', 'ref value', 'ratio', '95 % interval', 'goal', ''))
 for l in lines:
     goal = ''
+    ci = l.get('ratio_ci95')
     if 'goal' in l:
         goal = '<= %s' % l['goal']
-        met = l['ratio'] is not None and l['ratio'] <= l['goal']
+        met = ci is not None and ci[1] <= l['goal']
     print(fmt % (l['name'], l['value'], l['unit'], l['reference'] or '-',
                  '-' if l['reference_value'] is None else l['reference_value'],
-                 '-' if l['ratio'] is None else l['ratio'], goal,
+                 '-' if l['ratio'] is None else l['ratio'],
+                 '[%s, %s]' % tuple(ci) if ci else '-', goal,
                  ('met' if met else 'NOT met') if goal and l['ratio'] is not None else '')
           + ('  SKIP: ' + l['skipped'] if 'skipped' in l else ''))
 PY

@@ -153,6 +153,7 @@ int vio_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
 	if (left <= 0)
 		return -ETIMEDOUT;
 	if (poll(&p, 1, (int)((left + 999999) / 1000000)) == 1) {
+		v->irqs_seen = __atomic_load_n(&v->info->irq_count, __ATOMIC_ACQUIRE);
 		if (read(v->fd, &count, sizeof(count)) == sizeof(count))
 			v->irq_seen = count;
 		else if (errno == EIO)	/* the stub was unbound */
