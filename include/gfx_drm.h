@@ -14,6 +14,10 @@
  *              and copied into the kernel's ring, followed by the kernel's fence
  *   WAIT       wait for a job's seqno or for every job using a buffer
  *
+ * A read-only fence page (DRM_GFX_PARAM_FENCE_PAGE) tells without an ioctl
+ * which jobs are done; SUBMIT's out_sync syncobj exports a sync_file
+ * (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD with DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE).
+ *
  * Submission. The stream may hold NOP, SET_SURFACE, SET_CLIP, FILL_RECTS,
  * COPY_RECTS, BLEND_RECTS and STRETCH_BLIT. FENCE, WAIT_VBLANK, FLIP and
  * unknown opcodes are refused (-EINVAL): the kernel owns the ring, the fences
@@ -75,7 +79,25 @@ enum drm_gfx_param {
 	DRM_GFX_PARAM_SEQNO_DONE,	/* newest job seqno completed */
 	DRM_GFX_PARAM_ERROR_COUNT,	/* commands the device rejected */
 	DRM_GFX_PARAM_HANG_COUNT,	/* engine resets after a hang */
+	DRM_GFX_PARAM_FENCE_PAGE,	/* mmap offset of struct drm_gfx_fence_page */
 	DRM_GFX_PARAM_COUNT
+};
+
+/*
+ * The fence page: one page the kernel writes as it signals jobs, mapped
+ * read-only (PROT_READ, MAP_SHARED) at DRM_GFX_PARAM_FENCE_PAGE on the fd,
+ * so that a process learns a job is done without a system call. It says
+ * what the kernel has seen: a job done while its interrupt was off (the
+ * kernel asks for fence interrupts only while someone waits) shows here
+ * once a WAIT, a flip or the hangcheck found it. errors is written before
+ * seqno_done: read seqno_done (acquire), then errors; if errors moved since
+ * the last look, a WAIT says whether the failed job was yours. The page
+ * stays readable after the device is unbound, with every job signalled
+ * and the dropped ones counted in errors.
+ */
+struct drm_gfx_fence_page {
+	__u64 seqno_done;	/* newest job seqno signalled, in ring order */
+	__u64 errors;		/* jobs signalled with an error, of any file */
 };
 
 struct drm_gfx_get_param {

@@ -54,8 +54,17 @@ $(BIN)/gfx-vm-drm: $(OBJ)/tests/vm/guest_drm.o
 	$(CC) -o $@ $< $(LDFLAGS) $(DRM_TEST_LIBS) -pthread
 VM_PROGS += $(BIN)/gfx-vm-drm
 
-# gfx-vm-kms-uapi: the KMS uapi promises, plain libdrm.
 KMS_UAPI_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm)
+
+# gfx-vm-drm-fence: fences through plain libdrm (fence page, lazy interrupts, sync_file).
+$(OBJ)/tests/vm/guest_drm_fence.o: CFLAGS += $(KMS_UAPI_CFLAGS)
+$(OBJ)/tests/vm/guest_drm_fence.o: $(call config_stamp,vm-drm-fence,$(KMS_UAPI_CFLAGS))
+$(BIN)/gfx-vm-drm-fence: $(OBJ)/tests/vm/guest_drm_fence.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libdrm)
+VM_PROGS += $(BIN)/gfx-vm-drm-fence
+
+# gfx-vm-kms-uapi: the KMS uapi promises, plain libdrm.
 $(OBJ)/tests/vm/guest_kms_uapi.o: CFLAGS += $(KMS_UAPI_CFLAGS)
 $(OBJ)/tests/vm/guest_kms_uapi.o: $(call config_stamp,vm-kms-uapi,$(KMS_UAPI_CFLAGS))
 $(BIN)/gfx-vm-kms-uapi: $(OBJ)/tests/vm/guest_kms_uapi.o

@@ -44,26 +44,41 @@ u32 gfx_format_cpp(struct gfx_dev *g, u32 fourcc)
 }
 
 /*
- * IRQ_ENABLE: FENCE, ERROR, FLIP_DONE always; VBLANK while DRM wants it.
+ * IRQ_ENABLE: ERROR and FLIP_DONE always; VBLANK while DRM wants it; FENCE
+ * while someone waits for a job (gfx_fence_irq_ref, gfx_drm_fence.c).
  * The device samples IRQ_ENABLE whenever it raises a cause, so only causes
  * already pending need the doorbell (kick) to be delivered now. VBLANK does
  * not: its next vblank comes soon enough. Measured in the TCG guest
  * (gfx-vm-kms-uapi past): a wait that must switch VBLANK on took 3.2-4.2 ms
  * with the kick and 0.2-1.7 ms without.
  */
-void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on, bool kick)
+/* Under irq_lock: IRQ_ENABLE from g->irq_enable. */
+void gfx_irq_write_locked(struct gfx_dev *g, bool kick)
 {
-	unsigned long flags;
 	int idx;
 
-	spin_lock_irqsave(&g->irq_lock, flags);
-	g->irq_enable = on ? g->irq_enable | bits : g->irq_enable & ~bits;
+	lockdep_assert_held(&g->irq_lock);
 	if (drm_dev_enter(&g->drm, &idx)) {
 		gfx_wr(g, GFX_REG_IRQ_ENABLE, g->irq_enable);
+		/*
+		 * Before any look at what the device did (FENCE_DONE): it ORs a
+		 * cause (a full barrier) before it samples IRQ_ENABLE, so either
+		 * it sees the new mask or the caller sees its progress.
+		 */
+		mb();
 		if (kick)
 			gfx_kick(g);
 		drm_dev_exit(idx);
 	}
+}
+
+void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on, bool kick)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&g->irq_lock, flags);
+	g->irq_enable = on ? g->irq_enable | bits : g->irq_enable & ~bits;
+	gfx_irq_write_locked(g, kick);
 	spin_unlock_irqrestore(&g->irq_lock, flags);
 }
 
@@ -133,6 +148,7 @@ static int gfx_param(struct gfx_dev *g, struct drm_gfx_get_param *a, u64 *v)
 		[DRM_GFX_PARAM_SEQNO_DONE] = READ_ONCE(g->seqno_done),
 		[DRM_GFX_PARAM_ERROR_COUNT] = READ_ONCE(g->errors),
 		[DRM_GFX_PARAM_HANG_COUNT] = READ_ONCE(g->hangs),
+		[DRM_GFX_PARAM_FENCE_PAGE] = (u64)GFX_FENCE_PAGE_PGOFF << PAGE_SHIFT,
 	};
 
 	if (a->param == DRM_GFX_PARAM_FORMAT) {
@@ -151,6 +167,12 @@ static int gfx_ioctl_get_param(struct drm_device *drm, void *data, struct drm_fi
 {
 	struct drm_gfx_get_param *a = data;
 
+	int idx;
+
+	if (a->param == DRM_GFX_PARAM_VRAM_FREE && drm_dev_enter(drm, &idx)) {
+		gfx_poll_fences(to_gfx(drm));	/* jobs done while their interrupt was off */
+		drm_dev_exit(idx);
+	}
 	if (a->param == DRM_GFX_PARAM_VRAM_FREE)
 		gfx_retire(to_gfx(drm));	/* what finished jobs held is free */
 	return gfx_param(to_gfx(drm), a, &a->value);
@@ -164,7 +186,21 @@ static const struct drm_ioctl_desc gfx_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(GFX_WAIT, gfx_ioctl_wait, DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_GEM_FOPS(gfx_fops);
+/* DRM_GEM_FOPS, with an mmap that also maps the fence page (gfx_drm_fence.c). */
+static const struct file_operations gfx_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = gfx_mmap,
+#ifdef FOP_UNSIGNED_OFFSET	/* 6.12: fop_flags; drm_open set the mode before */
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+#endif
+};
 
 /*
  * No fbdev emulation: nothing here needs a kernel console on the device,
@@ -250,7 +286,7 @@ static int gfx_hw_init(struct pci_dev *pdev, struct gfx_dev *g)
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);	/* freed by pcim */
 	if (ret < 0)
 		return ret;
-	ret = gfx_vram_init(g) ?: gfx_ring_init(g) ?:
+	ret = gfx_vram_init(g) ?: gfx_fence_page_init(g) ?: gfx_ring_init(g) ?:
 	      devm_add_action_or_reset(dev, gfx_fini_action, g) ?: gfx_kms_init(g);
 	if (ret)
 		return ret;
@@ -258,7 +294,7 @@ static int gfx_hw_init(struct pci_dev *pdev, struct gfx_dev *g)
 	ret = devm_request_irq(dev, pci_irq_vector(pdev, 0), gfx_irq, 0, GFX_DRM_NAME, g);
 	if (ret)
 		return ret;
-	gfx_irq_enable(g, GFX_IRQ_FENCE | GFX_IRQ_ERROR | GFX_IRQ_FLIP_DONE, true, true);
+	gfx_irq_enable(g, GFX_IRQ_ERROR | GFX_IRQ_FLIP_DONE, true, true);
 	return 0;
 }
 

@@ -4,7 +4,8 @@
  *
  *   gfx_drm_drv.c     PCI binding, the interrupt, GET_PARAM, files
  *   gfx_drm_gem.c     GEM objects in VRAM (drm_mm), mmap, dumb buffers, clears
- *   gfx_drm_ring.c    the ring, job fences, errors, hangcheck and reset
+ *   gfx_drm_ring.c    the ring, jobs, errors, hangcheck and reset
+ *   gfx_drm_fence.c   job fences: ops, the fence interrupt on demand, the fence page
  *   gfx_drm_submit.c  SUBMIT (copy, validate, relocate) and WAIT
  *   gfx_drm_kms.c     CRTC, plane, encoder, connector; flips through the ring
  *
@@ -18,7 +19,8 @@
  *       lock      (spinlock, irq-safe: jobs, flips, errors; the interrupt)
  *         a job's fence_lock  (dma_fence_signal, under lock)
  *   mm_lock      (mutex: VRAM allocation; never with ring_lock or lock held)
- *   DRM's vbl_lock -> irq_lock  (IRQ_ENABLE, from enable/disable_vblank)
+ *   irq_lock     (spinlock, irq-safe: IRQ_ENABLE; innermost: taken under DRM's
+ *                vbl_lock, under lock, and under a job's fence_lock)
  *
  * DRM's event and vblank locks are never taken under lock: gfx_poll()
  * collects a completed flip under lock and sends its event after.
@@ -57,6 +59,8 @@
 #define GFX_FILE_ERRORS		16		/* failed jobs a file remembers */
 #define GFX_HANGCHECK		HZ		/* no progress for this long: reset */
 #define GFX_RETIRE_DELAY	(HZ / 20)	/* batch the puts of signalled jobs */
+/* The fence page's mmap offset, in pages: below where GEM's fake offsets start. */
+#define GFX_FENCE_PAGE_PGOFF	1
 /* Vblanks per window of the clock filter: 2 s at 60 Hz, so drift is followed. */
 #define GFX_CLOCK_WINDOW	128
 /* A job in the ring: SET_CLIP n=0, the user's words, its FENCE. */
@@ -93,6 +97,8 @@ struct gfx_file {
 struct gfx_job {
 	struct dma_fence fence;		/* first: dma_fence_free() frees the job */
 	spinlock_t fence_lock;		/* in the job: a fence may outlive the device */
+	struct gfx_dev *dev;		/* for enable_signaling, while unsignalled */
+	bool irq_ref;			/* holds a fence_irq_users count (under fence_lock, then lock) */
 	struct list_head link;		/* gfx_dev.pending, ring order */
 	struct llist_node retire;
 	struct gfx_file *file;		/* NULL for the kernel's own clears */
@@ -167,6 +173,10 @@ struct gfx_dev {
 
 	spinlock_t irq_lock;		/* IRQ_ENABLE */
 	u32 irq_enable;
+	int fence_irq_users;		/* reasons to have GFX_IRQ_FENCE on (gfx_fence_irq_ref) */
+
+	struct page *fence_page;	/* struct drm_gfx_fence_page, mapped read-only by users */
+	struct drm_gfx_fence_page *fence_map;	/* written under lock */
 
 	/*
 	 * The device's clock in CLOCK_MONOTONIC, for vblank timestamps
@@ -226,6 +236,7 @@ static inline void gfx_kick(struct gfx_dev *g)
 /* Bytes per pixel of a device format, 0 if the device does not list it. */
 u32 gfx_format_cpp(struct gfx_dev *g, u32 fourcc);
 void gfx_irq_enable(struct gfx_dev *g, u32 bits, bool on, bool kick);
+void gfx_irq_write_locked(struct gfx_dev *g, bool kick);
 
 /* gfx_drm_gem.c */
 struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size);
@@ -235,8 +246,15 @@ int gfx_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *fil
 int gfx_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
 int gfx_vram_init(struct gfx_dev *g);
 
-/* gfx_drm_ring.c */
+/* gfx_drm_fence.c */
 extern const struct dma_fence_ops gfx_fence_ops;
+int gfx_fence_page_init(struct gfx_dev *g);
+void gfx_fence_page_reset(struct gfx_dev *g, u64 seqno_done);
+void gfx_fence_irq_ref(struct gfx_dev *g, int delta);
+void gfx_fence_signalled(struct gfx_dev *g, struct gfx_job *job);
+int gfx_mmap(struct file *filp, struct vm_area_struct *vma);
+
+/* gfx_drm_ring.c */
 int gfx_ring_init(struct gfx_dev *g);
 void gfx_ring_fini(struct gfx_dev *g);
 int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr);

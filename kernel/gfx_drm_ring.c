@@ -19,23 +19,6 @@
 #include <drm/drm_vblank.h>
 #include "gfx_drm_drv.h"
 
-static const char *gfx_fence_driver_name(struct dma_fence *fence)
-{
-	return GFX_DRM_NAME;
-}
-
-static const char *gfx_fence_timeline_name(struct dma_fence *fence)
-{
-	return "ring";
-}
-
-/* Jobs are signalled from the interrupt; release is dma_fence_free(). */
-const struct dma_fence_ops gfx_fence_ops = {
-	.use_64bit_seqno = true,
-	.get_driver_name = gfx_fence_driver_name,
-	.get_timeline_name = gfx_fence_timeline_name,
-};
-
 static u32 gfx_ring_space(struct gfx_dev *g)
 {
 	return GFX_RING_SIZE - 4 - (u32)(READ_ONCE(g->tail) - READ_ONCE(g->retired));
@@ -64,6 +47,8 @@ int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 		}
 		if (gfx_ring_space(g) >= need)
 			return 0;
+		gfx_fence_irq_ref(g, 1);	/* jobs free room: hear of them */
+		gfx_poll_fences(g);		/* those done while it was off */
 		drm_dev_exit(g->ring_idx);
 		mutex_unlock(&g->ring_lock);
 		if (intr)
@@ -71,6 +56,7 @@ int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 						       READ_ONCE(g->gone));
 		else
 			wait_event(g->wq, gfx_ring_space(g) >= need || READ_ONCE(g->gone));
+		gfx_fence_irq_ref(g, -1);
 		if (ret)
 			return ret;
 	}
@@ -131,6 +117,7 @@ struct gfx_job *gfx_job_alloc(struct gfx_dev *g, struct gfx_file *file, u32 bo_c
 	if (!job)
 		return NULL;
 	spin_lock_init(&job->fence_lock);
+	job->dev = g;
 	if (file) {
 		kref_get(&file->ref);
 		job->file = file;
@@ -182,6 +169,16 @@ void gfx_job_end(struct gfx_dev *g, struct gfx_job *job)
 	WRITE_ONCE(g->seqno, seqno);
 }
 
+/*
+ * Something was added to an empty retire or put list: put what it holds
+ * within GFX_RETIRE_DELAY. The work is pending only while a list holds
+ * something (gfx_retire() cancels it when it empties them itself).
+ */
+static void gfx_retire_arm(struct gfx_dev *g)
+{
+	queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
+}
+
 /* Under lock: the job left the ring (completed, or dropped by a reset). */
 static void gfx_job_signal(struct gfx_dev *g, struct gfx_job *job)
 {
@@ -197,7 +194,9 @@ static void gfx_job_signal(struct gfx_dev *g, struct gfx_job *job)
 	WRITE_ONCE(g->retired, max(g->retired, job->end));
 	WRITE_ONCE(g->seqno_done, job->fence.seqno);
 	dma_fence_signal(&job->fence);
-	llist_add(&job->retire, &g->retire_list);
+	gfx_fence_signalled(g, job);
+	if (llist_add(&job->retire, &g->retire_list))
+		gfx_retire_arm(g);	/* the first job to retire since the last retire */
 }
 
 static bool gfx_fences_process(struct gfx_dev *g)
@@ -254,11 +253,10 @@ skip:
 	return true;
 }
 
-/* Jobs signalled: wake WAIT and ring-space waiters; put what they held soon. */
+/* Jobs signalled: wake WAIT and ring-space waiters (gfx_retire_arm puts what they held). */
 static void gfx_jobs_signalled(struct gfx_dev *g)
 {
 	wake_up_all(&g->wq);
-	queue_delayed_work(system_wq, &g->retire_work, GFX_RETIRE_DELAY);
 }
 
 /*
@@ -306,10 +304,19 @@ void gfx_poll_fences(struct gfx_dev *g)
  */
 void gfx_retire(struct gfx_dev *g)
 {
-	struct llist_node *jobs = llist_del_all(&g->retire_list);
-	struct llist_node *bos = llist_del_all(&g->put_list);
+	struct llist_node *jobs, *bos;
 	struct gfx_job *job, *jn;
 	struct gfx_bo *bo, *bn;
+
+	if (llist_empty(&g->retire_list) && llist_empty(&g->put_list))
+		return;
+	/*
+	 * Disarm before emptying: what is added from here on either lands in
+	 * what we take below or finds an empty list and arms the work again.
+	 */
+	cancel_delayed_work(&g->retire_work);
+	jobs = llist_del_all(&g->retire_list);
+	bos = llist_del_all(&g->put_list);
 
 	llist_for_each_entry_safe(job, jn, jobs, retire) {
 		for (unsigned int i = 0; i < job->bo_count; i++)
@@ -328,8 +335,8 @@ void gfx_retire(struct gfx_dev *g)
 /* Any context: drop the reference bo's scanout held, from gfx_retire(). */
 void gfx_bo_put_later(struct gfx_dev *g, struct gfx_bo *bo)
 {
-	if (atomic_inc_return(&bo->puts) == 1)
-		llist_add(&bo->put, &g->put_list);
+	if (atomic_inc_return(&bo->puts) == 1 && llist_add(&bo->put, &g->put_list))
+		gfx_retire_arm(g);
 }
 
 static void gfx_retire_work(struct work_struct *work)
@@ -507,6 +514,7 @@ int gfx_ring_init(struct gfx_dev *g)
 		drm_warn(&g->drm, "a flip of the previous driver is still pending\n");
 	g->seqno = gfx_rd64(g, GFX_REG_FENCE_DONE);
 	g->seqno_done = g->seqno;
+	gfx_fence_page_reset(g, g->seqno_done);
 	g->seqno_first = g->seqno + 1;
 	g->errors_seen = gfx_rd(g, GFX_REG_ERROR_COUNT);
 	g->flips_seen = gfx_rd64(g, GFX_REG_FLIP_COUNT);

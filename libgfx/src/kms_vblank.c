@@ -15,10 +15,7 @@
 
 #define KMS_COOKIE_EVENTS	1	/* sequence user data of the vblank-event stream */
 #define KMS_COOKIE_WAIT		2	/* ... of gfx_wait_vblank's request */
-
-/* The output drmHandleEvent() reads for (its handlers get no context). */
-static __thread struct gfx_device *reading_dev;
-static __thread struct kms_output *reading;
+#define KMS_EVENT_BUF		1024	/* bytes per read(): 32 events (libdrm reads as much) */
 
 static void push(struct gfx_device *dev, struct kms_output *o, enum gfx_event_type type,
 		 uint64_t seq, uint64_t time_ns, uint64_t user_data, uint32_t present_flags)
@@ -73,26 +70,25 @@ void kms_output_shown(struct gfx_device *dev, struct kms_output *o, uint64_t use
 	push(dev, o, GFX_EVENT_FLIP_DONE, seq, ns, user_data, 0);
 }
 
-static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
-		    unsigned int crtc_id, void *user_data)
+static void on_flip(struct gfx_device *dev, struct kms_output *o,
+		    const struct drm_event_vblank *e)
 {
-	struct kms_output *o = reading;
-	uint64_t ns = sec * 1000000000ull + usec * 1000ull;
+	uint64_t ns = e->tv_sec * 1000000000ull + e->tv_usec * 1000ull;
 
 	if (o->paced) {	/* queued, not shown: shown at the virtual vblank after the commit */
-		gfx_pacer_hold(&o->pace, (uintptr_t)user_data, o->commit_seq);
+		gfx_pacer_hold(&o->pace, e->user_data, o->commit_seq);
 		return;
 	}
 	/* The event's sequence is 32 bits of the CRTC's 64-bit vblank count. */
-	latched(reading_dev, o, o->last_flip_seq + (uint32_t)(seq - (uint32_t)o->last_flip_seq));
+	latched(dev, o, o->last_flip_seq + (uint32_t)(e->sequence - (uint32_t)o->last_flip_seq));
 	note_vblank(o, o->last_flip_seq, ns);
-	push(reading_dev, o, GFX_EVENT_FLIP_DONE, o->last_flip_seq, ns, (uintptr_t)user_data,
-	     GFX_PRESENT_HW);
+	push(dev, o, GFX_EVENT_FLIP_DONE, o->last_flip_seq, ns, e->user_data, GFX_PRESENT_HW);
 }
 
-static void on_sequence(int fd, uint64_t seq, uint64_t ns, uint64_t cookie)
+static void on_sequence(struct gfx_device *dev, struct kms_output *o,
+			const struct drm_event_crtc_sequence *e)
 {
-	struct kms_output *o = reading;
+	uint64_t seq = e->sequence, ns = (uint64_t)e->time_ns, cookie = e->user_data;
 
 	note_vblank(o, seq, ns);
 	if (cookie == KMS_COOKIE_WAIT) {
@@ -102,26 +98,56 @@ static void on_sequence(int fd, uint64_t seq, uint64_t ns, uint64_t cookie)
 		return;
 	}
 	o->vblank_armed = false;
-	if (!reading_dev->vblank_events)
+	if (!dev->vblank_events)
 		return;
-	push(reading_dev, o, GFX_EVENT_VBLANK, seq, ns, 0, 0);
-	arm_vblank_event(reading_dev, o);
+	push(dev, o, GFX_EVENT_VBLANK, seq, ns, 0, 0);
+	arm_vblank_event(dev, o);
+}
+
+/*
+ * The events in what one read() returned. The kernel fills the buffer
+ * with whole events while they fit, so a short read took every event
+ * queued: true if the buffer came back nearly full (read again).
+ */
+static bool parse_events(struct gfx_device *dev, struct kms_output *o, const char *buf, size_t n)
+{
+	size_t at = 0;
+
+	while (at + sizeof(struct drm_event) <= n) {
+		struct drm_event h;
+
+		memcpy(&h, buf + at, sizeof(h));
+		if (h.length < sizeof(h) || h.length > n - at)
+			break;
+		if (h.type == DRM_EVENT_FLIP_COMPLETE && h.length >= sizeof(struct drm_event_vblank)) {
+			struct drm_event_vblank e;
+
+			memcpy(&e, buf + at, sizeof(e));
+			on_flip(dev, o, &e);
+		} else if (h.type == DRM_EVENT_CRTC_SEQUENCE &&
+			   h.length >= sizeof(struct drm_event_crtc_sequence)) {
+			struct drm_event_crtc_sequence e;
+
+			memcpy(&e, buf + at, sizeof(e));
+			on_sequence(dev, o, &e);
+		}
+		at += h.length;
+	}
+	return n > KMS_EVENT_BUF - 2 * sizeof(struct drm_event_crtc_sequence);
 }
 
 int kms_output_read_events(struct gfx_device *dev, struct kms_output *o)
 {
-	drmEventContext ctx = { .version = DRM_EVENT_CONTEXT_VERSION,
-				.page_flip_handler2 = on_flip, .sequence_handler = on_sequence };
+	char buf[KMS_EVENT_BUF];
 	uint64_t v;
-	int r;
+	ssize_t n;
 
-	reading_dev = dev;
-	reading = o;
-	while ((r = drmHandleEvent(o->fd, &ctx)) == 0)
-		;
-	reading = NULL;
-	reading_dev = NULL;
-	if (errno != EAGAIN && errno != EINTR && drmGetCap(o->fd, DRM_CAP_DUMB_BUFFER, &v) < 0 &&
+	/* One read() per wake-up: a second one only if the first came back full. */
+	do
+		n = read(o->fd, buf, sizeof(buf));
+	while (n > 0 && parse_events(dev, o, buf, (size_t)n));
+	if (n < 0 && errno != EAGAIN && errno != EINTR &&
+	    drmGetCap(o->fd, DRM_CAP_DUMB_BUFFER, &v) < 0 &&
 	    errno == ENODEV)	/* gone, or a read error: only an ioctl tells them apart */
 		return gfx_lost(dev);
 	if (o->paced && gfx_pacer_tick(dev, &o->pace, &o->events))

@@ -284,6 +284,9 @@ drm_cases() {
 	for c in modifier timestamps past order sequence testonly ebusy; do
 		drm_case vm-kms-uapi-$c timeout 120 "$bin/gfx-vm-kms-uapi" $c
 	done
+	for c in page lazy syncfile; do
+		drm_case vm-drm-fence-$c timeout 120 "$bin/gfx-vm-drm-fence" $c
+	done
 	drm_case vm-drm-hang timeout 60 "$bin/gfx-vm-drm" hang
 	drm_case vm-drm-dropped-irqs timeout 60 "$bin/gfx-vm-drm" dropped
 	drm_case vm-drm-two-clients timeout 60 "$bin/gfx-vm-drm" two

@@ -184,6 +184,7 @@ static int open_node(struct gfx_device *dev, const char *path, char *err, size_t
 		return -ENOMEM;
 	}
 	dev->ring_mask = dev->ring_words - 1;
+	drm_fence_page_map(d);
 	r = events_init(dev);
 	if (r < 0) {
 		snprintf(err, len, "cannot set up the event fd: %s", strerror(-r));

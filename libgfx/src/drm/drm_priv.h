@@ -46,6 +46,8 @@ struct gfx_drm {
 	unsigned int closing_n, closing_cap;
 
 	/* Fences: job seqnos from the kernel. */
+	const struct drm_gfx_fence_page *fence_page;	/* read-only map, NULL on old kernels */
+	uint64_t errors_seen;		/* fence_page->errors at our last WAIT */
 	uint64_t last_job;		/* newest of ours, 0 = none yet */
 	uint64_t done;			/* newest known complete */
 	uint64_t reported_done;		/* newest reported as GFX_EVENT_FENCE */
@@ -72,6 +74,7 @@ void drm_close_handle(int fd, uint32_t handle);
 
 /* drm_job.c */
 int drm_job_init(struct gfx_device *dev);
+void drm_fence_page_map(struct gfx_drm *d);
 void drm_job_fini(struct gfx_drm *d);
 bool drm_job_uses(struct gfx_drm *d, uint32_t handle);
 void drm_job_close_later(struct gfx_device *dev, uint32_t handle);
