@@ -16,6 +16,7 @@ TESTS += $(TESTBIN)/bench_smoke.sh
 # gfx-vm-cmp: the uio-against-drm workloads in the VM guest (tests/vm/guest_cmp.c,
 # driven by tests/vm/guest_cmp.sh); gfx-native-costs: the host's own price of a
 # system call, a copy from user space, a wake-up and an IPI (scripts/bench-cmp.sh).
+$(OBJ)/tests/vm/guest_cmp.o: CFLAGS += $(shell $(PKG_CONFIG) --cflags libdrm)	# gfx_drm.h
 $(BIN)/gfx-vm-cmp: $(OBJ)/tests/vm/guest_cmp.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)

@@ -93,33 +93,15 @@ static int eventfd_wakes(int64_t *oneway, int64_t *rtt, int n)
 }
 
 /*
- * Run on the CPU that takes the GPU's interrupt (its MSI-X vector's
- * effective affinity), as a latency-sensitive display server would. Under
- * TCG a wake-up across vCPUs costs milliseconds when the other vCPU idles,
- * which would swamp the path being measured. Returns the CPU or -1.
+ * Run on the CPU that takes the master context's vector, as a
+ * latency-sensitive display server would (not a client context's: their
+ * vectors may sit on the other CPU). Under TCG a wake-up across vCPUs costs
+ * milliseconds when the other vCPU idles, which would swamp the path being
+ * measured.
  */
 static int pin_to_irq_cpu(void)
 {
-	char dir[300], path[400], buf[64];
-	struct dirent *e;
-	cpu_set_t set;
-	DIR *d;
-	int irq = -1, cpu;
-
-	snprintf(dir, sizeof(dir), "/sys/class/uio/uio%d/device/msi_irqs", vm_uio_index());
-	d = opendir(dir);
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			irq = atoi(e->d_name);
-	if (d)
-		closedir(d);
-	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
-	if (irq < 0 || vm_read_attr(path, buf, sizeof(buf)) < 0)
-		return -1;
-	cpu = atoi(buf);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) < 0 ? -1 : cpu;
+	return vm_pin_to_irq(GFX_UIO_NAME);
 }
 
 /*

@@ -42,6 +42,7 @@
 #include <sys/wait.h>
 
 #include "gfx.h"
+#include "gfx_drm.h"
 #include "vmutil.h"
 
 #define SEC 1000000000LL
@@ -147,68 +148,16 @@ static int64_t guest_busy_ns(void)
 	}
 }
 
-/* The PCI function of the GPU: the 1af4:1110 with the largest BAR2. */
-static int gpu_bdf(char *bdf, size_t len)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-	long long best = 0;
-
-	while (d && (e = readdir(d))) {
-		char p[300], v[32], dv[32];
-		FILE *f;
-		long long start, end, flags, size = 0;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", e->d_name);
-		if (vm_read_attr(p, v, sizeof(v)) || strcmp(v, "0x1af4"))
-			continue;
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", e->d_name);
-		if (vm_read_attr(p, dv, sizeof(dv)) || strcmp(dv, "0x1110"))
-			continue;
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/resource", e->d_name);
-		f = fopen(p, "r");
-		for (int i = 0; f && i < 3; i++)
-			if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) == 3 && i == 2 && end > start)
-				size = end - start + 1;
-		if (f)
-			fclose(f);
-		if (size > best) {
-			best = size;
-			snprintf(bdf, len, "%.63s", e->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
-	return best > 0 ? 0 : -1;
-}
-
-/* Pin to the CPU that takes the GPU's MSI-X vector; returns it or -1. */
+/*
+ * Pin to the CPU that takes the master's interrupt: uio_gfx's master
+ * context vector (not the last vector listed, which may be a client
+ * context's), or gfx_drm's one vector. Returns it or -1.
+ */
 static int pin_to_irq_cpu(void)
 {
-	char bdf[64], dir[300], path[400], buf[64];
-	struct dirent *e;
-	cpu_set_t set;
-	DIR *d;
-	int irq = -1, cpu;
+	int cpu = vm_pin_to_irq(GFX_UIO_NAME);
 
-	if (gpu_bdf(bdf, sizeof(bdf)) < 0)
-		return -1;
-	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/msi_irqs", bdf);
-	d = opendir(dir);
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			irq = atoi(e->d_name);
-	if (d)
-		closedir(d);
-	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
-	if (irq < 0 || vm_read_attr(path, buf, sizeof(buf)) < 0)
-		return -1;
-	cpu = atoi(buf);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) < 0 ? -1 : cpu;
+	return cpu >= 0 ? cpu : vm_pin_to_irq(GFX_DRM_NAME);
 }
 
 static void head(const char *w)

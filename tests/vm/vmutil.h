@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,37 @@ static inline int vm_read_attr(const char *path, char *buf, size_t len)
 	fclose(f);
 	buf[strcspn(buf, "\n")] = 0;
 	return 0;
+}
+
+/*
+ * Pin this process to the CPU that takes the interrupt whose handler is
+ * called `name` in /proc/interrupts (the last field: "uio_gfx" is the
+ * master context's vector, "uio_gfx.N" a client's, "gfx_drm" the DRM
+ * driver's). Returns the CPU, or -1 if no such interrupt or no pinning.
+ */
+static inline int vm_pin_to_irq(const char *name)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[1024], path[64], buf[64];
+	int irq = -1, cpu;
+	cpu_set_t set;
+
+	while (f && irq < 0 && fgets(line, sizeof(line), f)) {
+		char *last = strrchr(line, ' ');
+
+		line[strcspn(line, "\n")] = 0;
+		if (last && !strcmp(last + 1, name))
+			irq = atoi(line);
+	}
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/irq/%d/effective_affinity_list", irq);
+	if (irq < 0 || vm_read_attr(path, buf, sizeof(buf)) < 0)
+		return -1;
+	cpu = atoi(buf);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) < 0 ? -1 : cpu;
 }
 
 /* Number N of the first /sys/class/uio/uioN named uio_gfx, or -1. */
