@@ -9,7 +9,7 @@ kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
 VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-uio-clients \
-	$(BIN)/gfx-vm-kms-damage $(BIN)/gfx-vm-virtio-evil
+	$(BIN)/gfx-vm-kms-damage $(BIN)/gfx-vm-virtio-evil $(BIN)/gfx-vm-virtio-stray
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
@@ -22,6 +22,11 @@ $(BIN)/gfx-vm-kms-damage: $(OBJ)/tests/vm/guest_kms_damage.o $(LIBGFX_SO)
 
 # Garbage in virtio-gpu's queue from a process that owns it (uio_vgpu, no libgfx).
 $(BIN)/gfx-vm-virtio-evil: $(OBJ)/tests/vm/guest_virtio_evil.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS)
+
+# A stray descriptor from a process that owns virtio-gpu through vfio-pci (the IOMMU's test).
+$(BIN)/gfx-vm-virtio-stray: $(OBJ)/tests/vm/guest_virtio_stray.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS)
 

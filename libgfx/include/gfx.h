@@ -14,6 +14,11 @@
  *    runs the commands with the same 2D engine as our GPU's model, into dumb
  *    buffers the kernel scans out: gfx_submit() draws, no system call;
  *    buffers and flips are ioctls.
+ *  - virtio: QEMU's virtio-gpu driven from user space, through the uio_vgpu
+ *    stub or through vfio-pci behind an IOMMU (docs/virtio.md). The CPU
+ *    draws as on kms: gfx_submit() makes no system call; a flip uploads the
+ *    damage and flushes with one doorbell write, and waits for interrupts
+ *    on the stub's node or VFIO's eventfd.
  * Functions returning int return 0 (or a count) on success and a negative
  * errno on failure; gfx_last_error() then gives a readable message. A
  * gfx_device is not thread-safe: use it from one thread (or lock around it).
@@ -44,9 +49,12 @@ struct gfx_device;
  * spec: "direct:PATH" (gfx-device's socket), "uio:/dev/uioN", "uio" (first
  * uio_gfx device), "drm:/dev/dri/cardN" or "drm:/dev/dri/renderDN" (gfx_drm),
  * "drm" or "drm-render" (the first), "kms:/dev/dri/cardN" (any other KMS
- * device), "kms" (the first), or NULL: $GFX_DEVICE, else our GPU (the first
- * uio_gfx device, else gfx_drm), else gfx-device's socket in
- * $XDG_RUNTIME_DIR if it is there, else the first KMS device.
+ * device), "kms" (the first), "virtio:/dev/uioN" (virtio-gpu on uio_vgpu),
+ * "virtio:vfio:BDF" (on vfio-pci, BDF its PCI address), "virtio" (the first
+ * of either), or NULL: $GFX_DEVICE, else our GPU (the first uio_gfx device,
+ * else gfx_drm), else gfx-device's socket in $XDG_RUNTIME_DIR if it is
+ * there, else a virtio-gpu on uio_vgpu or vfio-pci, else the first KMS
+ * device.
  */
 int gfx_open(const char *spec, struct gfx_device **out);
 void gfx_close(struct gfx_device *dev);
@@ -54,7 +62,7 @@ void gfx_close(struct gfx_device *dev);
 const char *gfx_last_error(const struct gfx_device *dev);
 
 struct gfx_info {
-	const char *backend;		/* "direct", "uio", "drm" or "kms" */
+	const char *backend;		/* "direct", "uio", "drm", "kms" or "virtio" */
 	uint32_t version;		/* major << 16 | minor */
 	uint32_t caps;			/* GFX_CAP_* */
 	uint64_t vram_size;		/* bytes of BAR2 */

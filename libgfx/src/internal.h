@@ -236,8 +236,10 @@ int gfx_drm_find(char *path, size_t path_len, bool render);
 /* Any other KMS card (kms/kms_device.c): open one, or find the first as "/dev/dri/cardN". */
 int gfx_kms_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
 int gfx_kms_find(char *path, size_t path_len);
-/* QEMU's virtio-gpu through the uio_vgpu stub (virtio/): path NULL finds the node. */
+/* QEMU's virtio-gpu (virtio/): path "/dev/uioN" (uio_vgpu), "vfio:BDF", or NULL to find one. */
 int gfx_virtio_open(const char *path, struct gfx_device **out, char *err, size_t err_len);
+/* A virtio-gpu to open: bound to the uio_vgpu stub, or to vfio-pci. 0 if there is one. */
+int gfx_virtio_find(void);
 
 /* ---- ring (ring.c) ---- */
 

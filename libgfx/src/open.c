@@ -20,7 +20,8 @@ static const char *advice(const char *spec)
 	if (!strncmp(spec, "direct:", 7))
 		return "start the device model first: gfx-device --socket PATH";
 	if (!strncmp(spec, "virtio", 6))
-		return "bind the device to the uio_vgpu stub (docs/virtio.md) and open it as root";
+		return "bind the device to the uio_vgpu stub, or to vfio-pci behind an IOMMU "
+		       "(docs/virtio.md), and open it as root";
 	if (!strncmp(spec, "uio", 3))
 		return "load the stub (modprobe uio_gfx, docs/kernel.md) and check that you may "
 		       "open /dev/uioN (group gfx)";
@@ -72,7 +73,7 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 	} else {
 		snprintf(err, len, "bad device spec '%.60s': use direct:PATH, uio:/dev/uioN, uio, "
 			 "drm:/dev/dri/cardN, drm:/dev/dri/renderDN, drm, drm-render, "
-			 "kms:/dev/dri/cardN, kms, virtio:/dev/uioN or virtio", spec);
+			 "kms:/dev/dri/cardN, kms, virtio:/dev/uioN, virtio:vfio:BDF or virtio", spec);
 		return -EINVAL;
 	}
 	if (r < 0)
@@ -86,7 +87,7 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 /*
  * No spec: $GFX_DEVICE, else our GPU (the first uio_gfx, else gfx_drm), else
  * gfx-device's socket if it is there, else a virtio-gpu someone bound to
- * uio_vgpu, else any KMS card (the CPU draws on these two).
+ * uio_vgpu or to vfio-pci, else any KMS card (the CPU draws on these two).
  */
 static const char *default_spec(char *buf, size_t len)
 {
@@ -105,7 +106,7 @@ static const char *default_spec(char *buf, size_t len)
 		if (access(buf + 7, F_OK) == 0 || gfx_kms_find(path, sizeof(path)) < 0)
 			return buf;
 	}
-	if (uio_find_node(UIO_VGPU_NAME, path, sizeof(path)) == 0)
+	if (gfx_virtio_find() == 0)
 		return "virtio";
 	return gfx_kms_find(path, sizeof(path)) == 0 ? "kms" : NULL;
 }

@@ -7,12 +7,14 @@
 # selects the build dir, default build/). Prints one PASS/FAIL/SKIP line per
 # case for tests/run.sh and a closing "N passed, N failed" line.
 # Development: VM_GUEST_MODE=drm runs only the gfx_drm cases; VM_GUEST_MODE=case
-# VM_GUEST_ARGS="NAME COMMAND ARGS..." one case (absolute paths: see guest.sh).
+# VM_GUEST_ARGS="NAME COMMAND ARGS..." one case (absolute paths: see guest.sh);
+# VM_IOMMU=1 VM_GUEST_MODE=vfio only the VFIO cases; VM_VFIO=0 skips their boot.
 #
 # Builds the modules against the newest installed Debian kernel (W=1, sparse),
-# starts gfx-device, boots that kernel once under QEMU (TCG unless KVM is
-# proven to work) with an ivshmem-doorbell on gfx-device's socket and a
-# foreign ivshmem-plain, and runs tests/vm/guest.sh in it. Logs: build/vm/.
+# starts gfx-device, boots that kernel under QEMU (TCG unless KVM is proven to
+# work) with an ivshmem-doorbell on gfx-device's socket and a foreign
+# ivshmem-plain, and runs tests/vm/guest.sh in it; then boots it again with
+# QEMU's IOMMU for the VFIO cases (tests/vm/guest_vfio.sh). Logs: build/vm/.
 set -u
 # Both drivers' cases, peers and the fuzzer: minutes under TCG (the runner allows 30);
 # the debug kernel (KERNEL=debug: lockdep, KASAN) runs them about three times slower.
@@ -136,4 +138,38 @@ if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then
 elif [ -n "$oops" ]; then
 	line "FAIL vm-console: $oops"
 fi
+
+# virtio-gpu through vfio-pci needs QEMU's IOMMU in front of the devices: a
+# second, short boot with VM_IOMMU (tests/vm/guest_vfio.sh). Its results
+# and logs are in OUT/vfio; the first boot's console is kept as serial-main.log.
+vfio_boot() {
+	local main_out=$VM_OUT f n oops booted
+	cp "$VM_DIR/serial.log" "$VM_DIR/serial-main.log"
+	VM_OUT=$main_out/vfio
+	rm -rf "$VM_OUT" && mkdir -p "$VM_OUT/ctl" || return
+	VM_BOOT_S=
+	VM_IOMMU=1 vm_boot "cd $VM_REPO && exec /bin/bash tests/vm/guest.sh vfio $VM_OUT $VM_DIR/kmod/uio_gfx.ko"
+	booted=$?
+	while read -r l; do line "$l"; done < <(grep -E '^(PASS|FAIL|SKIP) ' "$VM_OUT/results" 2>/dev/null)
+	f=$VM_OUT/hello-vfio.png
+	if [ -f "$f" ]; then
+		n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$f" 2>&1)
+		if [ "$n" = 0 ]; then
+			line "PASS vm-vfio-gfx-hello-screenshot (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
+		else
+			line "FAIL vm-vfio-gfx-hello-screenshot: $n pixels differ from the GPU model's ($f, $ref)"
+		fi
+	fi
+	oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
+		grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |
+		head -1)
+	if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then
+		line "FAIL vm-vfio-guest: the IOMMU guest did not finish its cases${oops:+: $oops} (serial log: $VM_DIR/serial.log)"
+		tail -30 "$VM_DIR/serial.log" >&2
+	elif [ -n "$oops" ]; then
+		line "FAIL vm-vfio-console: $oops"
+	fi
+	VM_OUT=$main_out
+}
+[ -z "${VM_GUEST_MODE:-}" ] && [ "${VM_VFIO:-1}" = 1 ] && vfio_boot
 finish

@@ -1,7 +1,7 @@
 #!/bin/bash
 # guest.sh - runs inside the test VM, chrooted into the host root.
 #
-# Usage: tests/vm/guest.sh test|bench|drm|gpubench OUT KMOD
+# Usage: tests/vm/guest.sh test|bench|drm|vfio|gpubench OUT KMOD
 #        tests/vm/guest.sh case OUT KMOD NAME FUNCTION ARGS...   (one case)
 #   OUT   the results directory shared with the host (read-write)
 #   KMOD  the uio_gfx.ko built for this kernel (gfx_drm.ko and uio_vgpu.ko beside it)
@@ -307,6 +307,7 @@ drm_libgfx_cases() {
 . "$repo/tests/vm/guest_isolation.sh"
 . "$repo/tests/vm/guest_kms.sh"
 . "$repo/tests/vm/guest_virtio.sh"
+. "$repo/tests/vm/guest_vfio.sh"
 
 dmesg -c >"$out/dmesg.log" 2>&1
 if [ "$mode" = drm ]; then
@@ -317,6 +318,11 @@ fi
 if [ "$mode" = case ]; then	# one case, for development: guest.sh case OUT KMOD NAME FUNCTION ARGS...
 	load >/dev/null
 	case_ "${@:4}"
+	echo done >>"$out/results.done"
+	exit 0
+fi
+if [ "$mode" = vfio ]; then	# the second guest of check-vm.sh, with an IOMMU
+	vfio_cases
 	echo done >>"$out/results.done"
 	exit 0
 fi

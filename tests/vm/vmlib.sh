@@ -165,9 +165,19 @@ vm_boot() {
 		printf 'virtio_gpu_cmd_res_*\nvirtio_gpu_cmd_set_scanout\n' >"$VM_DIR/trace-events"
 		extra_append+=" drm_kms_helper.fbdev_emulation=0"
 	fi
-	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel"
+	# VM_IOMMU=1: QEMU's emulated Intel IOMMU in front of every PCI device,
+	# virtio-gpu behind it (iommu_platform), the guest's driver on: the VFIO
+	# case of tests/vm/guest_virtio.sh. The IOMMU device must come first.
+	local iommu=()
+	if [ -n "${VM_IOMMU:-}" ]; then
+		iommu=(-device intel-iommu,intremap=on,caching-mode=on)
+		extra_append+=" intel_iommu=on"
+		extra=("${extra[@]/virtio-gpu-pci,id=vgpu,/virtio-gpu-pci,id=vgpu,iommu_platform=on,disable-legacy=on,}")
+	fi
+	vm_log "booting $VM_KVER ($VM_KIMAGE) with $accel${VM_IOMMU:+ and an IOMMU}"
 	t0=$(date +%s.%N)
-	qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -accel "$accel" -cpu max \
+	qemu-system-x86_64 -nodefaults -no-user-config -machine q35${VM_IOMMU:+,kernel-irqchip=split} -accel "$accel" -cpu max \
+		"${iommu[@]}" \
 		-smp 2 -m "${VM_MEM:-1G}" -kernel "$VM_KIMAGE" -initrd "$VM_DIR/initramfs.cpio" \
 		-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic ${VM_APPEND:-} $extra_append gfx.out=$VM_OUT gfx.run=$(printf '%s' "$cmd" | base64 -w0)" \
 		-no-reboot -display none -serial "file:$VM_DIR/serial.log" \

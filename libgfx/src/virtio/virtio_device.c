@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "uio_sysfs.h"
 #include "virtio_priv.h"
 
 /* ---- buffers: pool ranges; a flipped one has a resource ---- */
@@ -86,17 +87,8 @@ static void free_doomed(struct gfx_device *dev)
 static void take_events(struct gfx_device *dev)
 {
 	struct gfx_virtio *v = dev->virtio;
-	uint64_t irqs = __atomic_load_n(&v->info->irq_count, __ATOMIC_ACQUIRE);
-	uint32_t count;
 
-	/* The stub's info page says whether read() has anything: no EAGAIN calls. */
-	if (__atomic_load_n(&v->info->gone, __ATOMIC_ACQUIRE))
-		gfx_lost(dev);
-	else if (irqs != v->irqs_seen) {
-		v->irqs_seen = irqs;
-		if (read(v->fd, &count, sizeof(count)) < 0 && errno == EIO)
-			gfx_lost(dev);
-	}
+	vio_irq_drain(dev);
 	if (dev->lost)
 		return;
 	vio_queue_reap(dev, &v->ctrl);
@@ -260,7 +252,8 @@ static int events_init(struct gfx_device *dev)
 	if (dev->notify_fd < 0 || dev->event_fd < 0)
 		return -errno;
 	return epoll_add(dev->event_fd, v->fd) ?: epoll_add(dev->event_fd, dev->notify_fd) ?:
-	       epoll_add(dev->event_fd, v->pace.timer_fd);
+	       epoll_add(dev->event_fd, v->pace.timer_fd) ?:
+	       (v->vfio.req_fd >= 0 ? epoll_add(dev->event_fd, v->vfio.req_fd) : 0);
 }
 
 /* The pool after the queues is VRAM: the allocator's, and the engine's window. */
@@ -307,6 +300,14 @@ static int start(struct gfx_device *dev, const char *path, char *err, size_t len
 	return 0;
 }
 
+int gfx_virtio_find(void)
+{
+	char where[64];
+
+	return uio_find_node(UIO_VGPU_NAME, where, sizeof(where)) == 0 ||
+	       vio_vfio_find(where, sizeof(where)) == 0 ? 0 : -ENOENT;
+}
+
 int gfx_virtio_open(const char *path, struct gfx_device **out, char *err, size_t len)
 {
 	struct gfx_device *dev = gfx_device_alloc(&gfx_virtio_driver, GFX_MAX_CMD_WORDS);
@@ -323,6 +324,7 @@ int gfx_virtio_open(const char *path, struct gfx_device **out, char *err, size_t
 	}
 	dev->backend = "virtio";
 	dev->virtio->fd = -1;
+	dev->virtio->vfio.req_fd = -1;
 	dev->virtio->pace.timer_fd = -1;
 	r = start(dev, path, err, len);
 	if (r < 0) {

@@ -216,10 +216,16 @@ static int open_node(struct gfx_virtio *v, const char *path, char *err, size_t l
 int vio_pci_open(struct gfx_device *dev, const char *path, char *err, size_t len)
 {
 	struct gfx_virtio *v = dev->virtio;
-	int r = open_node(v, path, err, len);
+	char found[64];
+	int r;
 
-	if (r == 0)
-		r = map_node(v, err, len);
+	if (path && !strncmp(path, "vfio:", 5))
+		r = vio_vfio_open(v, path + 5, err, len);
+	else if (!path && uio_find_node(UIO_VGPU_NAME, found, sizeof(found)) < 0 &&
+		 vio_vfio_find(found, sizeof(found)) == 0)
+		r = vio_vfio_open(v, found, err, len);	/* no stub, but vfio-pci has one */
+	else
+		r = open_node(v, path, err, len) ?: map_node(v, err, len);
 	if (r == 0 && v->pool_size < 2 * VIO_SYS_BYTES) {
 		snprintf(err, len, "the DMA pool (%llu bytes) is too small", (unsigned long long)v->pool_size);
 		r = -ENOMEM;
@@ -232,6 +238,11 @@ bool vio_pci_gone(struct gfx_device *dev)
 	struct gfx_virtio *v = dev->virtio;
 	uint32_t count;
 
+	if (v->vfio.on) {
+		if (!dev->lost && v->info && vio_vfio_released(v))
+			gfx_lost(dev);
+		return dev->lost;
+	}
 	if (!dev->lost && v->info && __atomic_load_n(&v->info->gone, __ATOMIC_ACQUIRE))
 		gfx_lost(dev);
 	if (!dev->lost && v->fd >= 0 && read(v->fd, &count, sizeof(count)) < 0 && errno == EIO)
@@ -239,11 +250,47 @@ bool vio_pci_gone(struct gfx_device *dev)
 	return dev->lost;
 }
 
+/*
+ * The stub's info page says whether read() has anything, so a dispatch with
+ * no new interrupt makes no call; an eventfd (VFIO) must be read to know.
+ */
+void vio_irq_drain(struct gfx_device *dev)
+{
+	struct gfx_virtio *v = dev->virtio;
+	uint64_t irqs, n;
+	uint32_t count;
+
+	if (v->vfio.on) {
+		if (vio_pci_gone(dev))
+			return;
+		if (read(v->fd, &n, sizeof(n)) == sizeof(n))
+			v->irqs_seen += n;
+		return;
+	}
+	irqs = __atomic_load_n(&v->info->irq_count, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&v->info->gone, __ATOMIC_ACQUIRE)) {
+		gfx_lost(dev);
+	} else if (irqs != v->irqs_seen) {
+		v->irqs_seen = irqs;
+		if (read(v->fd, &count, sizeof(count)) == sizeof(count))
+			v->irq_seen = count;
+		else if (errno == EIO)	/* the stub was unbound */
+			gfx_lost(dev);
+	}
+}
+
 void vio_pci_close(struct gfx_device *dev)
 {
 	struct gfx_virtio *v = dev->virtio;
 	long page = sysconf(_SC_PAGESIZE);
 
+	if (v->vfio.on) {
+		vio_vfio_close(v);
+		vio_vfio_fini(v);
+		if (v->fd >= 0)
+			close(v->fd);
+		return;
+	}
 	if (v->common && !dev->lost)
 		vio_pci_reset(v);	/* the stub resets it at close too; this is at once */
 	if (v->pool)

@@ -2,11 +2,13 @@
 /*
  * virtio_priv.h - libgfx on QEMU's virtio-gpu, driven from user space
  * ("virtio", "virtio:/dev/uioN") through the uio_vgpu stub (the contract:
- * include/uio_vgpu.h; the device: virtio 1.2, 4.1 and 5.7). Private state of
- * the files of this folder:
+ * include/uio_vgpu.h; the device: virtio 1.2, 4.1 and 5.7), or through
+ * vfio-pci behind an IOMMU ("virtio:vfio:BDF"). Private state of the files
+ * of this folder:
  *
  *   virtio_pci.c     the modern PCI transport: the node and its maps, reset,
  *                    features, the queues' setup, MSI-X vectors, notifying
+ *   virtio_vfio.c    the same maps, the pool and the interrupt through VFIO
  *   virtqueue.c      split virtqueues with event index: requests out,
  *                    responses back, waiting through the interrupt
  *   virtio_cmd.c     the 2D commands, and the resources behind buffers
@@ -85,11 +87,16 @@ struct vio_res {
 };
 
 struct gfx_virtio {
-	int fd;				/* the stub's node */
+	int fd;				/* the stub's node; with VFIO the interrupt's eventfd */
+	struct {
+		bool on;		/* through vfio-pci, not the stub */
+		int container, group, device;
+		int req_fd;		/* eventfd: vfio-pci wants the device back (unbind) */
+	} vfio;
 	char sysdir[PATH_MAX];
 	volatile uint8_t *regs;		/* map 0: the capabilities' BAR */
 	size_t regs_len;
-	const volatile struct uio_vgpu_info *info;	/* map 2 */
+	const volatile struct uio_vgpu_info *info;	/* map 2; with VFIO our own copy */
 	uint8_t *pool;			/* map 1: VRAM */
 	uint64_t pool_size;
 	volatile struct virtio_pci_common_cfg *common;
@@ -129,6 +136,19 @@ void vio_pci_reset(struct gfx_virtio *v);
 void vio_pci_notify(struct gfx_virtio *v, struct vio_queue *q);
 /* Take a VIRTIO_GPU_EVENT_DISPLAY from the configuration; true if there was one. */
 bool vio_pci_display_event(struct gfx_virtio *v);
+/* Consume the interrupts signalled so far (no system call if the stub says none came). */
+void vio_irq_drain(struct gfx_device *dev);
+
+/* virtio_vfio.c */
+/* The first virtio-gpu bound to vfio-pci, as a PCI address; -ENOENT if none. */
+int vio_vfio_find(char *bdf, size_t len);
+/* bdf's device through VFIO (NULL: the first found): v->info, regs, pool and fd as the stub's. */
+int vio_vfio_open(struct gfx_virtio *v, const char *bdf, char *err, size_t len);
+/* vfio-pci asked for the device back (unbind): it was reset and let go. True if so. */
+bool vio_vfio_released(struct gfx_virtio *v);
+/* Reset and let go of the device (the BAR unmapped); the pool stays until vio_vfio_fini. */
+void vio_vfio_close(struct gfx_virtio *v);
+void vio_vfio_fini(struct gfx_virtio *v);
 
 /* virtqueue.c */
 void vio_queue_init(struct vio_queue *q, uint16_t index, uint16_t size, uint8_t *mem,

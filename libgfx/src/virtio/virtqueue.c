@@ -147,16 +147,13 @@ int vio_wait_irq(struct gfx_device *dev, int64_t deadline_ns)
 	struct gfx_virtio *v = dev->virtio;
 	struct pollfd p = { .fd = v->fd, .events = POLLIN };
 	int64_t left = deadline_ns - gfx_now_ns();
-	uint32_t count;
 	int r = 0;
 
 	if (left <= 0)
 		return -ETIMEDOUT;
 	if (poll(&p, 1, (int)((left + 999999) / 1000000)) == 1) {
-		v->irqs_seen = __atomic_load_n(&v->info->irq_count, __ATOMIC_ACQUIRE);
-		if (read(v->fd, &count, sizeof(count)) == sizeof(count))
-			v->irq_seen = count;
-		else if (errno == EIO)	/* the stub was unbound */
+		vio_irq_drain(dev);
+		if (dev->lost)
 			return gfx_lost(dev);
 	} else if (gfx_now_ns() >= deadline_ns) {
 		r = -ETIMEDOUT;
