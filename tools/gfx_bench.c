@@ -182,6 +182,47 @@ struct op_args {
 	struct gfx_bo *dst, *src;
 };
 
+static double cpu_us_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/*
+ * Waiting for work longer than libgfx's spin (a 1080p fill, milliseconds):
+ * this process's CPU per wait (emit, submit, wait) against the wait's wall
+ * time. A driver that spins before it sleeps pays its spin here every time;
+ * one that sleeps at once pays only its system calls.
+ */
+static double bench_long_wait(struct gfx_device *dev, void (*emit)(struct gfx_device *, void *),
+			      void *arg, double *wall_us)
+{
+	int rounds = iterations * 10;
+	double *cpu = calloc(rounds, sizeof(*cpu)), *wall = calloc(rounds, sizeof(*wall)), m;
+	uint64_t seq;
+	int ret;
+
+	if (!cpu || !wall)
+		exit(1);
+	for (int i = 0; i < rounds; i++) {
+		double c0 = cpu_us_now(), t0 = now_ms();
+
+		emit(dev, arg);
+		if ((ret = gfx_fence(dev, true, &seq)) < 0 || (ret = gfx_submit(dev)) < 0 ||
+		    (ret = gfx_fence_wait(dev, seq, TIMEOUT_NS)) < 0)
+			die(dev, "long wait", ret);
+		cpu[i] = cpu_us_now() - c0;
+		wall[i] = (now_ms() - t0) * 1e3;
+	}
+	m = median(cpu, rounds);
+	*wall_us = median(wall, rounds);
+	free(cpu);
+	free(wall);
+	return m;
+}
+
 static void emit_fill(struct gfx_device *dev, void *arg)
 {
 	struct op_args *a = arg;
@@ -396,7 +437,7 @@ int main(int argc, char **argv)
 	struct gfx_info info;
 	struct gfx_bo *screen, *src, *argb, *small, *flip[2];
 	struct op_args args;
-	double memcpy_ms, pixman_ms, pingpong_us, pixman_fills, v, scale_ms, fence_us;
+	double memcpy_ms, pixman_ms, pingpong_us, pixman_fills, v, v2, scale_ms, fence_us;
 
 	while ((opt = getopt_long(argc, argv, "d:jqf:h", options, NULL)) != -1) {
 		switch (opt) {
@@ -448,6 +489,9 @@ int main(int argc, char **argv)
 	record("small_fills_vs_pixman", v, "fills/s", "pixman_small_fills", pixman_fills);
 	fence_us = bench_fence_roundtrip_n(dev, iterations * 20);
 	record("fence_roundtrip", fence_us, "us", "eventfd_pingpong", pingpong_us);
+	args.src = src;
+	v = bench_long_wait(dev, emit_fill, &args, &v2);
+	record("long_wait_cpu", v, "us", "long_wait_wall", v2);
 	/*
 	 * On the DRM driver the fd does not wake for fence completions (libgfx/README.md:
 	 * GFX_EVENT_FENCE comes from dispatch asking the kernel), so an event loop cannot

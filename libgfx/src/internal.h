@@ -40,6 +40,7 @@
 #define GFX_RING_BYTES		(256u * 1024)
 #define GFX_BO_ALIGN		4096u
 #define GFX_SPIN_NS		50000	/* > one device wake-up (~25-30 us) */
+#define GFX_SPIN_SKIP_MAX	64	/* waits that sleep at once after spins that kept missing */
 #define GFX_POLL_SLICE_NS	20000000	/* longest sleep without looking */
 #define GFX_RESET_TIMEOUT_NS	2000000000LL
 #define GFX_MAX_PENDING_ERRORS	16
@@ -145,6 +146,8 @@ struct gfx_device {
 	/* Fences */
 	uint64_t last_seqno;		/* last emitted */
 	uint64_t last_irq_seqno;	/* last emitted with GFX_FENCE_IRQ */
+	uint32_t spin_misses;		/* fence waits in a row whose spin ended in a sleep */
+	uint32_t spin_skips;		/* waits left that sleep at once (umd/fence.c) */
 	bool unfenced;			/* commands emitted since the last fence */
 
 	struct gfx_surface_state dst, src;

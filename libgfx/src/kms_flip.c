@@ -107,18 +107,20 @@ static uint32_t add_damage(struct kms_output *o, drmModeAtomicReqPtr req,
 }
 
 /*
- * A paced output's flip to the framebuffer it shows, on a plane without
- * FB_DAMAGE_CLIPS: DIRTYFB with the damage instead of a commit (which would
- * make the driver copy all of it), shown at the next virtual vblank.
- * -EOPNOTSUPP where this does not apply or the driver has no DIRTYFB.
+ * A paced output's flip to the framebuffer it shows, where the flip cannot
+ * carry FB_DAMAGE_CLIPS (the plane lacks it, or legacy KMS): DIRTYFB with
+ * the damage instead of a flip (which would make the driver copy all of it),
+ * shown at the next virtual vblank. -EOPNOTSUPP where this does not apply or
+ * the driver has no DIRTYFB.
  */
 static int dirty_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb_id,
 		      const struct gfx_rect *damage, unsigned int n, uint64_t user_data)
 {
 	struct drm_mode_rect rects[KMS_MAX_DAMAGE_RECTS];
 	drmModeClip clips[KMS_MAX_DAMAGE_RECTS];
+	bool clips_in_flip = o->prop.damage_clips && !o->legacy;
 
-	if (!o->paced || o->prop.damage_clips || !n || fb_id != o->shown_fb || !o->plane_on)
+	if (!o->paced || clips_in_flip || !n || fb_id != o->shown_fb || !o->plane_on)
 		return -EOPNOTSUPP;
 	n = damage_rects(damage, n, rects);
 	for (unsigned int i = 0; i < n; i++)

@@ -27,7 +27,8 @@ since() { local d=$(( $(uptime_cs) - $1 )); printf '%d.%02d' $((d / 100)) $((d %
 result() { echo "$*" >>"$out/results"; echo "guest: $*"; }
 bad_dmesg='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|UBSAN|refcount_t:|list_(add|del) corruption|Bad page|slab.*corrupt|leaked'
 
-# Case NAME: the command's status and a clean kernel log decide.
+# Case NAME: the command's status and a clean kernel log decide; status 77
+# is a SKIP, its last line the reason.
 case_() {
 	local name=$1 log bad rc t0; shift
 	t0=$(uptime_cs)
@@ -36,6 +37,8 @@ case_() {
 	bad=$(dmesg -c 2>/dev/null | tee -a "$out/dmesg.log" | grep -E "$bad_dmesg" | head -1)
 	if [ -n "$bad" ]; then
 		result "FAIL $name: kernel log: $bad"
+	elif [ $rc -eq 77 ]; then
+		result "SKIP $name: $(echo "$log" | tail -1)"
 	elif [ $rc -ne 0 ]; then
 		result "FAIL $name: $(echo "$log" | grep -v '^ok' | tail -1)"
 	else
