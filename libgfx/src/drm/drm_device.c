@@ -148,6 +148,7 @@ static void drm_close(struct gfx_device *dev)
 	struct gfx_drm *d = dev->drm;
 
 	if (d) {
+		drm_fence_fini(d);
 		drm_job_fini(d);
 		drm_bo_fini(d);
 		if (d->kms)
@@ -216,6 +217,7 @@ int gfx_drm_open(const char *path, struct gfx_device **out, char *err, size_t le
 	}
 	dev->backend = "drm";
 	dev->drm->fd = -1;
+	dev->drm->watch_fd = -1;
 	r = open_node(dev, path, err, len);
 	if (r < 0) {
 		drm_close(dev);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drm_job.c - jobs on the DRM driver: building one in our memory, handing
- * it over with one SUBMIT ioctl, and waiting for its fence.
+ * drm_job.c - jobs on the DRM driver: building one in our memory and handing
+ * it over with one SUBMIT ioctl (fences: drm_fence.c).
  *
  * The encoders' fast path is the user-mode driver's (gfx_ring_reserve(),
  * stores at dev->ring[tail]); dev->space is the room left in the job
@@ -9,19 +9,9 @@
  * submit takes the slow path, drm_make_space(), which opens the next job
  * by restating the surfaces and the clip: the kernel starts every job
  * without engine state, so no client's state leaks into another's.
- *
- * A fence is the kernel's seqno of a job: gfx_fence() submits what was
- * built and returns that job's seqno (the user-mode driver emits a FENCE
- * command instead; here the kernel appends it). Jobs complete in order, so
- * one seqno known done means every older one is done. The kernel's fence
- * page (struct drm_gfx_fence_page, mapped read-only) answers "is it done?"
- * without an ioctl whenever the kernel has seen the job finish and no job
- * failed since our last WAIT; otherwise a WAIT asks.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <xf86drm.h>
 
 #include "drm_priv.h"
@@ -38,41 +28,8 @@ int drm_job_init(struct gfx_device *dev)
 	return d->job_handles && d->relocs ? 0 : -ENOMEM;
 }
 
-/* Optional: kernels before the fence page leave it NULL, and WAIT answers. */
-void drm_fence_page_map(struct gfx_drm *d)
-{
-	uint64_t off;
-	void *p;
-
-	if (drm_param(d->fd, DRM_GFX_PARAM_FENCE_PAGE, 0, &off) < 0)
-		return;
-	p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, d->fd, (off_t)off);
-	if (p == MAP_FAILED)
-		return;
-	d->fence_page = p;
-	d->errors_seen = d->fence_page->errors;	/* failures before we came are not ours */
-}
-
-/* The fence page says seqno is done, and no job failed since our last WAIT. */
-static bool page_says_done(struct gfx_drm *d, uint64_t seqno)
-{
-	const struct drm_gfx_fence_page *fp = d->fence_page;
-	uint64_t done;
-
-	if (!fp)
-		return false;
-	done = __atomic_load_n(&fp->seqno_done, __ATOMIC_ACQUIRE);	/* then errors: the uapi's order */
-	if (!gfx_seqno_passed(done, seqno) || __atomic_load_n(&fp->errors, __ATOMIC_RELAXED) !=
-	    d->errors_seen)
-		return false;
-	d->done = done;
-	return true;
-}
-
 void drm_job_fini(struct gfx_drm *d)
 {
-	if (d->fence_page)
-		munmap((void *)d->fence_page, (size_t)sysconf(_SC_PAGESIZE));
 	free(d->job_handles);
 	free(d->relocs);
 	free(d->closing);
@@ -242,111 +199,13 @@ int drm_submit(struct gfx_device *dev)
 	s.bo_count = d->job_bo_n;
 	s.relocs = (uintptr_t)d->relocs;
 	s.reloc_count = d->reloc_n;
+	s.out_sync = d->out_sync;	/* a fence someone will poll for (drm_fence.c) */
+	d->out_sync = 0;
 	if (drmIoctl(d->fd, DRM_IOCTL_GFX_SUBMIT, &s) < 0)
 		r = drm_ioctl_err(dev, -errno, "SUBMIT (the kernel refused the job; it is dropped)");
 	else
 		d->last_job = s.seqno;
 	end_job(dev);
-	return r;
-}
-
-int drm_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
-{
-	struct gfx_drm *d = dev->drm;
-	int r = drm_submit(dev);
-
-	if (r < 0)
-		return r;
-	if (d->last_job == 0) {	/* nothing of ours yet: a job of one NOP */
-		r = gfx_ring_reserve(dev, 1);
-		if (r < 0)
-			return r;
-		gfx_ring_put(dev, 0, GFX_CMD(GFX_OP_NOP, 0, 1));
-		gfx_ring_advance(dev, 1);
-		r = drm_submit(dev);
-		if (r < 0)
-			return r;
-	}
-	*seqno = d->last_job;
-	return 0;
-}
-
-/* Note an error the kernel reported for a job, for gfx_dispatch(). */
-static int job_error(struct gfx_device *dev, uint64_t seqno, const struct drm_gfx_wait *w)
-{
-	if (dev->errors_n < GFX_MAX_PENDING_ERRORS) {
-		dev->errors[dev->errors_n].code = w->error_code;
-		dev->errors[dev->errors_n].offset = w->error_word * 4;
-		dev->errors_n++;
-	}
-	gfx_note_causes(dev, GFX_IRQ_ERROR);
-	if (w->error_code == DRM_GFX_ERR_HANG)
-		return gfx_set_error(dev, -EIO, "job %llu was dropped: the GPU hung and the kernel "
-				     "reset it", (unsigned long long)seqno);
-	return gfx_set_error(dev, -EIO, "bad command at word %u of job %llu: %s", w->error_word,
-			     (unsigned long long)seqno, gfx_error_name(w->error_code));
-}
-
-/* One WAIT ioctl; 0 (done), -EIO (done, with an error), -ETIMEDOUT. */
-static int wait_ioctl(struct gfx_device *dev, uint64_t seqno, int64_t deadline_ns)
-{
-	struct gfx_drm *d = dev->drm;
-	struct drm_gfx_wait w = { .seqno = seqno, .timeout_ns = deadline_ns };
-	uint64_t errors = d->fence_page ? __atomic_load_n(&d->fence_page->errors,
-							  __ATOMIC_ACQUIRE) : 0;
-	int r = 0;
-
-	if (drmIoctl(d->fd, DRM_IOCTL_GFX_WAIT, &w) < 0)
-		r = -errno;
-	if (r == 0 || r == -EIO) {
-		d->errors_seen = errors;	/* failures up to here: this WAIT told ours */
-		if (gfx_seqno_passed(seqno, d->done))
-			d->done = seqno;
-		return r == 0 ? 0 : job_error(dev, seqno, &w);
-	}
-	if (r == -ETIMEDOUT || r == -ETIME)
-		return -ETIMEDOUT;
-	return drm_ioctl_err(dev, r, "WAIT");
-}
-
-bool drm_fence_done(struct gfx_device *dev, uint64_t seqno)
-{
-	struct gfx_drm *d = dev->drm;
-
-	if (gfx_seqno_passed(d->done, seqno))
-		return true;
-	if (dev->lost || !gfx_seqno_passed(d->last_job, seqno))
-		return false;
-	if (page_says_done(d, seqno))
-		return true;
-	return wait_ioctl(dev, seqno, 0) != -ETIMEDOUT;
-}
-
-int drm_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns)
-{
-	struct gfx_drm *d = dev->drm;
-	int64_t deadline;
-	int r;
-
-	if (gfx_seqno_passed(d->done, seqno))
-		return 0;
-	if (GFX_UNLIKELY(dev->lost))
-		return gfx_lost(dev);
-	r = drm_submit(dev);
-	if (r < 0)
-		return r;
-	if (!gfx_seqno_passed(d->last_job, seqno))
-		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted",
-				     (unsigned long long)seqno);
-	if (page_says_done(d, seqno))
-		return 0;
-	deadline = timeout_ns < 0 ? INT64_MAX : gfx_now_ns() + timeout_ns;
-	r = wait_ioctl(dev, seqno, timeout_ns == 0 ? 0 : deadline);
-	if (r == -ETIMEDOUT)
-		return gfx_set_error(dev, -ETIMEDOUT, timeout_ns == 0 ?
-				     "fence %llu has not signalled yet" :
-				     "fence %llu did not signal in time: GPU hang?",
-				     (unsigned long long)seqno);
 	return r;
 }
 
@@ -365,7 +224,7 @@ int drm_reset(struct gfx_device *dev)
 	dev->clip_words = 0;
 	if (d->last_job == 0)
 		return 0;
-	r = wait_ioctl(dev, d->last_job, gfx_now_ns() + DRM_RESET_WAIT_NS);
+	r = drm_wait_ioctl(dev, d->last_job, gfx_now_ns() + DRM_RESET_WAIT_NS);
 	if (r == -ETIMEDOUT)
 		return gfx_set_error(dev, r, "the kernel did not recover the GPU within %lld ms",
 				     DRM_RESET_WAIT_NS / 1000000);

@@ -144,11 +144,13 @@ static void render_node_check(struct gfx_device *dev)
 		gfx_lost(dev);
 }
 
-/* Fence progress comes from waits and flips: no ioctl here. */
+/* Fence progress comes from waits, flips and the fence page: no ioctl here. */
 int drm_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data)
 {
 	struct gfx_drm *d = dev->drm;
 
+	if (!dev->lost)
+		drm_fence_unwatch_done(dev);
 	if (!d->kms && !dev->lost)
 		render_node_check(dev);
 	return kms_output_dispatch(dev, d->kms ? &d->out : NULL, d->done, &d->reported_done,

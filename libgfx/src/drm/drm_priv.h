@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * drm_priv.h - libgfx on the kernel's DRM driver (gfx_drm): private state
- * shared by drm_device.c, drm_bo.c, drm_job.c and drm_kms.c.
+ * shared by drm_device.c, drm_bo.c, drm_job.c, drm_fence.c and drm_kms.c.
  *
  * The command encoders write into dev->ring as for the user-mode driver,
  * but here dev->ring is a buffer in our memory, filled from word 0: a job.
@@ -48,6 +48,10 @@ struct gfx_drm {
 	/* Fences: job seqnos from the kernel. */
 	const struct drm_gfx_fence_page *fence_page;	/* read-only map, NULL on old kernels */
 	uint64_t errors_seen;		/* fence_page->errors at our last WAIT */
+	uint32_t irq_sync;		/* syncobj of the jobs whose fence wakes the event loop */
+	uint32_t out_sync;		/* the next SUBMIT's out_sync (irq_sync), else 0 */
+	int watch_fd;			/* irq_sync's sync_file in the epoll set, -1: none */
+	uint64_t watch_seqno;		/* the job it is of */
 	uint64_t last_job;		/* newest of ours, 0 = none yet */
 	uint64_t done;			/* newest known complete */
 	uint64_t reported_done;		/* newest reported as GFX_EVENT_FENCE */
@@ -74,17 +78,24 @@ void drm_close_handle(int fd, uint32_t handle);
 
 /* drm_job.c */
 int drm_job_init(struct gfx_device *dev);
-void drm_fence_page_map(struct gfx_drm *d);
 void drm_job_fini(struct gfx_drm *d);
 bool drm_job_uses(struct gfx_drm *d, uint32_t handle);
 void drm_job_close_later(struct gfx_device *dev, uint32_t handle);
 int drm_emit_surface(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
 int drm_make_space(struct gfx_device *dev, uint64_t words);
 int drm_submit(struct gfx_device *dev);
+int drm_reset(struct gfx_device *dev);
+
+/* drm_fence.c */
+void drm_fence_page_map(struct gfx_drm *d);
+void drm_fence_fini(struct gfx_drm *d);
 int drm_fence(struct gfx_device *dev, bool irq, uint64_t *seqno);
 bool drm_fence_done(struct gfx_device *dev, uint64_t seqno);
 int drm_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
-int drm_reset(struct gfx_device *dev);
+/* One WAIT ioctl; 0 (done), -EIO (done, with an error: noted for dispatch), -ETIMEDOUT. */
+int drm_wait_ioctl(struct gfx_device *dev, uint64_t seqno, int64_t deadline_ns);
+/* The watched job is done: its sync_file leaves the event loop. */
+void drm_fence_unwatch_done(struct gfx_device *dev);
 
 /* drm_kms.c */
 int drm_kms_init(struct gfx_device *dev);
