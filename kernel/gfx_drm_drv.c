@@ -45,7 +45,7 @@ u32 gfx_format_cpp(struct gfx_dev *g, u32 fourcc)
 
 /*
  * IRQ_ENABLE: ERROR and FLIP_DONE always; VBLANK while DRM wants it; FENCE
- * while someone waits for a job (gfx_fence_irq_ref, gfx_drm_fence.c).
+ * while someone waits for a job (gfx_fence_irq_get/put, gfx_drm_fence.c).
  * The device samples IRQ_ENABLE whenever it raises a cause, so only causes
  * already pending need the doorbell (kick) to be delivered now. VBLANK does
  * not: its next vblank comes soon enough. Measured in the TCG guest

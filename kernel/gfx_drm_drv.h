@@ -173,7 +173,7 @@ struct gfx_dev {
 
 	spinlock_t irq_lock;		/* IRQ_ENABLE */
 	u32 irq_enable;
-	int fence_irq_users;		/* reasons to have GFX_IRQ_FENCE on (gfx_fence_irq_ref) */
+	int fence_irq_users;		/* reasons to have GFX_IRQ_FENCE on (gfx_drm_fence.c) */
 
 	struct page *fence_page;	/* struct drm_gfx_fence_page, mapped read-only by users */
 	struct drm_gfx_fence_page *fence_map;	/* written under lock */
@@ -250,7 +250,9 @@ int gfx_vram_init(struct gfx_dev *g);
 extern const struct dma_fence_ops gfx_fence_ops;
 int gfx_fence_page_init(struct gfx_dev *g);
 void gfx_fence_page_reset(struct gfx_dev *g, u64 seqno_done);
-void gfx_fence_irq_ref(struct gfx_dev *g, int delta);
+void gfx_fence_irq_get(struct gfx_dev *g);
+void gfx_fence_irq_put(struct gfx_dev *g);
+void gfx_fence_page_write(struct gfx_dev *g, struct gfx_job *job);
 void gfx_fence_signalled(struct gfx_dev *g, struct gfx_job *job);
 int gfx_mmap(struct file *filp, struct vm_area_struct *vma);
 

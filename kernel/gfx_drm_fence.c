@@ -26,8 +26,11 @@
  * Take (+1) or drop (-1) a reason to have GFX_IRQ_FENCE on; any context.
  * The count and the bit change together under irq_lock, so a get and a
  * put that race cannot leave the interrupt off with a waiter counted.
+ * kick: ring the doorbell too, so that a FENCE cause the device raised
+ * while the interrupt was off is delivered now (the device delivers a
+ * pending cause that was enabled since its last look at a doorbell).
  */
-void gfx_fence_irq_ref(struct gfx_dev *g, int delta)
+static void gfx_fence_irq_ref(struct gfx_dev *g, int delta, bool kick)
 {
 	unsigned long flags;
 	bool on;
@@ -35,11 +38,22 @@ void gfx_fence_irq_ref(struct gfx_dev *g, int delta)
 	spin_lock_irqsave(&g->irq_lock, flags);
 	g->fence_irq_users += delta;
 	on = g->fence_irq_users > 0;
-	if (on != !!(g->irq_enable & GFX_IRQ_FENCE)) {
-		g->irq_enable ^= GFX_IRQ_FENCE;
-		gfx_irq_write_locked(g, false);
+	if (on != !!(g->irq_enable & GFX_IRQ_FENCE) || kick) {
+		if (on != !!(g->irq_enable & GFX_IRQ_FENCE))
+			g->irq_enable ^= GFX_IRQ_FENCE;
+		gfx_irq_write_locked(g, kick);
 	}
 	spin_unlock_irqrestore(&g->irq_lock, flags);
+}
+
+void gfx_fence_irq_get(struct gfx_dev *g)
+{
+	gfx_fence_irq_ref(g, 1, false);
+}
+
+void gfx_fence_irq_put(struct gfx_dev *g)
+{
+	gfx_fence_irq_ref(g, -1, false);
 }
 
 static const char *gfx_fence_driver_name(struct dma_fence *fence)
@@ -54,20 +68,19 @@ static const char *gfx_fence_timeline_name(struct dma_fence *fence)
 
 /*
  * Someone will wait for this job's fence (called with its fence_lock held,
- * interrupts off): have its interrupt raised. If the device passed it
- * while the interrupt was off, say so: the core signals it now.
+ * interrupts off): have its interrupt raised. A job the device finished
+ * while the interrupt was off has its FENCE cause pending: the doorbell
+ * has it delivered, and the interrupt signals the job as any other, so the
+ * fence page is written before anyone is woken (never the core's "already
+ * signalled" shortcut, which would wake waiters ahead of the page).
  */
 static bool gfx_fence_enable_signaling(struct dma_fence *fence)
 {
 	struct gfx_job *job = to_gfx_job(fence);
 	struct gfx_dev *g = job->dev;
 
-	gfx_fence_irq_ref(g, 1);
-	if ((s64)(gfx_rd64(g, GFX_REG_FENCE_DONE) - fence->seqno) >= 0) {
-		gfx_fence_irq_ref(g, -1);
-		return false;
-	}
 	job->irq_ref = true;	/* dropped by gfx_fence_signalled() */
+	gfx_fence_irq_ref(g, 1, (s64)(gfx_rd64(g, GFX_REG_FENCE_DONE) - fence->seqno) >= 0);
 	return true;
 }
 
@@ -79,21 +92,26 @@ const struct dma_fence_ops gfx_fence_ops = {
 	.enable_signaling = gfx_fence_enable_signaling,
 };
 
-/*
- * Under lock: the job's fence was signalled. Once signalled, no
- * enable_signaling can run for it, so irq_ref is stable here.
- */
-void gfx_fence_signalled(struct gfx_dev *g, struct gfx_job *job)
+/* Under lock, before the job's fence is signalled: the fence page first (the uapi's order). */
+void gfx_fence_page_write(struct gfx_dev *g, struct gfx_job *job)
 {
 	struct drm_gfx_fence_page *fp = g->fence_map;
 
 	if (job->fence.error)	/* rejected, hung or unbound */
 		WRITE_ONCE(fp->errors, fp->errors + 1);
-	smp_wmb();	/* errors before the seqno that covers them (the uapi's rule) */
+	smp_wmb();	/* errors before the seqno that covers them */
 	WRITE_ONCE(fp->seqno_done, job->fence.seqno);
+}
+
+/*
+ * Under lock, after the job's fence was signalled: once signalled, no
+ * enable_signaling can run for it, so irq_ref is stable here.
+ */
+void gfx_fence_signalled(struct gfx_dev *g, struct gfx_job *job)
+{
 	if (job->irq_ref) {
 		job->irq_ref = false;
-		gfx_fence_irq_ref(g, -1);
+		gfx_fence_irq_put(g);
 	}
 }
 

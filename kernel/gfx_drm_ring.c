@@ -47,7 +47,7 @@ int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 		}
 		if (gfx_ring_space(g) >= need)
 			return 0;
-		gfx_fence_irq_ref(g, 1);	/* jobs free room: hear of them */
+		gfx_fence_irq_get(g);		/* jobs free room: hear of them */
 		gfx_poll_fences(g);		/* those done while it was off */
 		drm_dev_exit(g->ring_idx);
 		mutex_unlock(&g->ring_lock);
@@ -56,7 +56,7 @@ int gfx_ring_begin(struct gfx_dev *g, u32 words, bool intr)
 						       READ_ONCE(g->gone));
 		else
 			wait_event(g->wq, gfx_ring_space(g) >= need || READ_ONCE(g->gone));
-		gfx_fence_irq_ref(g, -1);
+		gfx_fence_irq_put(g);
 		if (ret)
 			return ret;
 	}
@@ -193,6 +193,7 @@ static void gfx_job_signal(struct gfx_dev *g, struct gfx_job *job)
 	}
 	WRITE_ONCE(g->retired, max(g->retired, job->end));
 	WRITE_ONCE(g->seqno_done, job->fence.seqno);
+	gfx_fence_page_write(g, job);
 	dma_fence_signal(&job->fence);
 	gfx_fence_signalled(g, job);
 	if (llist_add(&job->retire, &g->retire_list))

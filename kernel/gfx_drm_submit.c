@@ -270,10 +270,10 @@ static int gfx_wait_seqno(struct gfx_dev *g, u64 seqno, s64 deadline)
 		left = ktime_sub(ns_to_ktime(deadline), ktime_get());
 		if (left <= 0)
 			return -ETIMEDOUT;
-		gfx_fence_irq_ref(g, 1);
+		gfx_fence_irq_get(g);
 		gfx_wait_poll(g, seqno);	/* done before its interrupt was on */
 		ret = wait_event_interruptible_hrtimeout(g->wq, gfx_done(g, seqno), left);
-		gfx_fence_irq_ref(g, -1);
+		gfx_fence_irq_put(g);
 		if (ret)
 			return ret == -ETIME ? -ETIMEDOUT : ret;
 	}

@@ -162,7 +162,7 @@ class Report:
                                                   for s in self.sides)))
         script = ('set terminal pngcairo size 900,560 font "sans,11" noenhanced\nset grid ytics\n'
                   'set title "Guest CPU per frame on virtio-gpu (median of the rounds)"\n'
-                  'set ylabel "ms per frame"\nset xlabel "windows"\nset style data histograms\n'
+                  'set ylabel "ms per frame"\nset yrange [0:*]\nset xlabel "windows"\nset style data histograms\n'
                   'set style histogram clustered gap 1\nset style fill solid 0.8 border -1\n'
                   'set key top left\nset output "%s"\n' % os.path.join(pdir, "virtio_cpu_per_frame.png") +
                   "plot " + ", ".join('"%s" using %d:xtic(1) title "%s"' % (dat, i + 2, LABEL[s])
