@@ -259,16 +259,24 @@ slab() {
 	for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f"; done 2>/dev/null
 	while read -r k v u; do [ "$k" = SUnreclaim: ] && echo "$v"; done </proc/meminfo
 }
+# A leak grows the unreclaimable slab by the same amount in every batch of
+# reloads; the rest of the kernel moves it by a few hundred kB either way
+# now and then (seen: -636 to +172 kB per batch of 20 with no leak). So after
+# a warm-up (first-use allocations and slab pages: 144 kB once), three
+# batches, and a leak is growth in all three.
 reload() {
-	local before after
-	# Warm-up: first-use allocations and slab pages (20 reloads grew SUnreclaim by 144 kB
-	# once, the next 20 by 4 kB; a leak grows every time).
+	local m n grows=() min=
 	"$bin/gfx-vm-test" reload "$kmod" 20 || return 1
-	before=$(slab)
-	"$bin/gfx-vm-test" reload "$kmod" 20 || return 1
-	after=$(slab)
-	[ $((after - before)) -le 64 ] || { echo "SUnreclaim grew by $((after - before)) kB over 20 reloads"; return 1; }
-	echo "ok 20 reloads, unreclaimable slab $before -> $after kB"
+	m=$(slab)
+	for _ in 1 2 3; do
+		"$bin/gfx-vm-test" reload "$kmod" 20 || return 1
+		n=$(slab)
+		grows+=($((n - m)))
+		m=$n
+	done
+	for g in "${grows[@]}"; do [ -z "$min" ] || [ "$g" -lt "$min" ] && min=$g; done
+	[ "$min" -le 64 ] || { echo "SUnreclaim grew in every batch of 20 reloads: ${grows[*]} kB"; return 1; }
+	echo "ok 3 x 20 reloads, unreclaimable slab change per batch: ${grows[*]} kB (a leak grows every batch)"
 }
 
 # libgfx_suite TEST PATH [SPEC]: a libgfx test program on the uio path (the
