@@ -23,7 +23,8 @@
 #              against before they came (fds equal, RSS within 4 MiB);
 #              unreclaimable slab at the end against the start (within
 #              2 MiB after dropping caches); on drm VRAM_FREE back where it
-#              was with nothing allocated
+#              was with one full-screen buffer on screen (the device cannot
+#              blank: the last one shown stays referenced)
 # One PASS/FAIL line per round and for the totals in OUT/results.
 set -u
 out=$1 kdir=$2
@@ -123,7 +124,16 @@ round() {
 	local p=$1 r=$2 spec=uio fd0 rss0 fd1 rss1 bad i frames0 v0=
 	FAULTS= HANG=
 	use "$p" && rebind || { result "FAIL soak-$r-$p: cannot load and rebind the $p driver"; return 1; }
-	[ "$p" = drm ] && { spec=drm:/dev/dri/card0; v0=$(vram_free); }
+	# The device cannot blank: gfx_drm keeps the buffer it shows last referenced,
+	# and after the compositor quits that is its last frame's. So VRAM_FREE is
+	# taken with one full-screen buffer already on screen (gfx-hello's), and
+	# must come back to that, with the compositor's last buffer in its place.
+	if [ "$p" = drm ]; then
+		spec=drm:/dev/dri/card0
+		timeout 60 "$bin/gfx-hello" "$spec" >/dev/null 2>&1 ||
+			{ result "FAIL soak-$r-$p: gfx-hello could not put a picture on screen"; return 1; }
+		v0=$(vram_free)
+	fi
 	comp_start "$spec" "$r" || { result "FAIL soak-$r-$p: the compositor did not start"; return 1; }
 	sleep 2
 	fd0=$(fds "$CPID") rss0=$(rss "$CPID")
