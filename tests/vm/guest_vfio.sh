@@ -30,36 +30,6 @@ vfio_bind() {
 	echo "ok $dev bound to vfio-pci, IOMMU group $group alone: $(ls "/sys/kernel/iommu_groups/$group/devices" | tr '\n' ' ')"
 }
 
-# vfio_hello PNG: gfx-hello holds its picture while QEMU takes one.
-vfio_hello() {
-	local pid log=$out/vfio-hello.log
-	timeout 90 "$bin/gfx-hello" --hold 30 virtio >"$log" 2>&1 &
-	pid=$!
-	for _ in $(seq 300); do grep -q 'on screen' "$log" && break; sleep 0.1; done
-	grep -q 'on screen' "$log" || { kill $pid; echo "gfx-hello: $(tail -1 "$log")"; return 1; }
-	host_ctl qmp-screendump "$VIO_QEMU_ID" "$1" >/dev/null || { kill $pid; echo "no screendump"; return 1; }
-	kill $pid; wait $pid 2>/dev/null
-	echo "ok $(head -1 "$log" | sed 's/^gfx-hello: //'); QEMU's picture taken"
-}
-
-vfio_same_picture() {
-	local n
-	vfio_hello "$out/hello-vfio-$1.png" >/dev/null || { echo "no picture after $1"; return 1; }
-	n=$("$tests/helpers/png-diff" "$out/hello-vfio.png" "$out/hello-vfio-$1.png") || return 1
-	[ "$n" = 0 ] || { echo "$n pixels differ from the first gfx-hello's after $1"; return 1; }
-}
-
-vfio_kill9() {
-	local pid
-	"$bin/gfx-anim" -s 30 virtio >"$out/vfio-anim.log" 2>&1 &
-	pid=$!
-	sleep 3
-	kill -0 $pid 2>/dev/null || { echo "gfx-anim ended early: $(tail -1 "$out/vfio-anim.log")"; return 1; }
-	kill -9 $pid; wait $pid 2>/dev/null
-	vfio_same_picture kill9 || return 1
-	echo "ok gfx-anim killed with -9 while animating; the next gfx-hello's picture is right"
-}
-
 vfio_stray() {
 	local dev r fault
 	dev=$(vio_pci) || return 1
@@ -67,7 +37,7 @@ vfio_stray() {
 	r=$(timeout 60 "$bin/gfx-vm-virtio-stray" "$dev") || { echo "$r"; return 1; }
 	fault=$(dmesg | grep -m1 -E 'DMAR: \[DMA (Write|Read)' ) ||
 		{ echo "no IOMMU fault in the kernel log after the stray descriptor"; return 1; }
-	vfio_same_picture stray || return 1
+	vio_same_picture stray || return 1
 	echo "$r; the IOMMU said: ${fault#*] }; the next gfx-hello's picture is right"
 }
 
@@ -87,7 +57,7 @@ vfio_unbind() {
 		{ echo "gfx-anim did not say the device went: $(tail -1 "$out/vfio-unbind.log")"; return 1; }
 	echo "$dev" >/sys/bus/pci/drivers_probe
 	[ "$(vio_driver "$dev")" = vfio-pci ] || { echo "vfio-pci did not bind again"; return 1; }
-	vfio_same_picture rebind || return 1
+	vio_same_picture rebind || return 1
 	echo "ok unbind while animating took $took s: $(grep -i 'lost\|no such device\|gone' "$out/vfio-unbind.log" | tail -1); bound again, the picture is right"
 }
 
@@ -113,10 +83,11 @@ vfio_cases() {
 	fi
 	case_ vm-vfio-bind vfio_bind
 	[ "$(vio_driver "$(vio_pci)")" = vfio-pci ] || return	# vm-vfio-bind failed and said why
-	case_ vm-vfio-gfx-hello vfio_hello "$out/hello-vfio.png"
+	VIO_TAG=vfio	# the pictures after faults compare with hello-vfio.png
+	case_ vm-vfio-gfx-hello vio_hello "$out/hello-vfio.png"
 	for t in test_libgfx test_libgfx_display test_libgfx_faults; do libgfx_suite "$t" vfio virtio; done
 	case_ vm-vfio-compositor-clients vfio_clients
-	case_ vm-vfio-kill9 vfio_kill9
+	case_ vm-vfio-kill9 vio_kill9
 	case_ vm-vfio-stray vfio_stray
 	case_ vm-vfio-unbind vfio_unbind
 	case_ vm-vfio-give-back vfio_give_back

@@ -22,6 +22,7 @@
 #   vm-virtio-give-back        the device back to virtio_gpu: a card again
 
 VIO_QEMU_ID=vgpu
+VIO_TAG=virtio	# names the pictures: hello-$VIO_TAG.png (guest_vfio.sh sets vfio)
 
 # The virtio-gpu PCI function (1af4:1050) as 0000:bb:dd.f.
 vio_pci() {
@@ -66,11 +67,11 @@ vio_hello() {
 	echo "ok $(head -1 "$log" | sed 's/^gfx-hello: //'); QEMU's picture taken"
 }
 
-# The picture after a fault equals the one before it (hello-virtio.png, checked by the host).
+# The picture after a fault equals the one before it (hello-$VIO_TAG.png, checked by the host).
 vio_same_picture() {
 	local n
-	vio_hello "$out/hello-virtio-$1.png" >/dev/null || { echo "no picture after $1"; return 1; }
-	n=$("$tests/helpers/png-diff" "$out/hello-virtio.png" "$out/hello-virtio-$1.png") || return 1
+	vio_hello "$out/hello-$VIO_TAG-$1.png" >/dev/null || { echo "no picture after $1"; return 1; }
+	n=$("$tests/helpers/png-diff" "$out/hello-$VIO_TAG.png" "$out/hello-$VIO_TAG-$1.png") || return 1
 	[ "$n" = 0 ] || { echo "$n pixels differ from the first gfx-hello's after $1"; return 1; }
 }
 
