@@ -50,6 +50,9 @@ static void gfx_event(struct gfx_device *dev, const struct gfx_event *ev, void *
 	case GFX_EVENT_DEVICE_LOST:
 		device_lost(s, "the device reported it");
 		break;
+	case GFX_EVENT_DISPLAY:
+		output_display_changed(s);
+		break;
 	default:
 		break;
 	}
@@ -88,6 +91,7 @@ static void init_lists(struct server *s)
 	wl_list_init(&s->waiting_surfaces);
 	s->acquire_timer_fd = -1;
 	wl_signal_init(&s->events.surface_commit);
+	wl_signal_init(&s->events.output_mode);
 	wl_signal_init(&s->events.toplevel_map);
 	wl_signal_init(&s->events.toplevel_unmap);
 	wl_signal_init(&s->events.popup_map);

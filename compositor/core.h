@@ -48,9 +48,11 @@ struct server_config {
  * What the shell announces (data: struct toplevel *, struct popup *,
  * struct resize_request *), and surface_commit (struct surface *): a
  * surface applied a commit, so what is under the pointer may have changed.
+ * output_mode (struct output *): the output took another size.
  */
 struct server_events {
 	struct wl_signal surface_commit;
+	struct wl_signal output_mode;
 	struct wl_signal toplevel_map, toplevel_unmap;
 	struct wl_signal popup_map, popup_unmap;
 	struct wl_signal request_move, request_resize;

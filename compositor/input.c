@@ -288,6 +288,14 @@ void input_touch_up(struct server *s, int32_t id)
 	seat_touch_up(s, id);
 }
 
+/* The output took another size: the pointer stays on it. */
+static void on_output_mode(struct wl_listener *l, void *data)
+{
+	struct server *s = container_of(l, struct server, input.output_mode);
+
+	input_motion_abs(s, s->seat.px, s->seat.py);
+}
+
 /* ---- lifecycle ---- */
 
 void input_init(struct server *s)
@@ -300,6 +308,8 @@ void input_init(struct server *s)
 	wl_signal_add(&s->events.request_resize, &in->request_resize);
 	in->toplevel_unmap.notify = on_toplevel_unmap;
 	wl_signal_add(&s->events.toplevel_unmap, &in->toplevel_unmap);
+	in->output_mode.notify = on_output_mode;
+	wl_signal_add(&s->events.output_mode, &in->output_mode);
 }
 
 void input_fini(struct server *s)
@@ -309,4 +319,5 @@ void input_fini(struct server *s)
 	wl_list_remove(&in->request_move.link);
 	wl_list_remove(&in->request_resize.link);
 	wl_list_remove(&in->toplevel_unmap.link);
+	wl_list_remove(&in->output_mode.link);
 }

@@ -38,7 +38,7 @@ struct input_state {
 	double grab_dx, grab_dy;	/* move: the pointer from the window's origin */
 	double grab_px, grab_py;	/* resize: the pointer at the start */
 	int32_t grab_w, grab_h;		/* resize: the window geometry at the start */
-	struct wl_listener request_move, request_resize, toplevel_unmap;
+	struct wl_listener request_move, request_resize, toplevel_unmap, output_mode;
 };
 
 void input_init(struct server *s);

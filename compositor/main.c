@@ -40,7 +40,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: gfx-compositor [--device SPEC] [--socket NAME] [--mode WxH@Hz]\n"
 		"                      [--input-dir DIR] [--verbose] [-- CMD ARGS...]\n"
-		"  -d, --device SPEC    libgfx device (as GFX_DEVICE: direct:PATH, uio:/dev/uioN, drm:PATH)\n"
+		"  -d, --device SPEC    libgfx device (as GFX_DEVICE: direct:PATH, uio:/dev/uioN, drm:PATH,\n"
+		"                       kms:/dev/dri/cardN, virtio:...; default: the first one found)\n"
 		"  -s, --socket NAME    Wayland socket name under $XDG_RUNTIME_DIR (default: auto)\n"
 		"  -m, --mode WxH@Hz    check the device's mode (gfx-device sets it); error if different\n"
 		"  -i, --input-dir DIR  evdev devices to watch (default /dev/input)\n"

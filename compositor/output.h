@@ -24,6 +24,7 @@ struct output {
 	struct wl_global *global;
 	struct wl_list resources;	/* wl_output resources */
 	uint32_t width, height, refresh_mhz;
+	bool connected;			/* false: no display, nothing is flipped */
 	uint64_t period_ns;
 	uint32_t present_flags;		/* the last FLIP_DONE's GFX_PRESENT_* */
 	struct gfx_bo *fb[2];
@@ -39,6 +40,12 @@ void output_fini(struct server *s);
 void output_damage_rect(struct server *s, int32_t x, int32_t y, int32_t w, int32_t h);
 void output_damage_region(struct server *s, pixman_region32_t *r, int32_t dx, int32_t dy);
 void output_damage_whole(struct server *s);
+/*
+ * GFX_EVENT_DISPLAY: the device's new mode. None: frames go on without
+ * flips. Another size: new scanout buffers, wl_output's new mode, and
+ * server.events.output_mode (the window manager and the pointer follow).
+ */
+void output_display_changed(struct server *s);
 /* wl_surface.enter for the output resources of the surface's client. */
 void output_send_enter(struct server *s, struct surface *surf);
 

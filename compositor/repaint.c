@@ -17,9 +17,9 @@
  *   frame_done         5. frame callbacks and presentation feedback; the next
  *                         repaint at T + period - window if anything changed
  *
- * A frame with no damage flips nothing: a timer at the next vblank stands
- * in for FLIP_DONE (idle_frame), so hidden or unchanged clients still get
- * their frame callbacks at the refresh rate. A watchdog covers a lost flip
+ * A frame with no damage, or with no display connected, flips nothing: a
+ * timer at the next vblank stands in for FLIP_DONE (idle_frame), so hidden
+ * or unchanged clients still get their frame callbacks at the refresh rate. A watchdog covers a lost flip
  * interrupt or a hung engine (on_vblank_timer).
  */
 #include <errno.h>
@@ -301,8 +301,8 @@ static void repaint(struct server *s)
 	build_scene(s, &f);
 	accumulate_damage(s, &f);
 	take_frame_callbacks(s);
-	if (!pixman_region32_not_empty(&f.damage)) {
-		idle_frame(s);
+	if (!pixman_region32_not_empty(&f.damage) || !s->output.connected) {
+		idle_frame(s);	/* no display: the clients' frames go on, unshown */
 	} else if (render(s, &f) < 0 || flip(s, &f) < 0) {
 		log_msg("repaint failed: %s", gfx_last_error(s->gfx));
 		/* Try again with a full repaint next vblank. */

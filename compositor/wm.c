@@ -141,6 +141,18 @@ static void on_popup_unmap(struct wl_listener *l, void *data)
 		seat_set_keyboard_focus(&s->seat, NULL);
 }
 
+/* ---- the output ---- */
+
+static void on_output_mode(struct wl_listener *l, void *data)
+{
+	struct server *s = container_of(l, struct server, wm.output_mode);
+	struct toplevel *t;
+
+	wl_list_for_each(t, &s->toplevels, link)
+		if (t->xdg && t->xdg->initial_commit_done && (t->maximized || t->fullscreen))
+			toplevel_send_configure(t);
+}
+
 /* ---- lifecycle ---- */
 
 static void listen(struct wl_signal *signal, struct wl_listener *l, wl_notify_func_t fn)
@@ -155,6 +167,7 @@ void wm_init(struct server *s)
 	listen(&s->events.toplevel_unmap, &s->wm.toplevel_unmap, on_toplevel_unmap);
 	listen(&s->events.popup_map, &s->wm.popup_map, on_popup_map);
 	listen(&s->events.popup_unmap, &s->wm.popup_unmap, on_popup_unmap);
+	listen(&s->events.output_mode, &s->wm.output_mode, on_output_mode);
 }
 
 void wm_fini(struct server *s)
@@ -163,4 +176,5 @@ void wm_fini(struct server *s)
 	wl_list_remove(&s->wm.toplevel_unmap.link);
 	wl_list_remove(&s->wm.popup_map.link);
 	wl_list_remove(&s->wm.popup_unmap.link);
+	wl_list_remove(&s->wm.output_mode.link);
 }

@@ -15,7 +15,9 @@
  *   - when the focused window unmaps, the top one left gets the focus;
  *   - a popup that grabs takes the keyboard, and gives it back to its
  *     parent when it goes (the top window if the parent went first);
- *   - Alt+Tab raises the bottom window, so repeating it cycles through all.
+ *   - Alt+Tab raises the bottom window, so repeating it cycles through all;
+ *   - when the output changes size, maximized and fullscreen windows are
+ *     asked to take the new one; the others stay where they are.
  */
 #ifndef COMPOSITOR_WM_H
 #define COMPOSITOR_WM_H
@@ -27,7 +29,7 @@ struct toplevel;
 
 struct wm {
 	int next_place;			/* the cascade slot of the next window */
-	struct wl_listener toplevel_map, toplevel_unmap, popup_map, popup_unmap;
+	struct wl_listener toplevel_map, toplevel_unmap, popup_map, popup_unmap, output_mode;
 };
 
 void wm_init(struct server *s);

@@ -4,11 +4,13 @@
  * ignored), for scripts that must not decode PNGs in an interpreter (in the
  * VM guest, under TCG, that takes minutes).
  *
- * Usage: png-diff A.png B.png [X,Y,WxH...]
+ * Usage: png-diff [--corner] A.png B.png [X,Y,WxH...]
  *   prints the count of differing pixels outside the rectangles given (a
  *   window that may change); exit 0, or 2 on a bad file, different sizes or
- *   a bad rectangle
+ *   a bad rectangle. --corner: B may be smaller, and is compared with A's
+ *   top-left corner of B's size (a display that shrank).
  */
+#include <string.h>
 #include <png.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,10 +57,12 @@ int main(int argc, char **argv)
 	uint8_t *a, *b;
 	uint64_t diff = 0;
 	struct rect m[MAX_MASKS];
-	int n = 0;
+	int n = 0, corner = argc > 1 && strcmp(argv[1], "--corner") == 0;
 
+	argv += corner;
+	argc -= corner;
 	if (argc < 3 || argc > 3 + MAX_MASKS) {
-		fprintf(stderr, "usage: png-diff A.png B.png [X,Y,WxH...]\n");
+		fprintf(stderr, "usage: png-diff [--corner] A.png B.png [X,Y,WxH...]\n");
 		return 2;
 	}
 	for (int i = 3; i < argc; i++, n++) {
@@ -69,14 +73,19 @@ int main(int argc, char **argv)
 	}
 	a = load(argv[1], &wa, &ha);
 	b = load(argv[2], &wb, &hb);
-	if (!a || !b || wa != wb || ha != hb) {
+	if (!a || !b || (corner ? wb > wa || hb > ha : wa != wb || ha != hb)) {
 		if (a && b)
 			fprintf(stderr, "png-diff: %ux%u vs %ux%u\n", wa, ha, wb, hb);
 		return 2;
 	}
-	for (uint64_t i = 0; i < (uint64_t)wa * ha; i++)
-		diff += (a[3 * i] != b[3 * i] || a[3 * i + 1] != b[3 * i + 1] ||
-			 a[3 * i + 2] != b[3 * i + 2]) && !masked(m, n, (long)(i % wa), (long)(i / wa));
+	for (uint64_t y = 0; y < hb; y++) {
+		for (uint64_t x = 0; x < wb; x++) {
+			const uint8_t *pa = a + 3 * (y * wa + x), *pb = b + 3 * (y * wb + x);
+
+			diff += (pa[0] != pb[0] || pa[1] != pb[1] || pa[2] != pb[2]) &&
+				!masked(m, n, (long)x, (long)y);
+		}
+	}
 	printf("%llu\n", (unsigned long long)diff);
 	free(a);
 	free(b);

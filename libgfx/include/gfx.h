@@ -278,7 +278,18 @@ enum gfx_event_type {
 	GFX_EVENT_ERROR,		/* a bad command; the ring was recovered */
 	GFX_EVENT_DEVICE_LOST,		/* the device vanished */
 	GFX_EVENT_INPUT,		/* an evdev event from the device's input FIFO */
+	GFX_EVENT_DISPLAY,		/* the display changed: see below */
 };
+
+/*
+ * GFX_EVENT_DISPLAY: a display came, went or changed its mode (kms: the
+ * card's hotplug, the connectors probed again; virtio: the device's
+ * VIRTIO_GPU_EVENT_DISPLAY, its display info read again). gfx_get_info()
+ * has the new width, height and refresh: 0 x 0 while no display is
+ * connected, when gfx_flip() fails with -ENXIO. The mode changes only inside
+ * gfx_dispatch(), just before this event; a flip after it needs a buffer of
+ * the new size (the first one sets the mode). Our GPU's mode is fixed.
+ */
 
 struct gfx_event {
 	enum gfx_event_type type;

@@ -112,6 +112,9 @@ GFX_EXPORT int gfx_flip_damage(struct gfx_device *dev, const struct gfx_bo *bo,
 		return r;
 	if (!bo)
 		return gfx_set_error(dev, -EINVAL, "flip without a buffer");
+	if (!dev->mode_width)
+		return gfx_set_error(dev, -ENXIO, "no display is connected (GFX_EVENT_DISPLAY "
+				     "tells when one is)");
 	if (bo->width != dev->mode_width || bo->height != dev->mode_height)
 		return gfx_set_error(dev, -EINVAL, "flip buffer is %ux%u, the mode is %ux%u",
 				     bo->width, bo->height, dev->mode_width, dev->mode_height);

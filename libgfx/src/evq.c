@@ -4,17 +4,23 @@
 
 #include "evq.h"
 
-void gfx_evq_push(struct gfx_device *dev, struct gfx_evq *q, const struct gfx_event *ev)
+void gfx_evq_notify(struct gfx_device *dev)
 {
 	uint64_t one = 1;
 
-	if (q->n == GFX_EVQ_MAX)
-		return;
-	q->ev[q->n++] = *ev;
-	if (!dev->notify_pending && !dev->dispatching) {	/* an event loop polling gfx_get_fd() wakes for it */
+	if (!dev->notify_pending) {
 		(void)!write(dev->notify_fd, &one, sizeof(one));
 		dev->notify_pending = true;
 	}
+}
+
+void gfx_evq_push(struct gfx_device *dev, struct gfx_evq *q, const struct gfx_event *ev)
+{
+	if (q->n == GFX_EVQ_MAX)
+		return;
+	q->ev[q->n++] = *ev;
+	if (!dev->dispatching)	/* an event loop polling gfx_get_fd() wakes for it */
+		gfx_evq_notify(dev);
 }
 
 static int deliver(struct gfx_device *dev, struct gfx_evq *q, gfx_event_handler handler,

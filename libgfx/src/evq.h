@@ -23,6 +23,8 @@ struct gfx_evq {
  * (dev->dispatching), the notify fd is left alone: this dispatch delivers it.
  */
 void gfx_evq_push(struct gfx_device *dev, struct gfx_evq *q, const struct gfx_event *ev);
+/* Wake an event loop polling gfx_get_fd(): the next gfx_dispatch() has work. */
+void gfx_evq_notify(struct gfx_device *dev);
 /*
  * gfx_dispatch() of such a driver, once it took what its fds hold: the
  * device lost (once, then -ENODEV), refused commands (dev->errors), the

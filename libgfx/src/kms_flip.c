@@ -13,9 +13,23 @@
 
 #define KMS_FLIP_WAIT_NS	1000000000LL	/* one flip pending: wait this long for it */
 
-/* The connector on the CRTC with the mode, and the CRTC on. */
+/* What a hotplug left (kms_output_reprobe) off: its plane, its CRTC, the connector. */
+static void add_off(struct kms_output *o, drmModeAtomicReqPtr req)
+{
+	if (o->off.crtc_id) {
+		drmModeAtomicAddProperty(req, o->off.plane_id, o->prop.fb_id, 0);
+		drmModeAtomicAddProperty(req, o->off.plane_id, o->prop.crtc_id, 0);
+		drmModeAtomicAddProperty(req, o->off.crtc_id, o->prop.mode_id, 0);
+		drmModeAtomicAddProperty(req, o->off.crtc_id, o->prop.active, 0);
+	}
+	if (o->off.conn_id)
+		drmModeAtomicAddProperty(req, o->off.conn_id, o->prop.conn_crtc_id, 0);
+}
+
+/* The connector on the CRTC with the mode, and the CRTC on (and what a hotplug left, off). */
 static void add_crtc(struct kms_output *o, drmModeAtomicReqPtr req)
 {
+	add_off(o, req);
 	drmModeAtomicAddProperty(req, o->conn_id, o->prop.conn_crtc_id, o->crtc_id);
 	drmModeAtomicAddProperty(req, o->crtc_id, o->prop.mode_id, o->mode_blob);
 	drmModeAtomicAddProperty(req, o->crtc_id, o->prop.active, 1);
@@ -163,6 +177,8 @@ static int legacy_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb
 	if (o->plane_on)
 		return drmModePageFlip(o->fd, o->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT,
 				       (void *)(uintptr_t)user_data) < 0 ? -errno : 0;
+	if (o->off.crtc_id)	/* a hotplug moved us: the CRTC we left goes off */
+		drmModeSetCrtc(o->fd, o->off.crtc_id, 0, 0, 0, NULL, 0, NULL);
 	if (drmModeSetCrtc(o->fd, o->crtc_id, fb_id, 0, 0, &o->conn_id, 1, &o->mode) < 0)
 		return -errno;
 	kms_output_shown(dev, o, user_data);
@@ -178,6 +194,7 @@ static int commit_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb
 	if (r < 0)
 		return r;
 	o->crtc_on = o->plane_on = true;
+	memset(&o->off, 0, sizeof(o->off));
 	o->shown_fb = fb_id;
 	if (r == 0) {	/* its event comes */
 		o->flip_pending = true;
@@ -254,5 +271,7 @@ int kms_output_crtc_on(struct gfx_device *dev, struct kms_output *o)
 		return r == -ENODEV ? gfx_lost(dev) :
 		       gfx_set_error(dev, r, "turning the display on: %s", strerror(-r));
 	o->crtc_on = true;
+	if (!o->legacy)
+		memset(&o->off, 0, sizeof(o->off));
 	return 0;
 }

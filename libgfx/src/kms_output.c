@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <drm_fourcc.h>
 #include <xf86drm.h>
 
+#include "kms_hotplug.h"
 #include "kms_output.h"
 
 static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
@@ -88,16 +90,32 @@ static int crtc_for(int fd, drmModeResPtr res, drmModeConnectorPtr conn)
 	return -1;
 }
 
-/* The k-th mode of c to try: the preferred one first, then the rest in the driver's order. */
-static const drmModeModeInfo *nth_mode(drmModeConnectorPtr c, int k)
+/* The mode first tried: the preferred one; else the one we have, if offered; else the first. */
+static int first_mode(drmModeConnectorPtr c, const drmModeModeInfo *cur)
 {
-	int pref = 0;
+	int same = -1;
 
-	for (int m = 0; m < c->count_modes; m++)
-		if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED) {
-			pref = m;
-			break;
-		}
+	for (int m = 0; m < c->count_modes; m++) {
+		if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)
+			return m;
+		if (same < 0 && cur->clock && c->modes[m].clock == cur->clock &&
+		    c->modes[m].hdisplay == cur->hdisplay && c->modes[m].vdisplay == cur->vdisplay &&
+		    c->modes[m].htotal == cur->htotal && c->modes[m].vtotal == cur->vtotal)
+			same = m;
+	}
+	/*
+	 * None preferred happens in passing: virtio_gpu marks the display
+	 * info's size preferred, and during a burst of display events its EDID
+	 * may list other sizes for a moment (seen: a jump to 5120x2160).
+	 */
+	return same >= 0 ? same : 0;
+}
+
+/* The k-th mode of c to try: first_mode's, then the rest in the driver's order. */
+static const drmModeModeInfo *nth_mode(drmModeConnectorPtr c, int k, const drmModeModeInfo *cur)
+{
+	int pref = first_mode(c, cur);
+
 	if (k == 0)
 		return &c->modes[pref];
 	return &c->modes[k <= pref ? k - 1 : k];
@@ -132,6 +150,8 @@ static int pick(struct kms_output *o, int *refused)
 	drmModeResPtr res = drmModeGetResources(o->fd);
 	int r = -ENODEV;
 
+	drmModeModeInfo cur = o->mode;	/* zero at the start */
+
 	for (int i = 0; res && i < res->count_connectors && r < 0; i++) {
 		drmModeConnectorPtr c = drmModeGetConnector(o->fd, res->connectors[i]);
 		int crtc = c && c->connection == DRM_MODE_CONNECTED && c->count_modes > 0 ?
@@ -144,7 +164,7 @@ static int pick(struct kms_output *o, int *refused)
 		}
 		if (crtc >= 0 && (o->legacy || (o->plane_id && find_props(o) == 0)))
 			for (int k = 0; k < c->count_modes && r < 0; k++)
-				if ((r = try_mode(o, nth_mode(c, k))) < 0)
+				if ((r = try_mode(o, nth_mode(c, k, &cur))) < 0)
 					*refused = r;
 		drmModeFreeConnector(c);
 	}
@@ -174,12 +194,22 @@ static int init_pacing(struct gfx_device *dev, struct kms_output *o)
 	return gfx_pacer_init(dev, &o->pace, o->period_ns);
 }
 
+/* The mode's size and rate for gfx_get_info() and the pacing; 0 x 0 while disconnected. */
+static void take_mode(struct gfx_device *dev, struct kms_output *o)
+{
+	o->refresh_mhz = (uint32_t)((uint64_t)o->mode.clock * 1000000 /
+				    ((uint64_t)o->mode.htotal * o->mode.vtotal));
+	o->period_ns = o->refresh_mhz ? 1000000000000ull / o->refresh_mhz : 16666667;
+	dev->mode_width = o->connected ? o->mode.hdisplay : 0;
+	dev->mode_height = o->connected ? o->mode.vdisplay : 0;
+}
+
 int kms_output_init(struct gfx_device *dev, struct kms_output *o, int fd)
 {
 	int refused = 0;
 
 	o->fd = fd;
-	o->pace.timer_fd = -1;
+	o->pace.timer_fd = o->hotplug_fd = -1;
 	o->legacy = !use_atomic(fd);
 	if (pick(o, &refused) < 0)
 		return refused ? gfx_set_error(dev, -ENODEV, "the driver refused every mode of the "
@@ -187,16 +217,69 @@ int kms_output_init(struct gfx_device *dev, struct kms_output *o, int fd)
 					       strerror(-refused)) :
 				 gfx_set_error(dev, -ENODEV, "no connected connector with a mode, "
 					       "CRTC%s", o->legacy ? "" : " and primary plane");
-	o->refresh_mhz = (uint32_t)((uint64_t)o->mode.clock * 1000000 /
-				    ((uint64_t)o->mode.htotal * o->mode.vtotal));
-	o->period_ns = o->refresh_mhz ? 1000000000000ull / o->refresh_mhz : 16666667;
-	dev->mode_width = o->mode.hdisplay;
-	dev->mode_height = o->mode.vdisplay;
+	o->connected = true;
+	take_mode(dev, o);
 	return init_pacing(dev, o);
+}
+
+int kms_output_watch_hotplug(struct gfx_device *dev, struct kms_output *o)
+{
+	struct stat st;
+
+	if (fstat(o->fd, &st) < 0)
+		return gfx_set_error(dev, -errno, "fstat of the card: %s", strerror(errno));
+	o->card = st.st_rdev;
+	o->hotplug_fd = kms_hotplug_open();
+	return o->hotplug_fd < 0 ? gfx_set_error(dev, o->hotplug_fd, "the uevent socket for "
+						 "hotplug: %s", strerror(-o->hotplug_fd)) : 0;
+}
+
+/* What a hotplug left that the new configuration does not use: the next modeset turns it off. */
+static void leave(struct kms_output *o, uint32_t conn, uint32_t crtc, uint32_t plane)
+{
+	if (conn != o->conn_id)
+		o->off.conn_id = conn;
+	if (crtc != o->crtc_id) {
+		o->off.crtc_id = crtc;
+		o->off.plane_id = plane;
+	}
+}
+
+void kms_output_reprobe(struct gfx_device *dev, struct kms_output *o)
+{
+	uint32_t conn = o->conn_id, crtc = o->crtc_id, plane = o->plane_id, blob = o->mode_blob;
+	drmModeModeInfo mode = o->mode;
+	bool was = o->connected;
+	int refused = 0;
+
+	o->mode_blob = 0;
+	o->connected = pick(o, &refused) == 0;
+	if (was && o->connected && o->conn_id == conn && o->crtc_id == crtc &&
+	    memcmp(&o->mode, &mode, sizeof(mode)) == 0) {
+		if (o->mode_blob)
+			drmModeDestroyPropertyBlob(o->fd, o->mode_blob);
+		o->mode_blob = blob;	/* nothing changed for us */
+		return;
+	}
+	if (blob)
+		drmModeDestroyPropertyBlob(o->fd, blob);
+	if (!o->connected) {	/* keep the old objects: the display stays as it was */
+		o->conn_id = conn, o->crtc_id = crtc, o->plane_id = plane, o->mode = mode;
+	} else {
+		leave(o, conn, crtc, plane);	/* turning off what is off does no harm */
+	}
+	o->crtc_on = o->plane_on = false;	/* the next flip sets all of it */
+	take_mode(dev, o);
+	if (o->paced)
+		gfx_pacer_set_period(&o->pace, o->period_ns);
+	gfx_evq_push(dev, &o->events, &(struct gfx_event){ .type = GFX_EVENT_DISPLAY });
 }
 
 void kms_output_fini(struct kms_output *o)
 {
+	if (o->hotplug_fd >= 0)
+		close(o->hotplug_fd);
+	o->hotplug_fd = -1;
 	if (o->mode_blob)
 		drmModeDestroyPropertyBlob(o->fd, o->mode_blob);
 	kms_output_scratch_put(o, o->scratch_fb, o->scratch_handle);
@@ -239,6 +322,11 @@ void kms_output_scratch_put(struct kms_output *o, uint32_t fb_id, uint32_t handl
 int kms_output_timer_fd(const struct kms_output *o)
 {
 	return o->paced ? o->pace.timer_fd : -1;
+}
+
+int kms_output_hotplug_fd(const struct kms_output *o)
+{
+	return o->hotplug_fd;
 }
 
 int kms_output_add_fb(struct gfx_device *dev, struct kms_output *o, uint32_t handle,

@@ -22,12 +22,21 @@
  * a paced output's flip to the buffer already shown is a DIRTYFB of it
  * (the drivers without a vblank are those that copy buffers to a display).
  * Events the output took from the fd wait in its queue for gfx_dispatch().
+ *
+ * Hotplug (the kms driver watches for it; gfx_drm's one connector never
+ * changes): on the card's hotplug uevent (kms_hotplug.h) the connectors are
+ * probed again as at the start. The same connector, CRTC and mode: nothing
+ * happens. Else the output takes the new configuration, the next flip sets
+ * it (a modeset, turning off a CRTC it left), and GFX_EVENT_DISPLAY tells
+ * the caller, who reads the new mode from gfx_get_info(): width 0 while no
+ * connector is connected, when flips fail with -ENXIO.
  */
 #ifndef GFX_KMS_OUTPUT_H
 #define GFX_KMS_OUTPUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <xf86drmMode.h>
 
 #include "evq.h"
@@ -50,6 +59,12 @@ struct kms_output {
 		uint32_t damage_clips;	/* FB_DAMAGE_CLIPS, 0 where the plane has none */
 	} prop;
 	bool legacy;			/* no atomic: SetCrtc and PageFlip */
+	bool connected;			/* a connector with a mode is ours (false: flips fail) */
+	struct {			/* left by a hotplug: the next modeset turns them off */
+		uint32_t crtc_id, plane_id, conn_id;
+	} off;
+	int hotplug_fd;			/* kms_hotplug.h's socket, or -1: not watched */
+	dev_t card;			/* the card's device number, for its uevents */
 	uint32_t scratch_fb, scratch_handle;	/* legacy: the CRTC's picture before a flip */
 	bool crtc_on, plane_on, flip_pending;
 	uint32_t shown_fb;		/* the framebuffer of our last flip */
@@ -72,8 +87,11 @@ struct kms_output {
 /* Pick the objects and the mode on fd (atomic); dev->mode_width/height set. Message in dev. */
 int kms_output_init(struct gfx_device *dev, struct kms_output *o, int fd);
 void kms_output_fini(struct kms_output *o);
-/* The fds an event loop polls besides the card: the pacing timer, or -1. */
+/* Watch for the card's hotplugs (kms_output_hotplug_fd() joins the event loop). */
+int kms_output_watch_hotplug(struct gfx_device *dev, struct kms_output *o);
+/* The fds an event loop polls besides the card: the pacing timer, the hotplug socket, or -1. */
 int kms_output_timer_fd(const struct kms_output *o);
+int kms_output_hotplug_fd(const struct kms_output *o);
 
 /* A framebuffer of the GEM handle for bo, whose pixels start at offset inside it. */
 int kms_output_add_fb(struct gfx_device *dev, struct kms_output *o, uint32_t handle,
@@ -88,6 +106,8 @@ int kms_output_test(struct kms_output *o);
 /* A black dumb framebuffer of the mode's size; put it back (zeros are skipped). */
 int kms_output_scratch_get(struct kms_output *o, uint32_t *fb_id, uint32_t *handle);
 void kms_output_scratch_put(struct kms_output *o, uint32_t fb_id, uint32_t handle);
+/* A hotplug: probe the connectors again; a changed display queues GFX_EVENT_DISPLAY. */
+void kms_output_reprobe(struct gfx_device *dev, struct kms_output *o);
 /* Turn the CRTC on with the mode (blocking), for vblanks before the first flip. */
 int kms_output_crtc_on(struct gfx_device *dev, struct kms_output *o);
 /*

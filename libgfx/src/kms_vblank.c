@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xf86drm.h>
 
+#include "kms_hotplug.h"
 #include "kms_output.h"
 
 #define KMS_COOKIE_EVENTS	1	/* sequence user data of the vblank-event stream */
@@ -136,15 +137,17 @@ static bool parse_events(struct gfx_device *dev, struct kms_output *o, const cha
 	return n > KMS_EVENT_BUF - 2 * sizeof(struct drm_event_crtc_sequence);
 }
 
-int kms_output_read_events(struct gfx_device *dev, struct kms_output *o)
+/* What the card and the pacing timer hold now: 1 if it was anything, 0 if not, or -ENODEV. */
+static int take(struct gfx_device *dev, struct kms_output *o)
 {
 	char buf[KMS_EVENT_BUF];
+	unsigned int queued = o->events.n;
+	ssize_t n, got = 0;
 	uint64_t v;
-	ssize_t n;
 
 	/* One read() per wake-up: a second one only if the first came back full. */
 	do
-		n = read(o->fd, buf, sizeof(buf));
+		got += (n = read(o->fd, buf, sizeof(buf))) > 0 ? n : 0;
 	while (n > 0 && parse_events(dev, o, buf, (size_t)n));
 	if (n < 0 && errno != EAGAIN && errno != EINTR &&
 	    drmGetCap(o->fd, DRM_CAP_DUMB_BUFFER, &v) < 0 &&
@@ -152,7 +155,14 @@ int kms_output_read_events(struct gfx_device *dev, struct kms_output *o)
 		return gfx_lost(dev);
 	if (o->paced && gfx_pacer_tick(dev, &o->pace, &o->events))
 		latched(dev, o, o->pace.last_seq);
-	return 0;
+	return got > 0 || o->events.n != queued;
+}
+
+int kms_output_read_events(struct gfx_device *dev, struct kms_output *o)
+{
+	int r = take(dev, o);
+
+	return r < 0 ? r : 0;
 }
 
 int kms_output_pump(struct gfx_device *dev, struct kms_output *o, int64_t deadline_ns)
@@ -252,7 +262,15 @@ int kms_output_dispatch(struct gfx_device *dev, struct kms_output *o, uint64_t d
 {
 	if (!dev->lost && o) {
 		dev->dispatching = true;
-		kms_output_read_events(dev, o);
+		/*
+		 * A wake-up the card and the timer do not explain may be the
+		 * hotplug socket's: read it then only, which costs a frame's
+		 * wake-ups no system call. The display changes here and only
+		 * here, so a flip never meets a mode it was not checked against.
+		 */
+		if (take(dev, o) == 0 && o->hotplug_fd >= 0 &&
+		    kms_hotplug_read(o->hotplug_fd, o->card))
+			kms_output_reprobe(dev, o);
 		dev->dispatching = false;
 	}
 	return gfx_evq_dispatch(dev, o ? &o->events : NULL, done, reported, handler, data);

@@ -31,6 +31,8 @@ struct gfx_pacer {
 /* timer_fd -1 after a failure (message in dev). */
 int gfx_pacer_init(struct gfx_device *dev, struct gfx_pacer *p, uint64_t period_ns);
 void gfx_pacer_fini(struct gfx_pacer *p);
+/* A new rate (the mode changed): the sequence goes on from the newest virtual vblank. */
+void gfx_pacer_set_period(struct gfx_pacer *p, uint64_t period_ns);
 /* The newest virtual vblank at or before t, and the time of vblank seq. */
 uint64_t gfx_pacer_seq(const struct gfx_pacer *p, int64_t t);
 int64_t gfx_pacer_time(const struct gfx_pacer *p, uint64_t seq);

@@ -3,6 +3,7 @@
 #
 # Usage: guest-ctl.sh [--socket IGNORED] CMD [ARGS...]   ($GFX_VM_OUT must be set)
 #        guest-ctl.sh qmp-screendump DEVICE-ID FILE   (QEMU's picture of a display device)
+#        guest-ctl.sh vnc-resize W H [W H ...]   (virtio-gpu's display resized, as by a VNC viewer)
 # The guest has no way to gfx-device's control socket, so the request goes
 # through the shared results directory: tests/vm/vmlib.sh on the host runs
 # gfx-ctl on the device the guest uses and writes back its status and output.

@@ -7,6 +7,9 @@
 #                         equal the uio run's pixel for pixel
 #   comp_clients_drm      weston-simple-shm, weston-terminal and foot run on
 #                         gfx_drm; each window shows on the scanout
+#   comp_display_change SPEC TAG   virtio-gpu's display resized from outside
+#                         (a VNC viewer's resize, and a storm of them): the
+#                         compositor follows; QEMU's pictures are checked
 #   comp_feedback_drm     wp_presentation feedback on gfx_drm carries the
 #                         DRM page-flip event's sequence (one step per
 #                         frame) and time (the guest's CLOCK_MONOTONIC)
@@ -161,3 +164,48 @@ sys.exit(1 if out else 0)
 PY
 }
 comp_feedback_drm() { comp_feedback_drm_run; local rc=$?; comp_stop; return $rc; }
+
+# A PNG's size, WxH, from its header.
+png_size() {
+	od -An -v -tu1 -j16 -N8 "$1" |
+		awk '{ printf "%dx%d\n", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'
+}
+
+# The compositor's last "display: WxH" line in LOG.
+comp_last_display() { grep -o 'display: [0-9]*x[0-9]*' "$1" | tail -1; }
+
+# comp_display_change_run SPEC TAG: the scene on virtio-gpu's display, which
+# is then resized from outside as a VNC viewer's window would be (vnc-resize:
+# VIRTIO_GPU_EVENT_DISPLAY in the guest; through virtio_gpu, a hotplug
+# uevent). The compositor must follow without a restart: at 1280x800 QEMU's
+# picture is the top-left of the one before (the windows keep their places);
+# after a storm of 40 resizes ending at the first size, it is the first
+# picture again, pixel for pixel, and the clients are alive.
+COMP_SMALL_W=1280 COMP_SMALL_H=800
+comp_display_change_run() {
+	local spec=$1 tag=$2 first small last log size n storm=() i p
+	first=$out/comp-resize-$tag.png small=$out/comp-resize-$tag-small.png
+	last=$out/comp-resize-$tag-after.png log=$out/comp-scene-resize-$tag.log
+	COMP_SHOT_DEV=vgpu comp_scene "$spec" "resize-$tag" || return 1
+	size=$(png_size "$first")
+	host_ctl vnc-resize $COMP_SMALL_W $COMP_SMALL_H >/dev/null || { echo "vnc-resize failed"; return 1; }
+	comp_wait 30 grep -q "display: ${COMP_SMALL_W}x$COMP_SMALL_H" "$log" ||
+		{ echo "the compositor did not take ${COMP_SMALL_W}x$COMP_SMALL_H: $(tail -1 "$log")"; return 1; }
+	COMP_SHOT_DEV=vgpu comp_stable_shot "$small" || return 1
+	[ "$(png_size "$small")" = "${COMP_SMALL_W}x$COMP_SMALL_H" ] ||
+		{ echo "QEMU's picture is $(png_size "$small") after the resize"; return 1; }
+	n=$("$tests/helpers/png-diff" --corner "$first" "$small") || return 1
+	[ "$n" = 0 ] || { echo "$n pixels at ${COMP_SMALL_W}x$COMP_SMALL_H differ from the $size picture's top-left"; return 1; }
+	for i in $(seq 20); do storm+=(1024 768 $COMP_SMALL_W $COMP_SMALL_H); done
+	host_ctl vnc-resize "${storm[@]}" "${size%x*}" "${size#*x}" >/dev/null || { echo "vnc-resize (storm) failed"; return 1; }
+	comp_wait 60 test "$(comp_last_display "$log")" = "display: $size" ||
+		{ echo "after the storm the compositor is at '$(comp_last_display "$log")', not $size"; return 1; }
+	COMP_SHOT_DEV=vgpu comp_stable_shot "$last" || return 1
+	n=$("$tests/helpers/png-diff" "$first" "$last") || return 1
+	[ "$n" = 0 ] || { echo "$n pixels differ from the first picture after the storm ($last)"; return 1; }
+	for p in "${COMP_PIDS[@]}"; do
+		kill -0 "$p" 2>/dev/null || { echo "process $p (compositor or client) died"; return 1; }
+	done
+	echo "ok $size -> ${COMP_SMALL_W}x$COMP_SMALL_H (QEMU's picture: the first one's top-left) -> 41 resizes -> $size (the first picture again); $(grep -c 'display: ' "$log") display changes taken, all processes alive"
+}
+comp_display_change() { comp_display_change_run "$@"; local rc=$?; comp_stop; return $rc; }

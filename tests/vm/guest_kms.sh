@@ -12,6 +12,9 @@
 #                             of the device equals the uio run's, pixel for pixel
 #   vm-kms-DRIVER-compositor-clients weston-simple-shm, weston-terminal and foot
 #                             show their windows on the device
+#   vm-kms-virtio_gpu-display-change   virtio-gpu's display resized from outside
+#                             (vnc-resize): virtio_gpu's hotplug uevent, the
+#                             compositor follows (comp_display_change)
 #   vm-kms-virtio_gpu-damage  a flip of the buffer on screen with damage makes
 #                             the device flush only the damage (QEMU's trace of
 #                             RESOURCE_FLUSH, vmlib.sh); bad damage is refused
@@ -141,7 +144,10 @@ kms_cases() {
 		for t in $LIBGFX_SUITES; do libgfx_suite "$t" "kms-$m" "kms:$card"; done
 		case_ "vm-kms-$m-compositor-scene" kms_scene "$m" "$id"
 		case_ "vm-kms-$m-compositor-clients" kms_clients "$m" "$id"
-		if [ "$m" = virtio_gpu ]; then case_ "vm-kms-$m-damage" kms_damage "$m"; fi
+		if [ "$m" = virtio_gpu ]; then
+			case_ "vm-kms-$m-display-change" comp_display_change "kms:$card" "kms-$m"
+			case_ "vm-kms-$m-damage" kms_damage "$m"
+		fi
 		# The legacy path (SetCrtc, PageFlip, DIRTYFB), forced on a driver that has atomic.
 		GFX_KMS_LEGACY=1 libgfx_suite test_libgfx_display "kms-$m-legacy" "kms:$card"
 		if [ "$m" = virtio_gpu ]; then

@@ -17,8 +17,9 @@
 #                              next process's picture is right
 #   vm-virtio-rmmod-unbind     rmmod refused while the node is open; unbind while it
 #                              is open: the process learns (-ENODEV), no splat
-#   vm-virtio-config-storm     SKIP: nothing outside a QEMU display UI raises
-#                              virtio-gpu's configuration interrupt
+#   vm-virtio-display-change   the display resized from outside (VIRTIO_GPU_EVENT_DISPLAY,
+#                              then a storm of 41 of them): the compositor follows
+#                              (comp_display_change)
 #   vm-virtio-give-back        the device back to virtio_gpu: a card again
 
 VIO_QEMU_ID=vgpu
@@ -151,9 +152,9 @@ virtio_cases() {
 	for t in $LIBGFX_SUITES; do libgfx_suite "$t" virtio virtio; done
 	case_ vm-virtio-compositor-scene vio_scene
 	case_ vm-virtio-compositor-clients vio_clients
+	case_ vm-virtio-display-change comp_display_change virtio virtio
 	case_ vm-virtio-kill9 vio_kill9
 	case_ vm-virtio-garbage vio_garbage
 	case_ vm-virtio-rmmod-unbind vio_rmmod_unbind
-	result "SKIP vm-virtio-config-storm: QEMU raises virtio-gpu's configuration interrupt only when a display UI resizes; the test VM runs with -display none and QMP has no command for it"
 	case_ vm-virtio-give-back vio_give_back
 }

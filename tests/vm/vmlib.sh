@@ -127,6 +127,8 @@ vm_serve_ctl() {
 	rm -f "$req"
 	if [ "${args[0]}" = qmp-screendump ]; then
 		out=$(python3 "$VM_REPO/tests/vm/qmp.py" "$VM_DIR/qmp.sock" screendump "${args[1]}" "${args[2]}" 2>&1)
+	elif [ "${args[0]}" = vnc-resize ]; then	# virtio-gpu's display to W H [W H ...] (a VNC viewer's resize)
+		out=$(python3 "$VM_REPO/tests/vm/vnc_resize.py" "$VM_DIR/vnc.sock" "${args[@]:1}" 2>&1)
 	elif [ "${args[0]}" = qemu-ticks ]; then	# QEMU's CPU time (utime + stime, clock ticks)
 		out=$(awk '{print $14 + $15}' "/proc/${qpid:-0}/stat" 2>&1)
 	else
@@ -154,11 +156,14 @@ vm_boot() {
 	# (tests/vm/guest_kms.sh): QEMU's virtio-gpu and bochs-display, with
 	# the GPU's mode; QMP for pictures of them from outside the guest, and
 	# QEMU's trace of virtio-gpu's resource commands (what the device was asked to do).
+	# A VNC server on virtio-gpu's display, for a viewer's resize (vnc_resize.py):
+	# the display event the guest's driver must follow without a restart.
 	if [ -n "${VM_KMS-1}" ]; then
 		local w=${VM_MODE%%x*} h=${VM_MODE#*x}
 		h=${h%%@*}
 		extra+=(-device "virtio-gpu-pci,id=vgpu,xres=$w,yres=$h"
 			-device "bochs-display,id=bochs,vgamem=64M,xres=$w,yres=$h"
+			-vnc "unix:$VM_DIR/vnc.sock,display=vgpu"
 			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off"
 			-trace "events=$VM_DIR/trace-events,file=$VM_OUT/qemu-trace.log")
 		# One -trace: a second one without file= sends everything to stderr.

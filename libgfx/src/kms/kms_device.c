@@ -82,7 +82,7 @@ static int epoll_add(int epfd, int fd)
 	return fd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
 }
 
-/* gfx_get_fd(): the card, our notification eventfd, the pacing timer. */
+/* gfx_get_fd(): the card, our notification eventfd, the pacing timer, the hotplug socket. */
 static int events_init(struct gfx_device *dev)
 {
 	struct gfx_kms *k = dev->kms;
@@ -92,7 +92,8 @@ static int events_init(struct gfx_device *dev)
 	if (dev->notify_fd < 0 || dev->event_fd < 0)
 		return -errno;
 	return epoll_add(dev->event_fd, k->fd) ?: epoll_add(dev->event_fd, dev->notify_fd) ?:
-	       epoll_add(dev->event_fd, kms_output_timer_fd(&k->out));
+	       epoll_add(dev->event_fd, kms_output_timer_fd(&k->out)) ?:
+	       epoll_add(dev->event_fd, kms_output_hotplug_fd(&k->out));
 }
 
 static void kms_latched(struct gfx_device *dev)
@@ -122,6 +123,9 @@ static int open_card(struct gfx_device *dev, const char *path, char *err, size_t
 	memcpy(dev->formats, engine_formats, engine_format_count * sizeof(uint32_t));
 	r = kms_output_init(dev, &k->out, k->fd) ?: kms_mem_init(dev) ?:
 	    cpu_exec_init(dev, &k->cpu, k->arena, k->arena_size);
+	/* Without the uevent socket (a sandbox may deny netlink) only hotplugs go unseen. */
+	if (r == 0)
+		kms_output_watch_hotplug(dev, &k->out);
 	if (r == 0 && (r = events_init(dev)) < 0)
 		gfx_set_error(dev, r, "cannot set up the event fd: %s", strerror(-r));
 	if (r < 0) {
@@ -148,7 +152,7 @@ int gfx_kms_open(const char *path, struct gfx_device **out, char *err, size_t le
 	}
 	dev->backend = "kms";
 	dev->kms->fd = -1;
-	dev->kms->out.pace.timer_fd = -1;
+	dev->kms->out.pace.timer_fd = dev->kms->out.hotplug_fd = -1;
 	r = open_card(dev, path, err, len);
 	if (r < 0) {
 		kms_close(dev);

@@ -121,8 +121,10 @@ int vio_display_info(struct gfx_device *dev)
 	r = vio_request(dev, &req, sizeof(req), &resp, sizeof(resp));
 	if (r < 0)
 		return r;
-	if (!resp.pmodes[0].enabled || !resp.pmodes[0].r.width || !resp.pmodes[0].r.height)
-		return gfx_set_error(dev, -ENODEV, "virtio-gpu's scanout 0 is not enabled");
+	if (!resp.pmodes[0].enabled || !resp.pmodes[0].r.width || !resp.pmodes[0].r.height) {
+		v->width = v->height = 0;	/* no display on it now */
+		return 0;
+	}
 	v->width = resp.pmodes[0].r.width;
 	v->height = resp.pmodes[0].r.height;
 	v->refresh_mhz = refresh_mhz(dev);

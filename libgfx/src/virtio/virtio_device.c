@@ -93,8 +93,12 @@ static void take_events(struct gfx_device *dev)
 		return;
 	vio_queue_reap(dev, &v->ctrl);
 	vio_queue_reap(dev, &v->cursor);
-	if (vio_pci_display_event(v))
+	if (vio_pci_display_event(v)) {
 		v->display_events++;
+		v->display_changed = true;
+		if (!dev->dispatching)	/* an event loop wakes to read it in gfx_dispatch() */
+			gfx_evq_notify(dev);
+	}
 	if (gfx_pacer_tick(dev, &v->pace, &v->events))
 		v->flip_pending = false;
 }
@@ -174,6 +178,27 @@ static int virtio_set_input_events(struct gfx_device *dev, bool on)
 	return on ? gfx_set_error(dev, -EOPNOTSUPP, "no input FIFO on virtio-gpu: use evdev") : 0;
 }
 
+/*
+ * After VIRTIO_GPU_EVENT_DISPLAY: the display info again (QEMU sends the
+ * event when its window or a VNC client asks for another size, or turns the
+ * output off); a new size or rate is the mode from now on, and
+ * GFX_EVENT_DISPLAY tells. The scanout keeps its resource until a flip
+ * brings one of the new size (vio_present sets the scanout then).
+ */
+static void display_change(struct gfx_device *dev)
+{
+	struct gfx_virtio *v = dev->virtio;
+	uint32_t w = v->width, h = v->height, mhz = v->refresh_mhz;
+
+	v->display_changed = false;
+	if (vio_display_info(dev) < 0 || (v->width == w && v->height == h && v->refresh_mhz == mhz))
+		return;	/* a failed request marked dev lost, or said why in dev->err */
+	dev->mode_width = v->width;
+	dev->mode_height = v->height;
+	gfx_pacer_set_period(&v->pace, 1000000000000ull / v->refresh_mhz);
+	gfx_evq_push(dev, &v->events, &(struct gfx_event){ .type = GFX_EVENT_DISPLAY });
+}
+
 static int virtio_dispatch(struct gfx_device *dev, gfx_event_handler handler, void *data)
 {
 	struct gfx_virtio *v = dev->virtio;
@@ -181,6 +206,8 @@ static int virtio_dispatch(struct gfx_device *dev, gfx_event_handler handler, vo
 	if (!dev->lost) {
 		dev->dispatching = true;
 		take_events(dev);
+		if (v->display_changed)
+			display_change(dev);
 		dev->dispatching = false;
 	}
 	return gfx_evq_dispatch(dev, &v->events, v->cpu.done, &v->cpu.reported_done, handler, data);
@@ -285,7 +312,10 @@ static int start(struct gfx_device *dev, const char *path, char *err, size_t len
 	dev->context_count = 1;
 	dev->format_count = engine_format_count;
 	memcpy(dev->formats, engine_formats, engine_format_count * sizeof(uint32_t));
-	r = vio_display_info(dev) ?: memory_init(dev) ?:
+	r = vio_display_info(dev);
+	if (r == 0 && !v->width)
+		r = gfx_set_error(dev, -ENODEV, "virtio-gpu's scanout 0 is not enabled");
+	r = r ?: memory_init(dev) ?:
 	    gfx_pacer_init(dev, &v->pace, 1000000000000ull / v->refresh_mhz);
 	if (r == 0 && (r = events_init(dev)) < 0)
 		gfx_set_error(dev, r, "cannot set up the event fd: %s", strerror(-r));

@@ -117,6 +117,7 @@ struct gfx_virtio {
 	bool flip_pending;		/* a flip sent and not yet shown (FLIP_DONE queued) */
 	uint64_t flip_after;		/* the virtual vblank it was sent in */
 	uint32_t display_events;	/* VIRTIO_GPU_EVENT_DISPLAY seen */
+	bool display_changed;		/* one seen: the next gfx_dispatch() reads the display info */
 	uint32_t refused;		/* requests nobody waited for that the device refused */
 	uint32_t refused_type;		/* the last one's response type */
 
@@ -180,7 +181,7 @@ int vio_request(struct gfx_device *dev, const void *req, uint32_t len, void *res
 		uint32_t resp_len);
 /* The response's type name, for messages. */
 const char *vio_resp_name(uint32_t type);
-int vio_display_info(struct gfx_device *dev);
+int vio_display_info(struct gfx_device *dev);	/* width 0: scanout 0 disabled */
 /* The resource showing bo (made on its first flip); the error in dev. */
 int vio_res_for(struct gfx_device *dev, const struct gfx_bo *bo, struct vio_res **out);
 void vio_res_destroy(struct gfx_device *dev, struct vio_res *r);
