@@ -9,7 +9,7 @@ kernel:
 	$(MAKE) -C kernel KDIR=$(KDIR) W=1
 
 VM_PROGS := $(BIN)/gfx-vm-test $(BIN)/gfx-vm-bench $(BIN)/gfx-vm-uinput $(BIN)/gfx-vm-uio-clients \
-	$(BIN)/gfx-vm-kms-damage $(BIN)/gfx-vm-virtio-evil $(BIN)/gfx-vm-virtio-stray
+	$(BIN)/gfx-vm-kms-damage $(BIN)/gfx-vm-cursor $(BIN)/gfx-vm-virtio-evil $(BIN)/gfx-vm-virtio-stray
 
 $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
@@ -17,6 +17,11 @@ $(BIN)/gfx-vm-test: $(OBJ)/tests/vm/guest_test.o $(LIBGFX_SO)
 
 # A flip's damage on a KMS device that copies buffers (libgfx's kms driver).
 $(BIN)/gfx-vm-kms-damage: $(OBJ)/tests/vm/guest_kms_damage.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
+
+# The hardware cursor on a display that has one (libgfx's kms and virtio drivers).
+$(BIN)/gfx-vm-cursor: $(OBJ)/tests/vm/guest_cursor.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS)
 

@@ -81,6 +81,8 @@ struct gfx_info {
 	uint32_t window_offset;		/* the VRAM this context's buffers come from */
 	uint32_t window_size;
 	uint64_t device_id;		/* drm: the node's dev_t (st_rdev); 0 elsewhere */
+	uint32_t cursor_width;		/* the hardware cursor's image size (0: none, */
+	uint32_t cursor_height;		/* see gfx_cursor_set) */
 };
 int gfx_get_info(struct gfx_device *dev, struct gfx_info *info);
 
@@ -268,6 +270,25 @@ int gfx_wait_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns,
 		    int64_t timeout_ns);
 /* Last vblank without waiting. */
 int gfx_last_vblank(struct gfx_device *dev, uint64_t *seq, uint64_t *time_ns);
+
+/* ---- A hardware cursor, where the display has one ----
+ *
+ * The display lays the image over the frame itself, so moving the pointer
+ * draws nothing and flips nothing. kms: the CRTC's cursor plane (a driver
+ * with one: virtio_gpu, i915, amdgpu; not bochs); virtio: the device's
+ * cursor queue. gfx_info's cursor_width x cursor_height is the image size;
+ * 0 x 0 where there is no cursor (our GPU, bochs), and these fail with
+ * -EOPNOTSUPP: draw the cursor into the frame there. The cursor shows once
+ * the display is on (after the first flip) and follows a display change.
+ */
+/*
+ * Show bo (GFX_FMT_ARGB8888, premultiplied, exactly the cursor size) with
+ * its hotspot at (hot_x, hot_y) inside it; NULL hides the cursor. What was
+ * built is drawn first; the display keeps its own copy of the pixels.
+ */
+int gfx_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x, int32_t hot_y);
+/* Put the hotspot at (x, y) on the display (it may hang off its edges). */
+int gfx_cursor_move(struct gfx_device *dev, int32_t x, int32_t y);
 
 /* ---- Events, for an external event loop ---- */
 

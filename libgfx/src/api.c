@@ -21,9 +21,14 @@ static int require_master(struct gfx_device *dev, const char *what)
 
 GFX_EXPORT int gfx_get_info(struct gfx_device *dev, struct gfx_info *info)
 {
+	int r;
+
 	if (GFX_UNLIKELY(dev->lost))
 		return gfx_lost(dev);
-	return dev->drv->get_info(dev, info);
+	r = dev->drv->get_info(dev, info);
+	info->cursor_width = dev->cursor_w;
+	info->cursor_height = dev->cursor_h;
+	return r;
 }
 
 GFX_EXPORT int gfx_submit(struct gfx_device *dev)
@@ -122,6 +127,45 @@ GFX_EXPORT int gfx_flip_damage(struct gfx_device *dev, const struct gfx_bo *bo,
 	if (r < 0)
 		return r;
 	return dev->drv->flip(dev, bo, damage, n, user_data);
+}
+
+GFX_EXPORT int gfx_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
+			      int32_t hot_y)
+{
+	int r;
+
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	if ((r = require_master(dev, "set the cursor")) < 0)
+		return r;
+	if (!dev->drv->cursor_set || !dev->cursor_w)
+		return gfx_set_error(dev, -EOPNOTSUPP, "this display has no hardware cursor: draw "
+				     "the cursor into the frame");
+	if (bo && (bo->format != GFX_FMT_ARGB8888 || bo->width != dev->cursor_w ||
+		   bo->height != dev->cursor_h))
+		return gfx_set_error(dev, -EINVAL, "a cursor is an ARGB8888 buffer of %ux%u, not "
+				     "0x%08x at %ux%u", dev->cursor_w, dev->cursor_h, bo->format,
+				     bo->width, bo->height);
+	if (bo && (hot_x < 0 || hot_y < 0 || (uint32_t)hot_x >= bo->width ||
+		   (uint32_t)hot_y >= bo->height))
+		return gfx_set_error(dev, -EINVAL, "the hotspot (%d, %d) is outside the %ux%u cursor",
+				     hot_x, hot_y, bo->width, bo->height);
+	if (bo && (r = gfx_check_bo(dev, bo)) < 0)
+		return r;
+	return dev->drv->cursor_set(dev, bo, hot_x, hot_y);
+}
+
+GFX_EXPORT int gfx_cursor_move(struct gfx_device *dev, int32_t x, int32_t y)
+{
+	int r;
+
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	if ((r = require_master(dev, "move the cursor")) < 0)
+		return r;
+	if (!dev->drv->cursor_move || !dev->cursor_w)
+		return gfx_set_error(dev, -EOPNOTSUPP, "this display has no hardware cursor");
+	return dev->drv->cursor_move(dev, x, y);
 }
 
 GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)

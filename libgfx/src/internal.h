@@ -96,6 +96,14 @@ struct gfx_driver {
 	int (*dispatch)(struct gfx_device *dev, gfx_event_handler handler, void *data);
 	int (*set_vblank_events)(struct gfx_device *dev, bool on);
 	int (*set_input_events)(struct gfx_device *dev, bool on);
+	/*
+	 * The hardware cursor; NULL where the display has none. bo is checked
+	 * (ARGB8888, dev->cursor_w x cursor_h) or NULL (hide); what was built
+	 * runs first. The driver keeps what it needs of the image.
+	 */
+	int (*cursor_set)(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
+			  int32_t hot_y);
+	int (*cursor_move)(struct gfx_device *dev, int32_t x, int32_t y);
 };
 
 extern const struct gfx_driver gfx_umd_driver, gfx_drm_driver, gfx_kms_driver, gfx_virtio_driver;
@@ -127,6 +135,7 @@ struct gfx_device {
 
 	/* Identity, read at open */
 	uint32_t mode_width, mode_height;
+	uint32_t cursor_w, cursor_h;	/* the hardware cursor's image size; 0: none */
 	uint32_t format_count;
 	uint32_t formats[GFX_MAX_FORMATS];
 	uint32_t max_cmd_words;

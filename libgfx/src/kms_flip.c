@@ -193,7 +193,11 @@ static int commit_flip(struct gfx_device *dev, struct kms_output *o, uint32_t fb
 
 	if (r < 0)
 		return r;
-	o->crtc_on = o->plane_on = true;
+	if (!o->crtc_on) {	/* a modeset: the cursor waited for it */
+		o->crtc_on = true;
+		kms_cursor_restore(o);
+	}
+	o->plane_on = true;
 	memset(&o->off, 0, sizeof(o->off));
 	o->shown_fb = fb_id;
 	if (r == 0) {	/* its event comes */
@@ -273,5 +277,6 @@ int kms_output_crtc_on(struct gfx_device *dev, struct kms_output *o)
 	o->crtc_on = true;
 	if (!o->legacy)
 		memset(&o->off, 0, sizeof(o->off));
+	kms_cursor_restore(o);
 	return 0;
 }

@@ -47,8 +47,7 @@ static int find_props(struct kms_output *o)
 	       o->prop.conn_crtc_id && o->prop.mode_id && o->prop.active ? 0 : -ENODEV;
 }
 
-/* The primary plane of the CRTC with index crtc_index. */
-static uint32_t primary_plane(int fd, unsigned int crtc_index)
+uint32_t kms_output_plane(int fd, unsigned int crtc_index, uint64_t want)
 {
 	drmModePlaneResPtr res = drmModeGetPlaneResources(fd);
 	uint32_t id = 0;
@@ -66,7 +65,7 @@ static uint32_t primary_plane(int fd, unsigned int crtc_index)
 				type = props->prop_values[k];
 			drmModeFreeProperty(pr);
 		}
-		if (p && (p->possible_crtcs & (1u << crtc_index)) && type == DRM_PLANE_TYPE_PRIMARY)
+		if (p && (p->possible_crtcs & (1u << crtc_index)) && type == want)
 			id = p->plane_id;
 		drmModeFreeObjectProperties(props);
 		drmModeFreePlane(p);
@@ -160,7 +159,8 @@ static int pick(struct kms_output *o, int *refused)
 		if (crtc >= 0) {
 			o->conn_id = c->connector_id;
 			o->crtc_id = res->crtcs[crtc];
-			o->plane_id = o->legacy ? 0 : primary_plane(o->fd, (unsigned int)crtc);
+			o->plane_id = o->legacy ? 0 : kms_output_plane(o->fd, (unsigned int)crtc,
+									DRM_PLANE_TYPE_PRIMARY);
 		}
 		if (crtc >= 0 && (o->legacy || (o->plane_id && find_props(o) == 0)))
 			for (int k = 0; k < c->count_modes && r < 0; k++)
@@ -277,6 +277,7 @@ void kms_output_reprobe(struct gfx_device *dev, struct kms_output *o)
 
 void kms_output_fini(struct kms_output *o)
 {
+	kms_cursor_fini(o);
 	if (o->hotplug_fd >= 0)
 		close(o->hotplug_fd);
 	o->hotplug_fd = -1;

@@ -41,6 +41,7 @@
 
 #include "evq.h"
 #include "internal.h"
+#include "kms_cursor.h"
 #include "pacer.h"
 
 /* More damage rectangles than this go as their bounding box (DIRTYFB takes 256 at most). */
@@ -70,6 +71,8 @@ struct kms_output {
 	uint32_t shown_fb;		/* the framebuffer of our last flip */
 
 	/* Vblanks: the CRTC's, or paced (no vblank interrupt in the driver). */
+	struct kms_cursor cursor;	/* kms_cursor.h; w 0: none (gfx_drm's, bochs) */
+
 	bool paced;
 	struct gfx_pacer pace;		/* paced only */
 	uint64_t commit_seq;		/* paced: the virtual vblank our last commit came in */
@@ -99,7 +102,10 @@ int kms_output_add_fb(struct gfx_device *dev, struct kms_output *o, uint32_t han
 /* Remove it; the one on screen turns the plane off, and the next flip sets all again. */
 void kms_output_rm_fb(struct kms_output *o, uint32_t fb_id);
 
-/* ---- between kms_output.c, kms_flip.c and kms_vblank.c ---- */
+/* ---- between kms_output.c, kms_flip.c, kms_vblank.c and kms_cursor.c ---- */
+
+/* The plane of this type (DRM_PLANE_TYPE_*) that the CRTC with index crtc_index can use, or 0. */
+uint32_t kms_output_plane(int fd, unsigned int crtc_index, uint64_t type);
 
 /* A TEST_ONLY commit of the whole configuration, a scratch framebuffer on the plane. */
 int kms_output_test(struct kms_output *o);

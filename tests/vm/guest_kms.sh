@@ -12,6 +12,9 @@
 #                             of the device equals the uio run's, pixel for pixel
 #   vm-kms-DRIVER-compositor-clients weston-simple-shm, weston-terminal and foot
 #                             show their windows on the device
+#   vm-kms-DRIVER-cursor      gfx_cursor_set/move: on virtio_gpu (a cursor plane) QEMU's
+#                             trace shows the cursor shown, moved and hidden; bochs
+#                             (none) refuses them with EOPNOTSUPP
 #   vm-kms-virtio_gpu-display-change   virtio-gpu's display resized from outside
 #                             (vnc-resize): virtio_gpu's hotplug uevent, the
 #                             compositor follows (comp_display_change)
@@ -130,6 +133,53 @@ kms_damage_ignored() {
 	echo "virtio_gpu on $v ignores FB_DAMAGE_CLIPS after the first framebuffer change (the plane state's ignore_damage_clips is never cleared): the device was asked for whole flushes: $got"
 }
 
+# The newest cursor command QEMU's virtio-gpu took: "x X, y Y, update|move, res 0xN".
+last_cursor() {
+	sed -n 's/^virtio_gpu_update_cursor scanout 0, \(.*\)$/\1/p' "$out/qemu-trace.log" | tail -1
+}
+
+# cursor_case SPEC [none]: gfx-vm-cursor's steps against the cursor commands
+# QEMU's trace shows (SPEC on the virtio-gpu: kms through virtio_gpu, or
+# virtio); "none": a display without a cursor, which must refuse it. The
+# place is the hotspot's (libgfx's virtio driver) or the image's top-left
+# (virtio_gpu, whose cursor plane sends its CRTC_X/Y): hotspot (3, 4).
+cursor_case() {
+	local line step got= want cmd
+	coproc CUR { "$bin/gfx-vm-cursor" "$1" 2>&1; }
+	local pid=$CUR_PID in=${CUR[0]} to=${CUR[1]}
+	while read -r -t 60 line <&"$in"; do
+		case $line in
+		"step "*)
+			step=${line#step }
+			for _ in $(seq 30); do	# the cursor queue runs apart from the caller
+				cmd=$(last_cursor)
+				case $step:$cmd in
+				"shown:x 200, y 150, update, res 0x"[1-9]*|"shown:x 197, y 146, move, res 0x"[1-9]*|\
+				"moved:x 300, y 250, move"*|"moved:x 297, y 246, move"*|\
+				"hidden:"*"update, res 0x0") break ;;
+				esac
+				sleep 0.1
+			done
+			got+="$step: $cmd; "
+			echo >&"$to" ;;
+		ok*) want=$line ;;
+		*) echo "$line"; kill "$pid" 2>/dev/null; return 1 ;;
+		esac
+	done
+	wait "$pid"
+	[ -n "$want" ] || { echo "gfx-vm-cursor failed: $got"; return 1; }
+	if [ "${2:-}" = none ]; then
+		case $want in "ok no hardware cursor"*) echo "$want"; return 0 ;; esac
+		echo "a cursor on a display that has none: $want"; return 1
+	fi
+	case $got in
+	*"shown: x 200, y 150, update"*"moved: x 300, y 250, move"*"hidden: "*"update, res 0x0; "|\
+	*"shown: x 197, y 146, move"*"moved: x 297, y 246, move"*"hidden: "*"update, res 0x0; ")
+		echo "$want; QEMU's cursor queue: $got" ;;
+	*) echo "the cursor commands QEMU took are not the steps': $got"; return 1 ;;
+	esac
+}
+
 kms_cases() {
 	local d m id card
 	for d in $KMS_DRIVERS; do
@@ -144,6 +194,11 @@ kms_cases() {
 		for t in $LIBGFX_SUITES; do libgfx_suite "$t" "kms-$m" "kms:$card"; done
 		case_ "vm-kms-$m-compositor-scene" kms_scene "$m" "$id"
 		case_ "vm-kms-$m-compositor-clients" kms_clients "$m" "$id"
+		if [ "$m" = virtio_gpu ]; then
+			case_ "vm-kms-$m-cursor" cursor_case "kms:$card"
+		else
+			case_ "vm-kms-$m-cursor" cursor_case "kms:$card" none
+		fi
 		if [ "$m" = virtio_gpu ]; then
 			case_ "vm-kms-$m-display-change" comp_display_change "kms:$card" "kms-$m"
 			case_ "vm-kms-$m-damage" kms_damage "$m"

@@ -10,6 +10,8 @@
 #   vm-virtio:*                libgfx's suites on virtio
 #   vm-virtio-compositor-scene   the compositor's scene, pixel for pixel the uio run's
 #   vm-virtio-compositor-clients weston-simple-shm, weston-terminal and foot
+#   vm-virtio-cursor           gfx_cursor_set/move through the cursor queue: QEMU's
+#                              trace shows it shown, moved and hidden (cursor_case)
 #   vm-virtio-kill9            an animation killed with -9 mid-frame: the stub reset
 #                              the device; the next process's picture is right
 #   vm-virtio-garbage          random descriptors and ring entries from a process
@@ -153,6 +155,7 @@ virtio_cases() {
 	case_ vm-virtio-compositor-scene vio_scene
 	case_ vm-virtio-compositor-clients vio_clients
 	case_ vm-virtio-display-change comp_display_change virtio virtio
+	case_ vm-virtio-cursor cursor_case virtio
 	case_ vm-virtio-kill9 vio_kill9
 	case_ vm-virtio-garbage vio_garbage
 	case_ vm-virtio-rmmod-unbind vio_rmmod_unbind

@@ -167,7 +167,7 @@ vm_boot() {
 			-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off"
 			-trace "events=$VM_DIR/trace-events,file=$VM_OUT/qemu-trace.log")
 		# One -trace: a second one without file= sends everything to stderr.
-		printf 'virtio_gpu_cmd_res_*\nvirtio_gpu_cmd_set_scanout\n' >"$VM_DIR/trace-events"
+		printf 'virtio_gpu_cmd_res_*\nvirtio_gpu_cmd_set_scanout\nvirtio_gpu_update_cursor\n' >"$VM_DIR/trace-events"
 		extra_append+=" drm_kms_helper.fbdev_emulation=0"
 	fi
 	# VM_IOMMU=1: QEMU's emulated Intel IOMMU in front of every PCI device,

@@ -124,8 +124,10 @@ static int open_card(struct gfx_device *dev, const char *path, char *err, size_t
 	r = kms_output_init(dev, &k->out, k->fd) ?: kms_mem_init(dev) ?:
 	    cpu_exec_init(dev, &k->cpu, k->arena, k->arena_size);
 	/* Without the uevent socket (a sandbox may deny netlink) only hotplugs go unseen. */
-	if (r == 0)
+	if (r == 0) {
 		kms_output_watch_hotplug(dev, &k->out);
+		kms_cursor_init(dev, &k->out);
+	}
 	if (r == 0 && (r = events_init(dev)) < 0)
 		gfx_set_error(dev, r, "cannot set up the event fd: %s", strerror(-r));
 	if (r < 0) {
@@ -203,6 +205,20 @@ static int kms_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struc
 	return r < 0 ? r : kms_output_flip(dev, &dev->kms->out, fb_id, damage, n, user_data);
 }
 
+static int kms_cursor_set_op(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
+			     int32_t hot_y)
+{
+	int r = cpu_submit(dev);	/* what was drawn into it is there first */
+
+	return r < 0 ? r : kms_cursor_set(dev, &dev->kms->out, bo ? bo->map : NULL,
+					  bo ? bo->stride : 0, hot_x, hot_y);
+}
+
+static int kms_cursor_move_op(struct gfx_device *dev, int32_t x, int32_t y)
+{
+	return kms_cursor_move(dev, &dev->kms->out, x, y);
+}
+
 static int kms_emit_wait_vblank(struct gfx_device *dev)
 {
 	return gfx_set_error(dev, -EOPNOTSUPP, "no WAIT_VBLANK command on kms: the CPU draws at "
@@ -254,6 +270,8 @@ const struct gfx_driver gfx_kms_driver = {
 	.wait_vblank = kms_wait_vblank,
 	.last_vblank = kms_last_vblank,
 	.dispatch = kms_dispatch,
+	.cursor_set = kms_cursor_set_op,
+	.cursor_move = kms_cursor_move_op,
 	.set_vblank_events = kms_set_vblank_events,
 	.set_input_events = kms_set_input_events,
 };

@@ -244,6 +244,51 @@ void vio_res_destroy(struct gfx_device *dev, struct vio_res *r)
 	vio_request(dev, &u, sizeof(u), &resp, sizeof(resp));
 }
 
+/* ---- the cursor ---- */
+
+/* UPDATE_CURSOR or MOVE_CURSOR on the cursor queue; the hotspot's place, clamped to the display. */
+static int cursor_send(struct gfx_device *dev, uint32_t type, uint32_t res, int32_t hot_x,
+		       int32_t hot_y, int32_t x, int32_t y)
+{
+	struct gfx_virtio *v = dev->virtio;
+	struct virtio_gpu_update_cursor c = {
+		.pos = { .scanout_id = 0, .x = x < 0 ? 0 : (uint32_t)x, .y = y < 0 ? 0 : (uint32_t)y },
+		.resource_id = res, .hot_x = (uint32_t)hot_x, .hot_y = (uint32_t)hot_y };
+	unsigned int slot;
+	int r;
+
+	vio_hdr(v, &c.hdr, type, false);
+	r = vio_queue_wait_slot(dev, &v->cursor, &slot);
+	if (r < 0)
+		return r;
+	memcpy(v->cursor.out + slot * VIO_SLOT_OUT, &c, sizeof(c));
+	vio_queue_send(v, &v->cursor, slot, sizeof(c), VIO_SLOT_CURSOR, 0, true);
+	return 0;
+}
+
+int vio_cursor_update(struct gfx_device *dev, struct vio_res *r, int32_t hot_x, int32_t hot_y,
+		      int32_t x, int32_t y)
+{
+	struct gfx_virtio *v = dev->virtio;
+	struct virtio_gpu_transfer_to_host_2d t = { .r = { 0, 0, r ? r->width : 0,
+							   r ? r->height : 0 },
+						    .resource_id = r ? r->id : 0 };
+	struct virtio_gpu_ctrl_hdr resp;
+	int ret = 0;
+
+	if (r) {
+		vio_hdr(v, &t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, false);
+		ret = vio_request(dev, &t, sizeof(t), &resp, sizeof(resp));
+	}
+	return ret ?: cursor_send(dev, VIRTIO_GPU_CMD_UPDATE_CURSOR, r ? r->id : 0, hot_x, hot_y,
+				  x, y);
+}
+
+int vio_cursor_move(struct gfx_device *dev, int32_t x, int32_t y)
+{
+	return cursor_send(dev, VIRTIO_GPU_CMD_MOVE_CURSOR, 0, 0, 0, x, y);
+}
+
 /* ---- a flip ---- */
 
 static struct virtio_gpu_rect vrect(const pixman_box32_t *b)

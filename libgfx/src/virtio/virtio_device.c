@@ -141,6 +141,40 @@ static int virtio_flip(struct gfx_device *dev, const struct gfx_bo *bo,
 	return ret;
 }
 
+/* ---- the cursor: the device's cursor queue (virtio 1.2, 5.7.6.8) ---- */
+
+/* The cursor image is 64 x 64 (virtio 1.2, 5.7.6.8; QEMU takes no other size). */
+#define VIO_CURSOR_PX	64
+
+static int virtio_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
+			     int32_t hot_y)
+{
+	struct gfx_virtio *v = dev->virtio;
+	struct vio_res *r = NULL;
+	int ret = cpu_submit(dev);	/* what was drawn into it is there first */
+
+	if (ret == 0 && bo)
+		ret = vio_res_for(dev, bo, &r);
+	if (ret == 0)
+		ret = vio_cursor_update(dev, r, hot_x, hot_y, v->cursor_x, v->cursor_y);
+	if (ret == 0)
+		v->cursor_on = bo != NULL;
+	return dev->lost ? gfx_lost(dev) : ret;
+}
+
+static int virtio_cursor_move(struct gfx_device *dev, int32_t x, int32_t y)
+{
+	struct gfx_virtio *v = dev->virtio;
+	int ret;
+
+	v->cursor_x = x;
+	v->cursor_y = y;
+	if (!v->cursor_on)
+		return 0;	/* the next set takes the place */
+	ret = vio_cursor_move(dev, x, y);
+	return dev->lost ? gfx_lost(dev) : ret;
+}
+
 static int virtio_emit_wait_vblank(struct gfx_device *dev)
 {
 	return gfx_set_error(dev, -EOPNOTSUPP, "no WAIT_VBLANK command on virtio: the CPU draws "
@@ -325,6 +359,7 @@ static int start(struct gfx_device *dev, const char *path, char *err, size_t len
 	}
 	dev->mode_width = v->width;
 	dev->mode_height = v->height;
+	dev->cursor_w = dev->cursor_h = VIO_CURSOR_PX;
 	/* As the upstream driver does with a plane's buffer changing: for comparisons. */
 	v->upload_full = getenv("GFX_VIRTIO_UPLOAD") && !strcmp(getenv("GFX_VIRTIO_UPLOAD"), "full");
 	return 0;
@@ -382,6 +417,8 @@ const struct gfx_driver gfx_virtio_driver = {
 	.wait_vblank = virtio_wait_vblank,
 	.last_vblank = virtio_last_vblank,
 	.dispatch = virtio_dispatch,
+	.cursor_set = virtio_cursor_set,
+	.cursor_move = virtio_cursor_move,
 	.set_vblank_events = virtio_set_vblank_events,
 	.set_input_events = virtio_set_input_events,
 };

@@ -54,6 +54,7 @@ enum vio_slot_state {
 	VIO_SLOT_DONE,		/* answered; the waiter takes it */
 	VIO_SLOT_FLIP,		/* a flip's RESOURCE_FLUSH: then the flip is shown */
 	VIO_SLOT_ASYNC,		/* nobody waits; an error is reported as an event */
+	VIO_SLOT_CURSOR,	/* the cursor queue's: the device answers with nothing */
 };
 
 /*
@@ -113,6 +114,8 @@ struct gfx_virtio {
 	struct gfx_pacer pace;
 	struct gfx_evq events;
 	uint32_t scanout_res;		/* the resource scanout 0 shows, 0: none */
+	int32_t cursor_x, cursor_y;	/* the cursor's hotspot on the display */
+	bool cursor_on;			/* an image is set */
 	bool upload_full;		/* GFX_VIRTIO_UPLOAD=full: every flip uploads all of it */
 	bool flip_pending;		/* a flip sent and not yet shown (FLIP_DONE queued) */
 	uint64_t flip_after;		/* the virtual vblank it was sent in */
@@ -185,6 +188,15 @@ int vio_display_info(struct gfx_device *dev);	/* width 0: scanout 0 disabled */
 /* The resource showing bo (made on its first flip); the error in dev. */
 int vio_res_for(struct gfx_device *dev, const struct gfx_bo *bo, struct vio_res **out);
 void vio_res_destroy(struct gfx_device *dev, struct vio_res *r);
+/*
+ * The cursor (virtio 1.2, 5.7.6.8's cursor queue): r's pixels uploaded
+ * (waited for, as the upstream driver does: the queues run independently)
+ * and shown with this hotspot at (x, y); r NULL hides it. A move sends only
+ * the place. The device copies the image, so r may go afterwards.
+ */
+int vio_cursor_update(struct gfx_device *dev, struct vio_res *r, int32_t hot_x, int32_t hot_y,
+		      int32_t x, int32_t y);
+int vio_cursor_move(struct gfx_device *dev, int32_t x, int32_t y);
 /* Upload r's stale part and damage, set the scanout if needed, flush with a fence. */
 int vio_present(struct gfx_device *dev, struct vio_res *r, const struct gfx_rect *damage,
 		unsigned int n, uint64_t user_data);

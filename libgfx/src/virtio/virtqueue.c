@@ -108,6 +108,9 @@ static void reaped(struct gfx_device *dev, struct vio_queue *q, unsigned int slo
 		vio_answered(dev, q, slot);
 		q->state[slot] = VIO_SLOT_FREE;
 		return;
+	case VIO_SLOT_CURSOR:
+		q->state[slot] = VIO_SLOT_FREE;
+		return;
 	default:	/* FREE or DONE: the device answered twice, or made up a head */
 		return;
 	}
