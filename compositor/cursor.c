@@ -55,6 +55,7 @@ int cursor_init(struct server *s)
 				 arrow[y][x] == '.' ? 0xffffffffu : 0;
 	}
 	c->arrow = bo;
+	cursor_plane_init(s);
 	return 0;
 }
 
@@ -62,6 +63,7 @@ void cursor_fini(struct server *s)
 {
 	struct cursor *c = &s->cursor;
 
+	cursor_plane_fini(s);
 	if (c->arrow)
 		gfx_bo_destroy(s->gfx, c->arrow);
 	c->arrow = NULL;
@@ -86,31 +88,45 @@ static struct gfx_bo *cursor_image(struct cursor *c, struct gfx_rect *r)
 	return c->arrow;
 }
 
-/* The rectangle it covers now, cut to the output (w == 0: none). */
+/* The rectangle the frame draws it in, cut to the output (w == 0: none, or on the plane). */
 static struct gfx_rect cursor_rect(struct server *s)
 {
 	struct gfx_rect r;
 
-	if (!cursor_image(&s->cursor, &r))
+	if (s->cursor.plane.shown || !cursor_image(&s->cursor, &r))
 		return (struct gfx_rect){ 0 };
 	rect_clip(&r, s->output.width, s->output.height, NULL, NULL);
 	return r;
 }
 
-/* It changed: damage its new place (the repaint damages the old one, which it knows). */
+/*
+ * The image changed: onto the plane if it takes it; else damage its new
+ * place (the repaint damages the old one, which it knows).
+ */
 static void cursor_changed(struct server *s)
 {
-	struct gfx_rect r = cursor_rect(s);
+	struct cursor *c = &s->cursor;
+	struct gfx_rect r;
+	struct gfx_bo *img = cursor_image(c, &r);
 
+	if (c->plane.bo) {
+		cursor_plane_move(s, c->x, c->y);
+		cursor_plane_show(s, img, (uint32_t)r.w, (uint32_t)r.h, c->surface ? c->hot_x : 0,
+				  c->surface ? c->hot_y : 0);
+	}
+	r = cursor_rect(s);
 	output_damage_rect(s, r.x, r.y, r.w, r.h);
-	repaint_schedule(s);
+	repaint_schedule(s);	/* also takes a drawn cursor away (cursor_damage) */
 }
 
 void cursor_move_to(struct server *s, int32_t x, int32_t y)
 {
 	s->cursor.x = x;
 	s->cursor.y = y;
-	cursor_changed(s);
+	if (s->cursor.plane.shown)
+		cursor_plane_move(s, x, y);	/* the display moves it: nothing to draw */
+	else
+		cursor_changed(s);
 }
 
 static void set_surface(struct cursor *c, struct surface *surf)
@@ -200,7 +216,7 @@ int cursor_draw(struct server *s)
 	int32_t sx, sy;
 	int ret;
 
-	if (!img || !rect_clip(&r, s->output.width, s->output.height, &sx, &sy))
+	if (!img || s->cursor.plane.shown || !rect_clip(&r, s->output.width, s->output.height, &sx, &sy))
 		return 0;
 	ret = gfx_set_src(s->gfx, img);
 	if (ret == 0) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cursor.h - the pointer's image: the client's cursor surface (the cursor
- * role) when it set one, else our own arrow; blended by the GPU last.
+ * role) when it set one, else our own arrow; on the display's cursor plane
+ * where it has one (cursor_plane.h), else blended by the GPU last.
  */
 #ifndef COMPOSITOR_CURSOR_H
 #define COMPOSITOR_CURSOR_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <wayland-server.h>
 
+#include "cursor_plane.h"
 #include "gfx.h"
 
 struct server;
@@ -24,6 +26,7 @@ struct cursor {
 	bool hidden;			/* the client asked for no cursor */
 	struct gfx_rect drawn;		/* where the last frame drew it */
 	bool was_drawn;
+	struct cursor_plane plane;	/* shown: the frame does not draw it */
 };
 
 int cursor_init(struct server *s);

@@ -171,6 +171,21 @@ png_size() {
 		awk '{ printf "%dx%d\n", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'
 }
 
+# The compositor starts with its arrow (cursor.c: 12x19, hotspot at the tip)
+# at the output's centre. On a display with a cursor plane QEMU's picture
+# has no cursor in it (the plane is laid over by QEMU's UI): the arrow's
+# rectangle of picture PNG as a png-diff mask, and the check that QEMU's
+# cursor queue (its trace, guest_kms.sh's last_cursor) shows an image there.
+COMP_ARROW=12x19
+comp_arrow_mask() { local s; s=$(png_size "$1"); echo "$((${s%x*} / 2)),$((${s#*x} / 2)),$COMP_ARROW"; }
+comp_cursor_on_plane() {
+	local s cmd
+	s=$(png_size "$1") cmd=$(last_cursor)
+	case $cmd in "x $((${s%x*} / 2)), y $((${s#*x} / 2)), "*", res 0x"[1-9a-f]*) return 0 ;; esac
+	echo "QEMU's cursor queue does not show the arrow at the centre: '$cmd'"
+	return 1
+}
+
 # The compositor's last "display: WxH" line in LOG.
 comp_last_display() { grep -o 'display: [0-9]*x[0-9]*' "$1" | tail -1; }
 
