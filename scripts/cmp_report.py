@@ -10,7 +10,8 @@ OUT_DIR/host.json. Writes JSON lines in the bench schema
 reference = drm and ratio = uio / drm (lines named after one path carry that
 path's value and, for the uio one, drm's as reference); extra keys "range"
 (min and max of the ratio over the rounds) and "rounds" where there are
-several rounds. Prints the tables, writes OUT_DIR/report.md with them, and
+several rounds, and from 3 rounds "ci_low", "ci_high" (a 95 % bootstrap
+interval of the median per-round ratio, stats.py) and "tie" (it holds 1.0). Prints the tables, writes OUT_DIR/report.md with them, and
 the plots (gnuplot, PNG) into --plots DIR.
 """
 import json
@@ -19,6 +20,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+
+from stats import interval
 
 PATHS = ("uio", "drm")
 REFRESH_HZ = 60.0   # the VM's gfx-device mode (VM_MODE 1920x1080@60)
@@ -110,14 +113,19 @@ class Report:
              "ratio": round(value / ref, 4) if ref not in (None, 0) else None}
         if rng:
             r["range"] = [round(rng[0], 4), round(rng[1], 4)]
+        if rng and rng[2] is not None:	# the median per-round ratio's 95 % interval
+            r["ci_low"], r["ci_high"] = round(rng[2], 4), round(rng[3], 4)
+            r["tie"] = rng[2] <= 1.0 <= rng[3]
         if rounds:
             r["rounds"] = rounds
         self.lines.append(r)
 
     def ratio_range(self, per_round):
-        """per_round: {round: (uio, drm)} -> (min, max) of uio/drm, or None."""
+        """per_round: {round: (uio, drm)} -> (min, max, ci_low, ci_high) of uio/drm per
+        round (the interval: stats.py's bootstrap, None with fewer than 3 rounds), or None."""
         rs = [u / d for u, d in per_round.values() if u is not None and d]
-        return (min(rs), max(rs)) if len(rs) > 1 else None
+        ci = interval(rs) or (None, None)
+        return (min(rs), max(rs)) + tuple(ci) if len(rs) > 1 else None
 
     # ---- workloads ----
 

@@ -13,30 +13,17 @@ Usage: disp_report.py RAW.jsonl --jsonl OUT.jsonl --md OUT.md [--plots DIR]
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
+
+from stats import interval, median
 
 SIDES = ["user", "user_damage", "kernel", "weston", "sway"]
 PEERS = ["weston", "sway"]
 LABEL = {"user": "user space (uio_vgpu, whole frames)", "user_damage": "user space (damage)",
          "kernel": "gfx-compositor on virtio_gpu (kms:)", "weston": "Weston 10 on virtio_gpu",
          "sway": "sway 1.7 on virtio_gpu"}
-
-
-def median(v):
-    v = sorted(v)
-    n = len(v)
-    return None if not n else v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
-
-
-def interval(v, rng=random.Random(1)):
-    """95 % bootstrap interval of the median of v (None with fewer than 3 values)."""
-    if len(v) < 3:
-        return None
-    meds = sorted(median([rng.choice(v) for _ in v]) for _ in range(10000))
-    return meds[250], meds[9749]
 
 
 def per_frame(r, key):

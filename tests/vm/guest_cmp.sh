@@ -2,15 +2,18 @@
 # guest_cmp.sh - runs inside the VM guest (scripts/bench-cmp.sh boots it):
 # the same workloads on the uio path (uio_gfx + libgfx's user-mode driver)
 # and the drm path (gfx_drm + libgfx's DRM driver), switching the driver
-# with rmmod/insmod, alternating uio, drm, uio, drm within each workload so
-# that the machine's drift hits both alike. Raw JSON lines go to OUT/raw.jsonl
+# with rmmod/insmod, in counterbalanced order within each workload (uio,
+# drm, drm, uio, uio, drm, ...: each path goes first in half the rounds), so
+# that the machine's drift and whatever the previous run leaves behind hit
+# both alike. Raw JSON lines go to OUT/raw.jsonl
 # for scripts/cmp_report.py.
 #
 # Usage: tests/vm/guest_cmp.sh OUT KMOD_DIR
 #   OUT        the results directory shared with the host (read-write)
 #   KMOD_DIR   uio_gfx.ko and gfx_drm.ko built for this kernel (BUILD/vm-cmp/kmod)
 # Environment: CMP_BIN (the programs; default BUILD/bin), CMP_SECONDS (compositor window per run, 30), CMP_COUNT_SECONDS
-# (the perf-counted runs, 10), CMP_ROUNDS (2), CMP_WINDOWS ("1 4 16"),
+# (the perf-counted runs, 10), CMP_ROUNDS (10: the rounds' ratios give the
+# 95 % intervals, scripts/stats.py), CMP_WINDOWS ("1 4 16"),
 # CMP_BATCHES (200), CMP_SAMPLES (300), CMP_WINDOW_SIZE (160x120: TCG draws
 # about 20x slower than the host, where the compositor bench uses 400x300),
 # CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_COUNT_MINUTES (repeat the
@@ -27,7 +30,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${CMP_BIN:-$(cd "$kdir/../../bin" && pwd)}
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export GFX_VM_OUT=$out
-SECS=${CMP_SECONDS:-30} CSECS=${CMP_COUNT_SECONDS:-10} ROUNDS=${CMP_ROUNDS:-2}
+SECS=${CMP_SECONDS:-30} CSECS=${CMP_COUNT_SECONDS:-10} ROUNDS=${CMP_ROUNDS:-10}
 WINDOWS=${CMP_WINDOWS:-1 4 16} BATCHES=${CMP_BATCHES:-200} SAMPLES=${CMP_SAMPLES:-300}
 SIZE=${CMP_WINDOW_SIZE:-160x120} WARM=3
 raw=$out/raw.jsonl
@@ -305,11 +308,13 @@ rec "{\"w\": \"guest\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"hz_us
 	"\"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\", \"mem_kb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
 trace_setup || say "kernel counts unavailable: the counted runs are skipped"
 
-# Alternate A, B, A, B within each workload.
+# Counterbalanced within each workload: A, B in odd rounds, B, A in even ones.
 alt() {	# alt FUNC ARGS...: FUNC PATH ARGS... ROUND for each round and path
-	local f=$1 r p; shift
+	local f=$1 r p order; shift
 	for r in $(seq "$ROUNDS"); do
-		for p in uio drm; do
+		order="uio drm"
+		[ $((r % 2)) = 0 ] && order="drm uio"
+		for p in $order; do
 			use "$p" || { say "cannot load the $p driver"; continue; }
 			"$f" "$p" "$@" "$r"
 		done
