@@ -21,7 +21,7 @@ import statistics
 import subprocess
 import sys
 
-from stats import interval
+from stats import interval, median
 
 PATHS = ("uio", "drm")
 REFRESH_HZ = 60.0   # the VM's gfx-device mode (VM_MODE 1920x1080@60)
@@ -113,7 +113,8 @@ class Report:
              "ratio": round(value / ref, 4) if ref not in (None, 0) else None}
         if rng:
             r["range"] = [round(rng[0], 4), round(rng[1], 4)]
-        if rng and rng[2] is not None:	# the median per-round ratio's 95 % interval
+        if rng and rng[2] is not None:	# the median per-round ratio and its 95 % interval
+            r["ratio_of_rounds"] = round(rng[4], 4)
             r["ci_low"], r["ci_high"] = round(rng[2], 4), round(rng[3], 4)
             r["tie"] = rng[2] <= 1.0 <= rng[3]
         if rounds:
@@ -121,11 +122,12 @@ class Report:
         self.lines.append(r)
 
     def ratio_range(self, per_round):
-        """per_round: {round: (uio, drm)} -> (min, max, ci_low, ci_high) of uio/drm per
-        round (the interval: stats.py's bootstrap, None with fewer than 3 rounds), or None."""
+        """per_round: {round: (uio, drm)} -> (min, max, ci_low, ci_high, median) of
+        uio/drm per round (the interval: stats.py's bootstrap, None with fewer than 3
+        rounds), or None."""
         rs = [u / d for u, d in per_round.values() if u is not None and d]
         ci = interval(rs) or (None, None)
-        return (min(rs), max(rs)) + tuple(ci) if len(rs) > 1 else None
+        return (min(rs), max(rs)) + tuple(ci) + (median(rs),) if len(rs) > 1 else None
 
     # ---- workloads ----
 
@@ -147,6 +149,12 @@ class Report:
             for p in PATHS:
                 v = med([r[q + "_us"] for r in rows if r["path"] == p])
                 self.emit("vm_irq_to_user_%s_%s_vs_timer" % (q, p), v, "us", t)
+            # uio only: from its interrupt handler (the irq page), not from the device's vblank
+            h = med([r.get("handler_%s_us" % q) for r in rows if r["path"] == "uio"])
+            self.emit("vm_irq_handler_to_user_%s_uio" % q, h, "us")
+        # How far uio's vblank times moved to gfx_drm's estimate (gfx-vm-cmp irq_to_user).
+        self.emit("vm_irq_clock_shift_uio", med([r.get("clock_shift_us") for r in rows
+                                                  if r["path"] == "uio"]), "us")
         self.md.append("\n### Interrupt to user space (µs; vblank interrupt → the poller runs)\n")
         self.md.append("| round | path | p50 | p99 | timer floor p50 | timer floor p99 |")
         self.md.append("| --- | --- | --- | --- | --- | --- |")
@@ -516,9 +524,13 @@ class Report:
                            g.get("clocksource", "?"), h.get("date", "?")))
 
     def print_table(self):
-        print("%-58s %12s %-14s %12s %8s %s" % ("name", "value", "unit", "reference", "ratio", "range"))
+        print("%-58s %12s %-14s %12s %8s %s" % ("name", "value", "unit", "reference", "ratio",
+                                                "range [95 % interval]"))
         for r in self.lines:
             rng = "%.2f-%.2f" % tuple(r["range"]) if r.get("range") else ""
+            if "ci_low" in r:
+                rng += " rounds' median %.3f [%.2f-%.2f]" % (r["ratio_of_rounds"], r["ci_low"],
+                                                          r["ci_high"])
             print("%-58s %12.4g %-14s %12s %8s %s" % (
                 r["name"], r["value"], r["unit"],
                 "%.4g" % r["reference"] if r["reference"] is not None else "-",
@@ -643,12 +655,16 @@ def fmt(v):
 
 
 def rfmt(t):
+    """uio / drm, then the 95 % interval of the per-round ratio [lo–hi] from 3
+    rounds, else the range of the rounds' ratios (lo–hi)."""
     u, d, rng = t[0], t[1], t[2]
     if u is None or not d:
         return "-"
     s = "%.2f" % (u / d)
-    if rng:
-        s += " (%.2f–%.2f)" % rng
+    if rng and rng[2] is not None:	# the rounds' median ratio and its interval
+        s = "%.2f [%.2f–%.2f]" % (rng[4], rng[2], rng[3])
+    elif rng:
+        s += " (%.2f–%.2f)" % rng[:2]
     return s
 
 

@@ -21,12 +21,13 @@
  *       perf stat's control fifos; counting is on for the batches only).
  *   gfx-vm-cmp pipe PATH ROUND N BATCHES    pipelined: batches of N fills,
  *       each submitted, waited for only at the end (gfx-bench's small_fills).
- *   gfx-vm-cmp irq PATH ROUND [SAMPLES]      vblank interrupt -> the process
- *       blocked in poll() on libgfx's fd runs. The interrupt's time is taken
- *       in the handler on both paths: uio_gfx's irq page (ktime_get_ns), and
- *       on drm the vblank event's time, which drm_crtc_handle_vblank() takes
- *       in the interrupt (the driver has no get_vblank_timestamp hook, so the
- *       core uses ktime_get()). Beside it the floor: a timer waking a sleeper.
+ *   gfx-vm-cmp irq PATH ROUND [SAMPLES]      vblank -> the process blocked
+ *       in poll() on libgfx's fd runs. On both paths the start is the
+ *       device's own vblank time in CLOCK_MONOTONIC, by gfx_drm's estimate
+ *       (irq_to_user says how uio's is brought to it). Runs before 6ee30c7
+ *       (gfx_drm's get_vblank_timestamp) started from the interrupt handler
+ *       on both; on uio that is still given: handler_p50/p99. Beside it
+ *       the floor: a timer waking a sleeper.
  *
  * Each prints JSON lines {"w": workload, "path", "round", ...} for
  * scripts/cmp_report.py. Everything runs on the CPU that takes the GPU's
@@ -596,10 +597,24 @@ static void first_flip(struct gfx_device *dev, struct gfx_bo **bo)
 	}
 }
 
-static int irq_to_user(struct gfx_device *dev, bool drm, int64_t *v, int n)
+/*
+ * n samples of vblank -> the poller runs, into v, from the vblank event's
+ * time; on uio also into h (*hgot of them) from the interrupt handler's
+ * time (the irq page). Both events carry the device's own vblank time in
+ * CLOCK_MONOTONIC, but translated apart: gfx_drm by the minimum of (handler
+ * time - device time) over its recent interrupts (gfx_clock_sample), libgfx
+ * on uio by their median (umd/clock.c), which puts the vblank later, by the
+ * typical interrupt latency less the least. So that both start from the
+ * same estimate, uio's samples are moved by the least (handler - event)
+ * seen in the run, which is what the minimum would have given; *shift_ns
+ * says by how much (0 on drm).
+ */
+static int irq_to_user(struct gfx_device *dev, bool drm, int64_t *v, int64_t *h, int *hgot, int n,
+		       int64_t *shift_ns)
 {
 	const volatile struct gfx_uio_irq_page *ip = drm ? NULL : vm_map_irq_page();
 	int fd = gfx_get_fd(dev), got = 0, tries = 0;
+	int64_t least = INT64_MAX;
 	struct vb s = { 0 };
 
 	if (!drm && !ip) {
@@ -611,29 +626,32 @@ static int irq_to_user(struct gfx_device *dev, bool drm, int64_t *v, int n)
 	gfx_dispatch(dev, NULL, NULL);
 	while (got < n && tries++ < n * 3) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		uint64_t before = ip ? __atomic_load_n(&ip->count, __ATOMIC_ACQUIRE) : 0, after;
-		int64_t now;
+		uint64_t before = ip ? __atomic_load_n(&ip->count, __ATOMIC_ACQUIRE) : 0;
+		int64_t now, handler = 0;
 
 		if (poll(&p, 1, 1000) <= 0)
 			break;
 		now = vm_now_ns();
 		s = (struct vb){ 0 };
-		if (ip) {
-			after = __atomic_load_n(&ip->count, __ATOMIC_ACQUIRE);
-			/* One interrupt since we went to sleep, and it was the vblank. */
-			if (after == before + 1 && (ip->last_cause & GFX_IRQ_VBLANK))
-				v[got++] = now - (int64_t)ip->last_ns;
-			gfx_dispatch(dev, NULL, NULL);
-		} else {
-			/* The vblank event carries the time the interrupt handler took. */
-			if (gfx_dispatch(dev, on_event, &s) < 0)
-				die(dev, "dispatch");
-			if (s.vblanks == 1 && s.time_ns)
-				v[got++] = now - (int64_t)s.time_ns;
+		/* uio: one interrupt since we went to sleep, and it was the vblank. */
+		if (ip && __atomic_load_n(&ip->count, __ATOMIC_ACQUIRE) == before + 1 &&
+		    (ip->last_cause & GFX_IRQ_VBLANK)) {
+			handler = (int64_t)ip->last_ns;
+			h[(*hgot)++] = now - handler;
 		}
+		if (gfx_dispatch(dev, on_event, &s) < 0)
+			die(dev, "dispatch");
+		if (s.vblanks != 1 || !s.time_ns || (ip && !handler))
+			continue;
+		if (ip && handler - (int64_t)s.time_ns < least)
+			least = handler - (int64_t)s.time_ns;
+		v[got++] = now - (int64_t)s.time_ns;
 	}
 	gfx_set_vblank_events(dev, false);
 	gfx_dispatch(dev, NULL, NULL);
+	*shift_ns = ip && got ? least : 0;
+	for (int i = 0; i < got; i++)
+		v[i] -= *shift_ns;
 	return got;
 }
 
@@ -641,14 +659,16 @@ static int cmd_irq(int n)
 {
 	bool drm = is_drm();
 	int64_t *v = calloc((size_t)n, sizeof(int64_t)), *t = calloc((size_t)n, sizeof(int64_t));
+	int64_t *h = calloc((size_t)n * 3, sizeof(int64_t));
 	struct gfx_device *dev;
 	struct gfx_bo *bo;
-	int got, cpu = pin_to_irq_cpu();
+	int got, hgot = 0, cpu = pin_to_irq_cpu();
+	int64_t shift = 0;
 
 	timer_wakes(t, n / 2);
 	dev = open_dev();
 	first_flip(dev, &bo);
-	got = irq_to_user(dev, drm, v, n);
+	got = irq_to_user(dev, drm, v, h, &hgot, n, &shift);
 	gfx_close(dev);
 	if (got < n / 2) {
 		fprintf(stderr, "gfx-vm-cmp: only %d vblank samples of %d\n", got, n);
@@ -659,9 +679,14 @@ static int cmd_irq(int n)
 	       "\"timer_p99_us\": %.1f", cpu, (double)vm_percentile(v, got, 50) / 1000,
 	       (double)vm_percentile(v, got, 99) / 1000, (double)vm_percentile(t, n / 2, 50) / 1000,
 	       (double)vm_percentile(t, n / 2, 99) / 1000);
+	if (hgot)
+		printf(", \"handler_p50_us\": %.1f, \"handler_p99_us\": %.1f, \"clock_shift_us\": %.1f",
+		       (double)vm_percentile(h, hgot, 50) / 1000, (double)vm_percentile(h, hgot, 99) / 1000,
+		       (double)shift / 1000);
 	samples_json("samples_us", v, got);
 	samples_json("timer_us", t, n / 2);
 	printf("}\n");
+	free(h);
 	return 0;
 }
 
