@@ -19,6 +19,10 @@
 #   CMP_DOCS=1       also write the plots into docs/comparison/ (to commit)
 #   CMP_VM_APPEND    guest kernel arguments (default: clocksource=tsc
 #                    tsc=reliable, see below; empty for the HPET)
+#   CMP_MODE         the GPU's mode (default VM_MODE's 1920x1080@60): a rate
+#                    both paths sustain, e.g. 1920x1080@30, so that per-frame
+#                    figures compare the same frames (fixed-rate costs such
+#                    as vblank interrupts and timer ticks divide alike)
 # Logs and raw data: BUILD/vm-cmp/ (its own directory: a `make check-vm`
 # running at the same time keeps BUILD/vm/).
 set -u
@@ -28,6 +32,7 @@ VM_DIR=$VM_BUILD/vm-cmp
 VM_OUT=$VM_DIR/out
 VM_SOCK=$VM_DIR/gpu.sock
 results=${1:-$VM_BUILD/bench/results.jsonl}
+VM_MODE=${CMP_MODE:-$VM_MODE}
 mkdir -p "$(dirname "$results")" "$VM_DIR"
 trap 'vm_cleanup' EXIT
 trap 'exit 1' INT TERM
@@ -64,7 +69,7 @@ echo "== native costs on the host ($(nproc) CPUs, $(uname -r))"
 	echo "{\"w\": \"host\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc),"
 	echo " \"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\","
 	echo " \"qemu\": \"$(qemu-system-x86_64 --version | head -1)\", \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\","
-	echo " \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\"}"
+	echo " \"mode\": \"$VM_MODE\", \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\"}"
 } | tr -d '\n' >"$VM_OUT/host.json"
 
 vm_start_device || exit 1

@@ -24,7 +24,7 @@ import sys
 from stats import interval, median
 
 PATHS = ("uio", "drm")
-REFRESH_HZ = 60.0   # the VM's gfx-device mode (VM_MODE 1920x1080@60)
+REFRESH_HZ = 60.0   # the VM's gfx-device mode when host.json names none (VM_MODE 1920x1080@60)
 
 
 def med(v):
@@ -102,6 +102,8 @@ def busy(s):
 class Report:
     def __init__(self, out, raw, native, host):
         self.out, self.raw, self.native, self.host = out, raw, native, host
+        mode = (host or {}).get("mode", "")	# bench-cmp.sh's CMP_MODE, e.g. 1920x1080@30
+        self.refresh_hz = float(mode.split("@")[1]) if "@" in mode else REFRESH_HZ
         self.lines = []
         self.md = []
 
@@ -269,13 +271,14 @@ class Report:
             secs = (b[1] - a[1]) / 1e9
             # flips per vblank over the enclosing device window, times the window's vblanks
             rate = (int(d1["flips"]) - int(d0["flips"])) / dv
-            f = rate * secs * REFRESH_HZ
+            f = rate * secs * self.refresh_hz
             if f <= 0:
                 continue
             cl = [kv(c) for c in r["clients"] if c]
             x = dict(path=r["path"], round=r["round"], n=r["windows"], count=r["count"],
                      frames=f, secs=secs, rate=rate,
                      comp_ms=(b[2] - a[2]) / 1e6 / f, guest_ms=(b[0] - a[0]) / 1e6 / f,
+                     comp_ms_per_s=(b[2] - a[2]) / 1e6 / secs, guest_ms_per_s=(b[0] - a[0]) / 1e6 / secs,
                      clients_ms=(b[3] - a[3]) / 1e6 / f,
                      comp_ticks_ms=(b[4] - a[4]) * 1000.0 / r["hz"] / f,
                      dev_irqs=(int(d1["irqs"]) - int(d0["irqs"])) / dv / rate,
@@ -311,6 +314,8 @@ class Report:
                                     ("guest_minus_clients_ms",
                                      "vm_guest_cpu_less_clients_per_frame_uio_vs_drm", "ms/frame"),
                                     ("comp_ticks_ms", "vm_cpu_ticks_per_frame_uio_vs_drm", "ms/frame"),
+                                    ("comp_ms_per_s", "vm_cpu_per_s_uio_vs_drm", "ms/s"),
+                                    ("guest_ms_per_s", "vm_guest_cpu_per_s_uio_vs_drm", "ms/s"),
                                     ("p50", "vm_frame_latency_p50_uio_vs_drm", "ms"),
                                     ("p99", "vm_frame_latency_p99_uio_vs_drm", "ms"),
                                     ("dev_irqs", "vm_device_irqs_per_frame_uio_vs_drm", "irqs/frame"),
