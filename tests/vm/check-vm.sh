@@ -102,48 +102,50 @@ for h in hello:uio hello-drm:drm; do
 	fi
 done
 
-# Any splat on the console fails the run: oopses, WARN, and the debug kernel's
-# lockdep, KASAN, debug-objects, DMA-API and atomic-sleep reports (each a WARNING: or BUG: line).
-# The console shows errors only (loglevel=4): the guest's whole kernel log is in dmesg.log.
-# gfx-hello on display devices nobody here wrote (the kms driver, CPU drawing):
-# QEMU's own picture of each, pixel for pixel against the GPU model's.
+# check_shot NAME FILE: QEMU's screendump FILE of gfx-hello against the GPU
+# model's picture, pixel for pixel (a missing FILE: the guest's case said why).
+check_shot() {
+	local n
+	[ -f "$2" ] || return 0
+	n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$2" 2>&1)
+	if [ "$n" = 0 ]; then
+		line "PASS $1 (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
+	else
+		line "FAIL $1: $n pixels differ from the GPU model's ($2, $ref)"
+	fi
+}
+
+# check_guest PREFIX WHAT BOOTED: the guest of $VM_OUT finished its cases, and
+# no splat on its console fails the run: oopses, WARN, and the debug kernel's
+# lockdep, KASAN, debug-objects, DMA-API and atomic-sleep reports (each a
+# WARNING: or BUG: line). The console shows errors only (loglevel=4): the
+# guest's whole kernel log is in dmesg.log.
+check_guest() {
+	local oops
+	oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
+		grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |
+		head -1)
+	if [ ! -f "$VM_OUT/results.done" ] || [ "$3" -ne 0 ]; then
+		line "FAIL $1-guest: $2 did not finish its cases${oops:+: $oops} (serial log: $VM_DIR/serial.log)"
+		tail -30 "$VM_DIR/serial.log" >&2
+	elif [ -n "$oops" ]; then
+		line "FAIL $1-console: $oops"
+	fi
+}
+
+# gfx-hello on display devices nobody here wrote (the kms driver, CPU drawing),
+# and on virtio-gpu driven from user space (uio_vgpu, libgfx's virtio driver).
 for f in "$VM_OUT"/hello-kms-*.png; do
-	[ -f "$f" ] || continue
-	name=vm-kms-$(basename "$f" .png | sed 's/^hello-kms-//')-gfx-hello-screenshot
-	n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$f" 2>&1)
-	if [ "$n" = 0 ]; then
-		line "PASS $name (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
-	else
-		line "FAIL $name: $n pixels differ from the GPU model's ($f, $ref)"
-	fi
+	check_shot "vm-kms-$(basename "$f" .png | sed 's/^hello-kms-//')-gfx-hello-screenshot" "$f"
 done
-
-# gfx-hello on virtio-gpu driven from user space (uio_vgpu, libgfx's virtio driver).
-f=$VM_OUT/hello-virtio.png
-if [ -f "$f" ]; then
-	n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$f" 2>&1)
-	if [ "$n" = 0 ]; then
-		line "PASS vm-virtio-gfx-hello-screenshot (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
-	else
-		line "FAIL vm-virtio-gfx-hello-screenshot: $n pixels differ from the GPU model's ($f, $ref)"
-	fi
-fi
-
-oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
-	grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |
-	head -1)
-if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then
-	line "FAIL vm-guest: the guest did not finish its cases${oops:+: $oops} (serial log: $VM_DIR/serial.log)"
-	tail -30 "$VM_DIR/serial.log" >&2
-elif [ -n "$oops" ]; then
-	line "FAIL vm-console: $oops"
-fi
+check_shot vm-virtio-gfx-hello-screenshot "$VM_OUT/hello-virtio.png"
+check_guest vm "the guest" "$booted"
 
 # virtio-gpu through vfio-pci needs QEMU's IOMMU in front of the devices: a
 # second, short boot with VM_IOMMU (tests/vm/guest_vfio.sh). Its results
 # and logs are in OUT/vfio; the first boot's console is kept as serial-main.log.
 vfio_boot() {
-	local main_out=$VM_OUT f n oops booted
+	local main_out=$VM_OUT booted
 	cp "$VM_DIR/serial.log" "$VM_DIR/serial-main.log"
 	VM_OUT=$main_out/vfio
 	rm -rf "$VM_OUT" && mkdir -p "$VM_OUT/ctl" || return
@@ -151,24 +153,8 @@ vfio_boot() {
 	VM_IOMMU=1 vm_boot "cd $VM_REPO && exec /bin/bash tests/vm/guest.sh vfio $VM_OUT $VM_DIR/kmod/uio_gfx.ko"
 	booted=$?
 	while read -r l; do line "$l"; done < <(grep -E '^(PASS|FAIL|SKIP) ' "$VM_OUT/results" 2>/dev/null)
-	f=$VM_OUT/hello-vfio.png
-	if [ -f "$f" ]; then
-		n=$("$VM_BUILD/tests/helpers/png-diff" "$ref" "$f" 2>&1)
-		if [ "$n" = 0 ]; then
-			line "PASS vm-vfio-gfx-hello-screenshot (QEMU's screendump equals the GPU model's picture, pixel for pixel)"
-		else
-			line "FAIL vm-vfio-gfx-hello-screenshot: $n pixels differ from the GPU model's ($f, $ref)"
-		fi
-	fi
-	oops=$(cat "$VM_DIR/serial.log" "$VM_OUT/dmesg.log" 2>/dev/null |
-		grep -E 'Kernel panic|Oops|BUG:|WARNING:|general protection|soft lockup|blocked for more than|UBSAN:|possible (circular|recursive)|inconsistent lock state' |
-		head -1)
-	if [ ! -f "$VM_OUT/results.done" ] || [ "$booted" -ne 0 ]; then
-		line "FAIL vm-vfio-guest: the IOMMU guest did not finish its cases${oops:+: $oops} (serial log: $VM_DIR/serial.log)"
-		tail -30 "$VM_DIR/serial.log" >&2
-	elif [ -n "$oops" ]; then
-		line "FAIL vm-vfio-console: $oops"
-	fi
+	check_shot vm-vfio-gfx-hello-screenshot "$VM_OUT/hello-vfio.png"
+	check_guest vm-vfio "the IOMMU guest" "$booted"
 	VM_OUT=$main_out
 }
 [ -z "${VM_GUEST_MODE:-}" ] && [ "${VM_VFIO:-1}" = 1 ] && vfio_boot
