@@ -216,7 +216,9 @@ int cursor_draw(struct server *s)
 	int32_t sx, sy;
 	int ret;
 
-	if (!img || s->cursor.plane.shown || !rect_clip(&r, s->output.width, s->output.height, &sx, &sy))
+	if (s->cursor.plane.shown)
+		return 0;	/* the display lays it over the frame */
+	if (!img || !rect_clip(&r, s->output.width, s->output.height, &sx, &sy))
 		return 0;
 	ret = gfx_set_src(s->gfx, img);
 	if (ret == 0) {

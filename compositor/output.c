@@ -10,8 +10,6 @@
 #include "util.h"
 
 #define DEFAULT_REFRESH_MHZ 60000
-/* Before a display change frees the scanout buffers, the GPU may take this long with them. */
-#define FINISH_NS	(500 * NS_PER_MS)
 /* The physical size clients are told, from an assumed 96 dpi: mm = px * 25.4 / 96. */
 #define PX_TO_MM(px)	((px) * 254 / 960)
 
@@ -96,7 +94,7 @@ void output_damage_whole(struct server *s)
 	output_damage_rect(s, 0, 0, s->output.width, s->output.height);
 }
 
-/* The mode of info; the repaint window stays under its period (repaint.c). */
+/* The mode of info (width 0: no display connected). */
 static void take_mode(struct output *o, const struct gfx_info *info)
 {
 	o->width = info->width;
@@ -155,7 +153,7 @@ static void resize(struct server *s)
 	struct output *o = &s->output;
 	struct wl_resource *r;
 
-	gfx_finish(s->gfx, FINISH_NS);
+	gfx_finish(s->gfx, FINISH_TIMEOUT_NS);
 	free_scanout(s);
 	if (alloc_scanout(s) < 0) {
 		free_scanout(s);

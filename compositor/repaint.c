@@ -19,8 +19,8 @@
  *
  * A frame with no damage, or with no display connected, flips nothing: a
  * timer at the next vblank stands in for FLIP_DONE (idle_frame), so hidden
- * or unchanged clients still get their frame callbacks at the refresh rate. A watchdog covers a lost flip
- * interrupt or a hung engine (on_vblank_timer).
+ * or unchanged clients still get their frame callbacks at the refresh rate.
+ * A watchdog covers a lost flip interrupt or a hung engine (on_vblank_timer).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,8 +45,6 @@
 #define WATCHDOG_PERIODS	4
 /* ... and after this many (half a second at 60 Hz) the engine hangs: reset it. */
 #define HANG_PERIODS		30
-/* Let the GPU finish before the buffers go: at most this long at exit. */
-#define FINISH_TIMEOUT_NS	(500 * NS_PER_MS)
 /* A flip's damage in at most this many rectangles (more: their bounding box). */
 #define MAX_FLIP_DAMAGE		32
 

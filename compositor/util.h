@@ -19,6 +19,8 @@
 
 #define NS_PER_MS	1000000ull
 #define NS_PER_SEC	1000000000ull
+/* Before buffers the GPU may still use go (at exit, on a display change): wait at most this long. */
+#define FINISH_TIMEOUT_NS	(500 * NS_PER_MS)
 
 /*
  * Client coordinates and sizes are clamped where they enter, so that no sum

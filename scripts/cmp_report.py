@@ -14,6 +14,7 @@ several rounds, and from 3 rounds "ci_low", "ci_high" (a 95 % bootstrap
 interval of the median per-round ratio, stats.py) and "tie" (it holds 1.0). Prints the tables, writes OUT_DIR/report.md with them, and
 the plots (gnuplot, PNG) into --plots DIR.
 """
+import collections
 import json
 import os
 import shutil
@@ -24,6 +25,9 @@ import sys
 from stats import interval, median
 
 PATHS = ("uio", "drm")
+# The uio/drm ratios of a workload's rounds: their min and max, and from 3 rounds the
+# median with its 95 % bootstrap interval (stats.py; None with fewer).
+RoundRatios = collections.namedtuple("RoundRatios", "lo hi ci_low ci_high median")
 REFRESH_HZ = 60.0   # the VM's gfx-device mode when host.json names none (VM_MODE 1920x1080@60)
 
 
@@ -114,22 +118,22 @@ class Report:
              "reference": None if ref is None else round(ref, 4),
              "ratio": round(value / ref, 4) if ref not in (None, 0) else None}
         if rng:
-            r["range"] = [round(rng[0], 4), round(rng[1], 4)]
-        if rng and rng[2] is not None:	# the median per-round ratio and its 95 % interval
-            r["ratio_of_rounds"] = round(rng[4], 4)
-            r["ci_low"], r["ci_high"] = round(rng[2], 4), round(rng[3], 4)
-            r["tie"] = rng[2] <= 1.0 <= rng[3]
+            r["range"] = [round(rng.lo, 4), round(rng.hi, 4)]
+        if rng and rng.ci_low is not None:
+            r["ratio_of_rounds"] = round(rng.median, 4)
+            r["ci_low"], r["ci_high"] = round(rng.ci_low, 4), round(rng.ci_high, 4)
+            r["tie"] = rng.ci_low <= 1.0 <= rng.ci_high
         if rounds:
             r["rounds"] = rounds
         self.lines.append(r)
 
     def ratio_range(self, per_round):
-        """per_round: {round: (uio, drm)} -> (min, max, ci_low, ci_high, median) of
-        uio/drm per round (the interval: stats.py's bootstrap, None with fewer than 3
-        rounds), or None."""
+        """per_round: {round: (uio, drm)} -> RoundRatios of uio/drm, or None (one round)."""
         rs = [u / d for u, d in per_round.values() if u is not None and d]
+        if len(rs) < 2:
+            return None
         ci = interval(rs) or (None, None)
-        return (min(rs), max(rs)) + tuple(ci) + (median(rs),) if len(rs) > 1 else None
+        return RoundRatios(min(rs), max(rs), ci[0], ci[1], median(rs))
 
     # ---- workloads ----
 
@@ -666,10 +670,10 @@ def rfmt(t):
     if u is None or not d:
         return "-"
     s = "%.2f" % (u / d)
-    if rng and rng[2] is not None:	# the rounds' median ratio and its interval
-        s = "%.2f [%.2f–%.2f]" % (rng[4], rng[2], rng[3])
+    if rng and rng.ci_low is not None:	# the rounds' median ratio and its interval
+        s = "%.2f [%.2f–%.2f]" % (rng.median, rng.ci_low, rng.ci_high)
     elif rng:
-        s += " (%.2f–%.2f)" % rng[:2]
+        s += " (%.2f–%.2f)" % (rng.lo, rng.hi)
     return s
 
 

@@ -129,18 +129,28 @@ GFX_EXPORT int gfx_flip_damage(struct gfx_device *dev, const struct gfx_bo *bo,
 	return dev->drv->flip(dev, bo, damage, n, user_data);
 }
 
-GFX_EXPORT int gfx_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
-			      int32_t hot_y)
+/* The master of a display with a hardware cursor (gfx.h), else why not. */
+static int require_cursor(struct gfx_device *dev, const char *what)
 {
 	int r;
 
 	if (GFX_UNLIKELY(dev->lost))
 		return gfx_lost(dev);
-	if ((r = require_master(dev, "set the cursor")) < 0)
+	if ((r = require_master(dev, what)) < 0)
 		return r;
 	if (!dev->drv->cursor_set || !dev->cursor_w)
 		return gfx_set_error(dev, -EOPNOTSUPP, "this display has no hardware cursor: draw "
 				     "the cursor into the frame");
+	return 0;
+}
+
+GFX_EXPORT int gfx_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
+			      int32_t hot_y)
+{
+	int r = require_cursor(dev, "set the cursor");
+
+	if (r < 0)
+		return r;
 	if (bo && (bo->format != GFX_FMT_ARGB8888 || bo->width != dev->cursor_w ||
 		   bo->height != dev->cursor_h))
 		return gfx_set_error(dev, -EINVAL, "a cursor is an ARGB8888 buffer of %ux%u, not "
@@ -157,15 +167,7 @@ GFX_EXPORT int gfx_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, i
 
 GFX_EXPORT int gfx_cursor_move(struct gfx_device *dev, int32_t x, int32_t y)
 {
-	int r;
-
-	if (GFX_UNLIKELY(dev->lost))
-		return gfx_lost(dev);
-	if ((r = require_master(dev, "move the cursor")) < 0)
-		return r;
-	if (!dev->drv->cursor_move || !dev->cursor_w)
-		return gfx_set_error(dev, -EOPNOTSUPP, "this display has no hardware cursor");
-	return dev->drv->cursor_move(dev, x, y);
+	return require_cursor(dev, "move the cursor") ?: dev->drv->cursor_move(dev, x, y);
 }
 
 GFX_EXPORT int gfx_emit_wait_vblank(struct gfx_device *dev)

@@ -97,7 +97,7 @@ struct gfx_driver {
 	int (*set_vblank_events)(struct gfx_device *dev, bool on);
 	int (*set_input_events)(struct gfx_device *dev, bool on);
 	/*
-	 * The hardware cursor; NULL where the display has none. bo is checked
+	 * The hardware cursor; both NULL where the display has none. bo is checked
 	 * (ARGB8888, dev->cursor_w x cursor_h) or NULL (hide); what was built
 	 * runs first. The driver keeps what it needs of the image.
 	 */

@@ -147,9 +147,8 @@ static int try_mode(struct kms_output *o, const drmModeModeInfo *mode)
 static int pick(struct kms_output *o, int *refused)
 {
 	drmModeResPtr res = drmModeGetResources(o->fd);
-	int r = -ENODEV;
-
 	drmModeModeInfo cur = o->mode;	/* zero at the start */
+	int r = -ENODEV;
 
 	for (int i = 0; res && i < res->count_connectors && r < 0; i++) {
 		drmModeConnectorPtr c = drmModeGetConnector(o->fd, res->connectors[i]);

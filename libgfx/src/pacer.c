@@ -22,21 +22,6 @@ void gfx_pacer_fini(struct gfx_pacer *p)
 	p->timer_fd = -1;
 }
 
-static void arm(struct gfx_pacer *p);
-
-void gfx_pacer_set_period(struct gfx_pacer *p, uint64_t period_ns)
-{
-	int64_t now = gfx_now_ns();
-	uint64_t seq = gfx_pacer_seq(p, now);
-
-	if (period_ns == p->period_ns)
-		return;
-	p->t0 = gfx_pacer_time(p, seq) - (int64_t)(seq * period_ns);
-	p->period_ns = period_ns;
-	p->armed_ns = -1;	/* for the old period's time: arm again */
-	arm(p);
-}
-
 uint64_t gfx_pacer_seq(const struct gfx_pacer *p, int64_t t)
 {
 	return t <= p->t0 ? 0 : (uint64_t)(t - p->t0) / p->period_ns;
@@ -60,6 +45,19 @@ static void arm(struct gfx_pacer *p)
 	its.it_value.tv_nsec = t % 1000000000LL;
 	timerfd_settime(p->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
 	p->armed_ns = t;
+}
+
+void gfx_pacer_set_period(struct gfx_pacer *p, uint64_t period_ns)
+{
+	int64_t now = gfx_now_ns();
+	uint64_t seq = gfx_pacer_seq(p, now);
+
+	if (period_ns == p->period_ns)
+		return;
+	p->t0 = gfx_pacer_time(p, seq) - (int64_t)(seq * period_ns);
+	p->period_ns = period_ns;
+	p->armed_ns = -1;	/* for the old period's time: arm again */
+	arm(p);
 }
 
 void gfx_pacer_hold(struct gfx_pacer *p, uint64_t user_data, uint64_t after)

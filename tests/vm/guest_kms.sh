@@ -91,37 +91,51 @@ kms_last_flush() {
 		"$out/qemu-trace.log" | tail -1
 }
 
-# kms_damage MODULE: gfx-vm-kms-damage's steps against the flushes QEMU saw.
-kms_damage() {
-	local card line step flush got= want
-	card=$(kms_card "$1") || return 1
-	[ -f "$out/qemu-trace.log" ] || { echo "no QEMU trace at $out/qemu-trace.log"; return 1; }
-	coproc DMG { "$bin/gfx-vm-kms-damage" "kms:$card" 2>&1; }
-	local pid=$DMG_PID in=${DMG[0]} to=${DMG[1]}
+# steps_run SEEN PROGRAM ARGS...: PROGRAM prints "step NAME" and waits for a
+# line on stdin after each step; SEEN NAME then waits until QEMU's trace
+# shows the step (a while at most: the device works apart from the caller)
+# and prints what it shows. STEPS_SEEN gets "NAME: SEEN; " for each step,
+# STEPS_OK the program's "ok" line; false (and why) if the program failed.
+steps_run() {
+	local seen=$1 line; shift
+	STEPS_SEEN= STEPS_OK=
+	coproc STEPS { "$@" 2>&1; }
+	local pid=$STEPS_PID in=${STEPS[0]} to=${STEPS[1]}
 	while read -r -t 60 line <&"$in"; do
 		case $line in
-		"step "*)
-			step=${line#step }
-			# The flush reaches QEMU after the flip's event: wait for it to be traced.
-			for _ in $(seq 50); do
-				flush=$(kms_last_flush)
-				case $step:$flush in
-				whole:*+0+0|same-buffer:64x32+100+50|other-buffer:*+0+0) break ;;
-				esac
-				sleep 0.1
-			done
-			got+="$step: flush $flush; "
-			echo >&"$to" ;;
-		ok*) want=$line ;;
+		"step "*) STEPS_SEEN+="${line#step }: $("$seen" "${line#step }"); "; echo >&"$to" ;;
+		ok*) STEPS_OK=$line ;;
 		*) echo "$line"; kill "$pid" 2>/dev/null; return 1 ;;
 		esac
 	done
 	wait "$pid"
-	[ -n "$want" ] || { echo "gfx-vm-kms-damage failed: $got"; return 1; }
-	case $got in
-	*"same-buffer: flush 64x32+100+50;"*) echo "$want; $got" ;;
+	[ -n "$STEPS_OK" ] || { echo "${1##*/} failed: $STEPS_SEEN"; return 1; }
+}
+
+# The newest RESOURCE_FLUSH once it is the one step NAME makes (the flush
+# reaches QEMU after the flip's event).
+damage_seen() {
+	local flush
+	for _ in $(seq 50); do
+		flush=$(kms_last_flush)
+		case $1:$flush in
+		whole:*+0+0|same-buffer:64x32+100+50|other-buffer:*+0+0) break ;;
+		esac
+		sleep 0.1
+	done
+	echo "flush $flush"
+}
+
+# kms_damage MODULE: gfx-vm-kms-damage's steps against the flushes QEMU saw.
+kms_damage() {
+	local card
+	card=$(kms_card "$1") || return 1
+	[ -f "$out/qemu-trace.log" ] || { echo "no QEMU trace at $out/qemu-trace.log"; return 1; }
+	steps_run damage_seen "$bin/gfx-vm-kms-damage" "kms:$card" || return 1
+	case $STEPS_SEEN in
+	*"same-buffer: flush 64x32+100+50;"*) echo "$STEPS_OK; $STEPS_SEEN" ;;
 	*) kms_damage_ignored && return 77
-	   echo "the same buffer's damage was not what the device flushed: $got"; return 1 ;;
+	   echo "the same buffer's damage was not what the device flushed: $STEPS_SEEN"; return 1 ;;
 	esac
 }
 
@@ -134,7 +148,7 @@ kms_damage_ignored() {
 	local v=$(uname -r) major minor
 	major=${v%%.*}; minor=${v#*.}; minor=${minor%%.*}
 	[ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 8 ]; } || return 1
-	echo "virtio_gpu on $v ignores FB_DAMAGE_CLIPS after the first framebuffer change (the plane state's ignore_damage_clips is never cleared): the device was asked for whole flushes: $got"
+	echo "virtio_gpu on $v ignores FB_DAMAGE_CLIPS after the first framebuffer change (the plane state's ignore_damage_clips is never cleared): the device was asked for whole flushes: $STEPS_SEEN"
 }
 
 # The newest cursor command QEMU's virtio-gpu took: "x X, y Y, update|move, res 0xN".
@@ -148,40 +162,32 @@ last_cursor() {
 # place is the hotspot's (libgfx's virtio driver) or the image's top-left
 # (virtio_gpu, whose cursor plane sends its CRTC_X/Y): hotspot (3, 4).
 cursor_case() {
-	local line step got= want cmd
-	coproc CUR { "$bin/gfx-vm-cursor" "$1" 2>&1; }
-	local pid=$CUR_PID in=${CUR[0]} to=${CUR[1]}
-	while read -r -t 60 line <&"$in"; do
-		case $line in
-		"step "*)
-			step=${line#step }
-			for _ in $(seq 30); do	# the cursor queue runs apart from the caller
-				cmd=$(last_cursor)
-				case $step:$cmd in
-				"shown:x 200, y 150, update, res 0x"[1-9]*|"shown:x 197, y 146, move, res 0x"[1-9]*|\
-				"moved:x 300, y 250, move"*|"moved:x 297, y 246, move"*|\
-				"hidden:"*"update, res 0x0") break ;;
-				esac
-				sleep 0.1
-			done
-			got+="$step: $cmd; "
-			echo >&"$to" ;;
-		ok*) want=$line ;;
-		*) echo "$line"; kill "$pid" 2>/dev/null; return 1 ;;
-		esac
-	done
-	wait "$pid"
-	[ -n "$want" ] || { echo "gfx-vm-cursor failed: $got"; return 1; }
+	steps_run cursor_seen "$bin/gfx-vm-cursor" "$1" || return 1
 	if [ "${2:-}" = none ]; then
-		case $want in "ok no hardware cursor"*) echo "$want"; return 0 ;; esac
-		echo "a cursor on a display that has none: $want"; return 1
+		case $STEPS_OK in "ok no hardware cursor"*) echo "$STEPS_OK"; return 0 ;; esac
+		echo "a cursor on a display that has none: $STEPS_OK"; return 1
 	fi
-	case $got in
+	case $STEPS_SEEN in
 	*"shown: x 200, y 150, update"*"moved: x 300, y 250, move"*"hidden: "*"update, res 0x0; "|\
 	*"shown: x 197, y 146, move"*"moved: x 297, y 246, move"*"hidden: "*"update, res 0x0; ")
-		echo "$want; QEMU's cursor queue: $got" ;;
-	*) echo "the cursor commands QEMU took are not the steps': $got"; return 1 ;;
+		echo "$STEPS_OK; QEMU's cursor queue: $STEPS_SEEN" ;;
+	*) echo "the cursor commands QEMU took are not the steps': $STEPS_SEEN"; return 1 ;;
 	esac
+}
+
+# The newest cursor command once it is the one step NAME makes.
+cursor_seen() {
+	local cmd
+	for _ in $(seq 30); do
+		cmd=$(last_cursor)
+		case $1:$cmd in
+		"shown:x 200, y 150, update, res 0x"[1-9]*|"shown:x 197, y 146, move, res 0x"[1-9]*|\
+		"moved:x 300, y 250, move"*|"moved:x 297, y 246, move"*|\
+		"hidden:"*"update, res 0x0") break ;;
+		esac
+		sleep 0.1
+	done
+	echo "$cmd"
 }
 
 kms_cases() {
