@@ -13,6 +13,8 @@
  *   SUBMIT     a command stream in the gfx_hw.h encoding, validated, relocated
  *              and copied into the kernel's ring, followed by the kernel's fence
  *   WAIT       wait for a job's seqno or for every job using a buffer
+ *   USERQ_CREATE, USERQ_DESTROY  a user-mode queue: one of the GPU's client
+ *              contexts for this file, driven from user space (below)
  *
  * A read-only fence page (DRM_GFX_PARAM_FENCE_PAGE) tells without an ioctl
  * which jobs are done; SUBMIT's out_sync syncobj exports a sync_file
@@ -54,12 +56,18 @@ extern "C" {
 #define DRM_GFX_BO_INFO		0x02
 #define DRM_GFX_SUBMIT		0x03
 #define DRM_GFX_WAIT		0x04
+#define DRM_GFX_USERQ_CREATE	0x05
+#define DRM_GFX_USERQ_DESTROY	0x06
 
 #define DRM_IOCTL_GFX_GET_PARAM	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_GET_PARAM, struct drm_gfx_get_param)
 #define DRM_IOCTL_GFX_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_BO_CREATE, struct drm_gfx_bo_create)
 #define DRM_IOCTL_GFX_BO_INFO	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_BO_INFO, struct drm_gfx_bo_info)
 #define DRM_IOCTL_GFX_SUBMIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_SUBMIT, struct drm_gfx_submit)
 #define DRM_IOCTL_GFX_WAIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_WAIT, struct drm_gfx_wait)
+#define DRM_IOCTL_GFX_USERQ_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_USERQ_CREATE, struct drm_gfx_userq_create)
+#define DRM_IOCTL_GFX_USERQ_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_GFX_USERQ_DESTROY, struct drm_gfx_userq_destroy)
 
 /* ---- GET_PARAM ---- */
 
@@ -80,6 +88,7 @@ enum drm_gfx_param {
 	DRM_GFX_PARAM_ERROR_COUNT,	/* commands the device rejected */
 	DRM_GFX_PARAM_HANG_COUNT,	/* engine resets after a hang */
 	DRM_GFX_PARAM_FENCE_PAGE,	/* mmap offset of struct drm_gfx_fence_page */
+	DRM_GFX_PARAM_USERQ_COUNT,	/* client contexts USERQ_CREATE can give (0: none) */
 	DRM_GFX_PARAM_COUNT
 };
 
@@ -175,6 +184,54 @@ struct drm_gfx_wait {
  * deadline passed first, -EINVAL for a seqno never handed out.
  */
 #define DRM_GFX_ERR_HANG	0x100	/* not a device code: the kernel reset a hung engine */
+
+/*
+ * ---- USERQ_CREATE, USERQ_DESTROY: user-mode queues ----
+ *
+ * A file (a render node's too) takes one of the GPU's client contexts for
+ * itself, as amdgpu's DRM_IOCTL_AMDGPU_USERQ gives a process a queue: it
+ * then feeds its own ring with plain stores and a doorbell, and the device
+ * confines it to its VRAM window (gfx_hw.h, "Hardware contexts"). The
+ * kernel keeps the rest: it resets the context and clears its window before
+ * handing it out, takes the window out of GEM's allocator while the queue
+ * lives, and takes it all back on USERQ_DESTROY, on the file's close and on
+ * unbind (every mapping is zapped: the next access is a SIGBUS, but for the
+ * irq page, which stays readable).
+ *
+ * Mapped on the DRM fd at mmap_offset + DRM_GFX_USERQ_MAP_* pages, MAP_SHARED,
+ * nothing else in the queue's range:
+ *   DOORBELL  the device's doorbell page (uncached); the register is at
+ *             doorbell_offset in it, rung with IVSHMEM_DOORBELL(DEVICE_PEER,
+ *             context) (gfx_hw.h)
+ *   REGS      the context's register page (write-combined)
+ *   IRQ       struct gfx_uio_irq_page, read-only: the kernel's handler of
+ *             the context's MSI-X vector takes IRQ_CAUSE and counts there,
+ *             as uio_gfx's does, then signals `eventfd` (one count per
+ *             interrupt); on unbind `gone` turns 1, with one more signal
+ *   WINDOW    the context's VRAM window, window_size bytes (write-combined)
+ * Its VRAM addresses are BAR2 offsets, window_offset .. + window_size.
+ * One queue per file; -EBUSY if the file has one, -ENOSPC when no client
+ * context is free or GEM objects occupy every free one's window.
+ */
+#define DRM_GFX_USERQ_MAP_DOORBELL	0
+#define DRM_GFX_USERQ_MAP_REGS		1
+#define DRM_GFX_USERQ_MAP_IRQ		2
+#define DRM_GFX_USERQ_MAP_WINDOW	16
+
+struct drm_gfx_userq_create {
+	__s32 eventfd;		/* in: an eventfd the context's interrupts signal */
+	__u32 flags;		/* in: 0 */
+	__u32 context;		/* out: the client context, 1 .. CONTEXT_COUNT - 1 */
+	__u32 doorbell_offset;	/* out: of the doorbell register in the DOORBELL page */
+	__u32 window_offset;	/* out: its VRAM window (BAR2 offsets) */
+	__u32 window_size;
+	__u64 mmap_offset;	/* out: where its maps start on the DRM fd */
+};
+
+struct drm_gfx_userq_destroy {
+	__u32 context;		/* in: the file's queue */
+	__u32 pad;		/* in: 0 */
+};
 
 #if defined(__cplusplus)
 }

@@ -286,15 +286,16 @@ struct gfx_ctx_entry {
 #define GFX_UIO_REVOKE(ctx)	(GFX_UIO_REVOKE_BASE | (ctx))	/* write to the master's node */
 
 /*
- * The page the stub's interrupt handler fills. Written only in the handler;
- * `count` is raised last (release), so a reader that sees count n sees the
- * state of interrupt n or later.
+ * The page the stub's interrupt handler fills (gfx_drm's user-mode queues
+ * have the same, include/gfx_drm.h). Written only in the handler, but for
+ * `gone`; `count` is raised last (release), so a reader that sees count n
+ * sees the state of interrupt n or later.
  */
 struct gfx_uio_irq_page {
 	__u64 count;				/* handled interrupts */
 	__u64 last_ns;				/* ktime_get_ns() of the last */
 	__u32 last_cause;			/* causes taken by the last */
-	__u32 reserved;
+	__u32 gone;				/* gfx_drm: 1 once unbound, then a wake-up */
 	__u64 cause_count[GFX_IRQ_NUM_CAUSES];	/* per cause bit */
 	__u64 cause_ns[GFX_IRQ_NUM_CAUSES];	/* last time of each */
 	__u64 spurious;				/* interrupts with no cause to take */

@@ -81,6 +81,15 @@ $(BIN)/gfx-vm-kms-uapi: $(OBJ)/tests/vm/guest_kms_uapi.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libdrm) -lm
 VM_PROGS += $(BIN)/gfx-vm-kms-uapi
+
+# gfx-vm-drm-userq: gfx_drm's user-mode queues, through libgfx and the bare uapi.
+$(OBJ)/tests/vm/guest_drm_userq.o: CFLAGS += $(KMS_UAPI_CFLAGS)
+$(OBJ)/tests/vm/guest_drm_userq.o: $(call config_stamp,vm-drm-userq,$(KMS_UAPI_CFLAGS))
+$(BIN)/gfx-vm-drm-userq: $(OBJ)/tests/vm/guest_drm_userq.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS) $(shell $(PKG_CONFIG) --libs libdrm)
+VM_PROGS += $(BIN)/gfx-vm-drm-userq
 endif
 
 ALL_TARGETS += $(VM_PROGS)
+

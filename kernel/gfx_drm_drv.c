@@ -128,6 +128,7 @@ static int gfx_open(struct drm_device *drm, struct drm_file *file)
 /* Jobs still in the ring keep the error log alive (gfx_job.file). */
 static void gfx_postclose(struct drm_device *drm, struct drm_file *file)
 {
+	gfx_userq_close_file(to_gfx(drm), file->driver_priv);
 	gfx_file_put(file->driver_priv);
 }
 
@@ -149,6 +150,7 @@ static int gfx_param(struct gfx_dev *g, struct drm_gfx_get_param *a, u64 *v)
 		[DRM_GFX_PARAM_ERROR_COUNT] = READ_ONCE(g->errors),
 		[DRM_GFX_PARAM_HANG_COUNT] = READ_ONCE(g->hangs),
 		[DRM_GFX_PARAM_FENCE_PAGE] = (u64)GFX_FENCE_PAGE_PGOFF << PAGE_SHIFT,
+		[DRM_GFX_PARAM_USERQ_COUNT] = g->userq_count,
 	};
 
 	if (a->param == DRM_GFX_PARAM_FORMAT) {
@@ -184,6 +186,8 @@ static const struct drm_ioctl_desc gfx_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(GFX_BO_INFO, gfx_ioctl_bo_info, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GFX_SUBMIT, gfx_ioctl_submit, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GFX_WAIT, gfx_ioctl_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GFX_USERQ_CREATE, gfx_ioctl_userq_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GFX_USERQ_DESTROY, gfx_ioctl_userq_destroy, DRM_RENDER_ALLOW),
 };
 
 /* DRM_GEM_FOPS, with an mmap that also maps the fence page (gfx_drm_fence.c). */
@@ -274,20 +278,23 @@ static int gfx_read_identity(struct gfx_dev *g, u64 bar_len)
 
 static void gfx_fini_action(void *g)
 {
+	gfx_userq_unbind(g);
 	gfx_ring_fini(g);
 }
 
 static int gfx_hw_init(struct pci_dev *pdev, struct gfx_dev *g)
 {
 	struct device *dev = &pdev->dev;
-	int ret;
+	int ret, vectors;
 
 	pci_set_master(pdev);	/* MSI-X is a bus-master write */
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);	/* freed by pcim */
-	if (ret < 0)
-		return ret;
+	/* The master's vector, and one per client context for user-mode queues. */
+	vectors = pci_alloc_irq_vectors(pdev, 1, GFX_MAX_CONTEXTS, PCI_IRQ_MSIX);	/* freed by pcim */
+	if (vectors < 0)
+		return vectors;
 	ret = gfx_vram_init(g) ?: gfx_fence_page_init(g) ?: gfx_ring_init(g) ?:
-	      devm_add_action_or_reset(dev, gfx_fini_action, g) ?: gfx_kms_init(g);
+	      devm_add_action_or_reset(dev, gfx_fini_action, g) ?: gfx_kms_init(g) ?:
+	      gfx_userq_init(pdev, g, vectors);
 	if (ret)
 		return ret;
 	/* After gfx_fini_action, so it is freed before the device is stopped. */
@@ -334,6 +341,7 @@ static int gfx_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return PTR_ERR(g);
 	g->reg = reg;
 	g->bar0 = pcim_iomap_table(pdev)[0];
+	g->bar0_phys = pci_resource_start(pdev, 0);
 	g->vram_phys = pci_resource_start(pdev, 2);
 	ret = gfx_read_identity(g, pci_resource_len(pdev, 2)) ?: gfx_hw_init(pdev, g);
 	if (ret)

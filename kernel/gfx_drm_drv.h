@@ -7,12 +7,15 @@
  *   gfx_drm_ring.c    the ring, jobs, errors, hangcheck and reset
  *   gfx_drm_fence.c   job fences: ops, the fence interrupt on demand, the fence page
  *   gfx_drm_submit.c  SUBMIT (copy, validate, relocate) and WAIT
+ *   gfx_drm_userq.c   user-mode queues: client contexts given to files
  *   gfx_drm_kms.c     CRTC, plane, encoder, connector; flips through the ring
  *
  * docs/drm.md explains the design; include/gfx_drm.h is the uapi.
  *
  * Locks, outermost first (lockdep checks this order in the debug kernel):
  *
+ *   userq_lock   (mutex: user-mode queues made and taken back; gfx_drm_userq.c
+ *                has the locks under it)
  *   dma_resv of a job's buffers  (ww_mutex; SUBMIT, the clear of a new buffer)
  *     ring_lock   (mutex: writers of the ring, only through gfx_ring_begin/end,
  *                 and the hang recovery)
@@ -46,6 +49,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_mm.h>
 #include <drm/drm_plane.h>
+#include <linux/pci.h>
 #include <gfx_hw.h>
 #include <gfx_drm.h>
 
@@ -61,6 +65,14 @@
 #define GFX_RETIRE_DELAY	(HZ / 20)	/* batch the puts of signalled jobs */
 /* The fence page's mmap offset, in pages: below where GEM's fake offsets start. */
 #define GFX_FENCE_PAGE_PGOFF	1
+/*
+ * User-mode queues' maps on the DRM fd (gfx_drm_userq.c, gfx_drm.h): client
+ * context n's range starts at n * 256 MiB of offset, below GEM's offsets;
+ * its window must fit in it after the first maps.
+ */
+#define GFX_USERQ_PGOFF_SHIFT	(28 - PAGE_SHIFT)
+#define GFX_USERQ_PGOFF(id)	((unsigned long)(id) << GFX_USERQ_PGOFF_SHIFT)
+#define GFX_USERQ_SPAN		SZ_256M
 /* Vblanks per window of the clock filter: 2 s at 60 Hz, so drift is followed. */
 #define GFX_CLOCK_WINDOW	128
 /* A job in the ring: SET_CLIP n=0, the user's words, its FENCE. */
@@ -83,9 +95,12 @@ static inline struct gfx_bo *to_gfx_bo(struct drm_gem_object *obj)
 	return container_of(obj, struct gfx_bo, base);
 }
 
+struct gfx_userq;
+
 /* An open file's memory of its failed jobs, for a WAIT after they retired. */
 struct gfx_file {
 	struct kref ref;		/* the file and each of its unretired jobs */
+	struct gfx_userq *userq;	/* its user-mode queue, under gfx_dev.userq_lock */
 	unsigned int next;
 	struct {
 		u64 seqno;
@@ -125,9 +140,33 @@ struct gfx_flip {
 	u32 cmd[GFX_FLIP_WORDS];	/* to emit again if a reset dropped it */
 };
 
+/* A user-mode queue: one client context given to one file (gfx_drm_userq.c). */
+struct gfx_userq {
+	struct kref ref;		/* the file's, and each mapping's */
+	struct gfx_dev *dev;
+	struct gfx_file *owner;		/* under userq_lock */
+	u32 id;				/* the client context */
+	struct drm_mm_node window;	/* its VRAM window, out of GEM's use */
+	struct eventfd_ctx *eventfd;	/* signalled by the context's interrupt */
+	struct page *irq_page;		/* struct gfx_uio_irq_page, mapped read-only */
+	struct gfx_uio_irq_page *irq;	/* written by the interrupt only */
+	struct mutex lock;		/* revoked, against faults */
+	bool revoked;
+};
+
+/* A client context's MSI-X vector, and the queue its interrupt reaches. */
+struct gfx_ctx_vec {
+	struct gfx_dev *dev;
+	u32 id;
+	spinlock_t lock;		/* q (also under userq_lock to change) */
+	struct gfx_userq *q;
+	struct gfx_userq *stale;	/* never acknowledged a reset: window kept */
+};
+
 struct gfx_dev {
 	struct drm_device drm;
 	void __iomem *bar0;		/* the doorbell */
+	resource_size_t bar0_phys;	/* its page is a user-mode queue's doorbell map */
 	void __iomem *reg;		/* the register page, write-combined as user maps */
 	void __iomem *ring;
 	resource_size_t vram_phys;	/* BAR2 */
@@ -187,6 +226,11 @@ struct gfx_dev {
 	s64 clk_offset;			/* READ_ONCE: CLOCK_MONOTONIC - device time */
 	bool clk_valid;
 
+	struct mutex userq_lock;	/* userq_gone, each vec's q and stale, gfx_file.userq */
+	u32 userq_count;		/* client contexts 1 .. userq_count have a vector */
+	bool userq_gone;		/* unbound: no new queue */
+	struct gfx_ctx_vec vec[GFX_MAX_CONTEXTS];
+
 	struct gfx_bo *next;		/* the plane update's buffer, for the CRTC flush */
 	u32 next_cmd[GFX_FLIP_WORDS];
 	struct drm_crtc crtc;
@@ -245,6 +289,7 @@ int gfx_dumb_create(struct drm_file *file, struct drm_device *drm,
 int gfx_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int gfx_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
 int gfx_vram_init(struct gfx_dev *g);
+struct dma_fence *gfx_vram_clear(struct gfx_dev *g, u64 start, u64 size, struct gfx_bo *bo);
 
 /* gfx_drm_fence.c */
 extern const struct dma_fence_ops gfx_fence_ops;
@@ -275,6 +320,14 @@ void gfx_file_put(struct gfx_file *file);
 /* gfx_drm_submit.c */
 int gfx_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
 int gfx_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
+
+/* gfx_drm_userq.c */
+int gfx_userq_init(struct pci_dev *pdev, struct gfx_dev *g, int vectors);
+int gfx_ioctl_userq_create(struct drm_device *drm, void *data, struct drm_file *file);
+int gfx_ioctl_userq_destroy(struct drm_device *drm, void *data, struct drm_file *file);
+int gfx_userq_mmap(struct gfx_dev *g, struct drm_file *file, struct vm_area_struct *vma);
+void gfx_userq_close_file(struct gfx_dev *g, struct gfx_file *f);
+void gfx_userq_unbind(struct gfx_dev *g);
 
 /* gfx_drm_kms.c */
 int gfx_kms_init(struct gfx_dev *g);

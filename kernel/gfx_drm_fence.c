@@ -175,5 +175,7 @@ int gfx_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	if (vma->vm_pgoff == GFX_FENCE_PAGE_PGOFF)
 		return gfx_fence_page_mmap(to_gfx(priv->minor->dev), vma);
+	if (vma->vm_pgoff >= GFX_USERQ_PGOFF(1) && vma->vm_pgoff < GFX_USERQ_PGOFF(GFX_MAX_CONTEXTS))
+		return gfx_userq_mmap(to_gfx(priv->minor->dev), priv, vma);
 	return drm_gem_mmap(filp, vma);
 }

@@ -82,15 +82,15 @@ static const struct drm_gem_object_funcs gfx_bo_funcs = {
 };
 
 /* Rows of 4 KiB, up to GFX_MAX_SURFACE_SIDE rows per fill. */
-static void gfx_bo_write_clear(struct gfx_dev *g, struct gfx_bo *bo, u32 fmt, u32 cpp)
+static void gfx_write_clear(struct gfx_dev *g, u64 start, u64 size, u32 fmt, u32 cpp)
 {
-	u64 rows = bo->base.size / SZ_4K;
+	u64 rows = size / SZ_4K;
 
 	for (u64 row = 0; row < rows; row += GFX_MAX_SURFACE_SIDE) {
 		u32 h = min_t(u64, rows - row, GFX_MAX_SURFACE_SIDE), w = SZ_4K / cpp;
 		const u32 cmd[GFX_SET_SURFACE_WORDS + 4] = {
 			GFX_CMD(GFX_OP_SET_SURFACE, GFX_SURFACE_DST, GFX_SET_SURFACE_WORDS),
-			bo->node.start + row * SZ_4K, w, h, SZ_4K, fmt,
+			start + row * SZ_4K, w, h, SZ_4K, fmt,
 			GFX_CMD(GFX_OP_FILL_RECTS, 0, 4), 0, GFX_PACK(0, 0), GFX_PACK(w, h),
 		};
 
@@ -98,36 +98,53 @@ static void gfx_bo_write_clear(struct gfx_dev *g, struct gfx_bo *bo, u32 fmt, u3
 	}
 }
 
-/* Zeroes, or the 32-bit format's "x" byte: what the engine stores there. */
-static int gfx_bo_clear(struct gfx_dev *g, struct gfx_bo *bo)
+/*
+ * A kernel job that zeroes VRAM [start, start + size) (whole 4 KiB pages):
+ * zeroes, or the 32-bit format's "x" byte, what the engine stores there.
+ * job->bos[0] gets bo (referenced) when there is one. Returns the job's
+ * fence (a reference), or an ERR_PTR.
+ */
+struct dma_fence *gfx_vram_clear(struct gfx_dev *g, u64 start, u64 size, struct gfx_bo *bo)
 {
 	u32 fmt = gfx_format_cpp(g, GFX_FMT_ARGB8888) ? GFX_FMT_ARGB8888 : g->formats[0];
-	u32 chunks = DIV_ROUND_UP(bo->base.size / SZ_4K, GFX_MAX_SURFACE_SIDE);
+	u32 chunks = DIV_ROUND_UP(size / SZ_4K, GFX_MAX_SURFACE_SIDE);
 	u32 words = chunks * (GFX_SET_SURFACE_WORDS + 4);
-	struct gfx_job *job = gfx_job_alloc(g, NULL, 1);
-	struct dma_resv *resv = bo->base.resv;
+	struct gfx_job *job = gfx_job_alloc(g, NULL, bo ? 1 : 0);
 	int ret;
 
 	if (!job)
-		return -ENOMEM;
-	drm_gem_object_get(&bo->base);
-	job->bos[job->bo_count++] = &bo->base;
-	dma_resv_lock(resv, NULL);	/* a new object: uncontended */
-	ret = dma_resv_reserve_fences(resv, 1) ?:
-	      gfx_ring_begin(g, GFX_JOB_WORDS(words), true);
+		return ERR_PTR(-ENOMEM);
+	if (bo) {
+		drm_gem_object_get(&bo->base);
+		job->bos[job->bo_count++] = &bo->base;
+	}
+	ret = gfx_ring_begin(g, GFX_JOB_WORDS(words), true);
 	if (ret) {
-		dma_resv_unlock(resv);
 		gfx_job_free(job);
-		return ret;
+		return ERR_PTR(ret);
 	}
 	gfx_job_begin(g, job, words);
-	gfx_bo_write_clear(g, bo, fmt, gfx_format_cpp(g, fmt));
+	gfx_write_clear(g, start, size, fmt, gfx_format_cpp(g, fmt));
 	gfx_job_end(g, job);
-	dma_resv_add_fence(resv, &job->fence, DMA_RESV_USAGE_KERNEL);
-	dma_resv_unlock(resv);
 	gfx_ring_end(g);
-	dma_fence_put(&job->fence);
-	return 0;
+	return &job->fence;	/* dma_fence_init's reference: the caller's */
+}
+
+static int gfx_bo_clear(struct gfx_dev *g, struct gfx_bo *bo)
+{
+	struct dma_resv *resv = bo->base.resv;
+	struct dma_fence *fence;
+	int ret;
+
+	dma_resv_lock(resv, NULL);	/* a new object: uncontended */
+	ret = dma_resv_reserve_fences(resv, 1);
+	fence = ret ? ERR_PTR(ret) : gfx_vram_clear(g, bo->node.start, bo->base.size, bo);
+	if (!IS_ERR(fence)) {
+		dma_resv_add_fence(resv, fence, DMA_RESV_USAGE_KERNEL);
+		dma_fence_put(fence);
+	}
+	dma_resv_unlock(resv);
+	return PTR_ERR_OR_ZERO(fence);
 }
 
 struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size)

@@ -33,6 +33,7 @@
 #include <linux/uio_driver.h>
 #include <linux/version.h>
 #include <gfx_hw.h>
+#include "gfx_irq_page.h"
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)	/* vm_flags is read-only since */
 #define vm_flags_mod(vma, set, clear) ((vma)->vm_flags = ((vma)->vm_flags | (set)) & ~(clear))
@@ -113,7 +114,6 @@ static irqreturn_t uio_gfx_irq(int irq, struct uio_info *info)
 	struct uio_gfx_ctx *c = info->priv;
 	struct gfx_uio_irq_page *p = c->irq;
 	u32 cause = readl(c->reg + GFX_REG_IRQ_CAUSE);
-	u64 now;
 
 	/* Set with an atomic OR by the device; take them all at once. */
 	if (cause && cause != ~0u)
@@ -123,16 +123,7 @@ static irqreturn_t uio_gfx_irq(int irq, struct uio_info *info)
 		WRITE_ONCE(p->spurious, p->spurious + 1);
 		return IRQ_HANDLED;
 	}
-	now = ktime_get_ns();
-	for (int i = 0; i < GFX_IRQ_NUM_CAUSES; i++) {
-		if (!(cause & BIT(i)))
-			continue;
-		WRITE_ONCE(p->cause_count[i], p->cause_count[i] + 1);
-		WRITE_ONCE(p->cause_ns[i], now);
-	}
-	WRITE_ONCE(p->last_ns, now);
-	WRITE_ONCE(p->last_cause, cause);
-	smp_store_release(&p->count, p->count + 1);	/* last: readers check it */
+	gfx_irq_page_record(p, cause, ktime_get_ns());
 	return IRQ_HANDLED;
 }
 

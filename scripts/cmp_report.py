@@ -127,6 +127,15 @@ class Report:
             r["rounds"] = rounds
         self.lines.append(r)
 
+    def paired(self, sel, key, a, b):
+        """Rows of paths a and b -> (median a, median b, RoundRatios of a/b by round, rounds)."""
+        by = {}
+        for r in sel:
+            if r["path"] in (a, b):
+                by.setdefault(r["round"], [None, None])[(a, b).index(r["path"])] = r[key]
+        return (med([r[key] for r in sel if r["path"] == a]), med([r[key] for r in sel if r["path"] == b]),
+                self.ratio_range({k: tuple(v) for k, v in by.items()}), len(by))
+
     def ratio_range(self, per_round):
         """per_round: {round: (uio, drm)} -> RoundRatios of uio/drm, or None (one round)."""
         rs = [u / d for u, d in per_round.values() if u is not None and d]
@@ -176,26 +185,27 @@ class Report:
         if not rows:
             return
         ns = sorted({r["n"] for r in rows})
-        table = {}
+        table, self.userq_table = {}, {}
+        has_userq = any(r["path"] == "userq" for r in rows)
         for n in ns:
             for wait in ("libgfx", "block", "spin"):
                 sel = [r for r in rows if r["n"] == n and r["wait"] == wait]
                 if not sel:
                     continue
+                w = "" if wait == "libgfx" else wait + "_wait_"
                 for key, label in (("cpu_us", "cpu"), ("guest_cpu_us", "guest_cpu"),
                                    ("wall_us", "wall")):
-                    by = {}
-                    for r in sel:
-                        by.setdefault(r["round"], [None, None])[PATHS.index(r["path"])] = r[key]
-                    u = med([r[key] for r in sel if r["path"] == "uio"])
-                    d = med([r[key] for r in sel if r["path"] == "drm"])
-                    table[(n, wait, label)] = (u, d, self.ratio_range(
-                        {k: tuple(v) for k, v in by.items()}))
-                    if wait == "libgfx":
-                        name = "vm_submit_%s_uio_vs_drm_%d" % (label, n)
-                    else:
-                        name = "vm_submit_%s_%s_wait_uio_vs_drm_%d" % (label, wait, n)
-                    self.emit(name, u, "us/batch", d, table[(n, wait, label)][2], len(by))
+                    table[(n, wait, label)] = self.paired(sel, key, "uio", "drm")
+                    u, d, rng, k = table[(n, wait, label)]
+                    self.emit("vm_submit_%s_%suio_vs_drm_%d" % (label, w, n), u, "us/batch", d, rng, k)
+                    if not has_userq:
+                        continue
+                    # The third column: gfx_drm's user-mode queue, against each of the others.
+                    u, q, rng, k = self.paired(sel, key, "uio", "userq")
+                    self.emit("vm_submit_%s_%suio_vs_drm_userq_%d" % (label, w, n), u, "us/batch", q, rng, k)
+                    q, d, rng2, k = self.paired(sel, key, "userq", "drm")
+                    self.emit("vm_submit_%s_%sdrm_userq_vs_drm_%d" % (label, w, n), q, "us/batch", d, rng2, k)
+                    self.userq_table[(n, wait, label)] = (q, rng, rng2)
         sys_ = {}
         for r in sc:
             sys_.setdefault((r["path"], r["n"]), []).append(r["syscalls"])
@@ -218,23 +228,30 @@ class Report:
             self.emit("vm_submit_syscalls_drm_%d" % n, d, "syscalls/batch")
             self.emit("vm_submit_syscalls_ptrace_uio_%d" % n, self.submit_sys.get(("uio", n)),
                       "syscalls/batch", self.submit_sys.get(("drm", n)))
+            self.emit("vm_submit_syscalls_ptrace_drm_userq_%d" % n, self.submit_sys.get(("userq", n)),
+                      "syscalls/batch", self.submit_sys.get(("drm", n)))
         self.submit_table = table
         self.md.append("\n### Submission: N 64×64 fills, a fence, wait (per batch; medians of rounds)\n")
+        uq = self.userq_table
         self.md.append("| N | wait | CPU uio µs | CPU drm µs | uio/drm | guest CPU uio µs | guest CPU drm µs | "
-                       "uio/drm | wall uio µs | wall drm µs | syscalls uio (ptrace) | syscalls drm (ptrace) |")
-        self.md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                       "uio/drm | wall uio µs | wall drm µs | syscalls uio (ptrace) | syscalls drm (ptrace) |"
+                       + (" CPU userq µs | uio/userq | userq/drm | syscalls userq (ptrace) |" if uq else ""))
+        self.md.append("| --- " * (12 + (4 if uq else 0)) + "|")
         for n in ns:
             for wait in ("libgfx", "block", "spin"):
                 if (n, wait, "cpu") not in table:
                     continue
                 c, g, w = table[(n, wait, "cpu")], table[(n, wait, "guest_cpu")], table[(n, wait, "wall")]
                 sp = self.submit_sys_perf
-                s = ("%s (%s)" % (fmt(sp.get(("uio", n))), fmt(self.submit_sys.get(("uio", n)))),
-                     "%s (%s)" % (fmt(sp.get(("drm", n))), fmt(self.submit_sys.get(("drm", n))))) \
-                    if wait == "libgfx" else ("", "")
-                self.md.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                s = ["%s (%s)" % (fmt(sp.get((p, n))), fmt(self.submit_sys.get((p, n))))
+                     if wait == "libgfx" else "" for p in ("uio", "drm", "userq")]
+                row = "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     n, wait, fmt(c[0]), fmt(c[1]), rfmt(c), fmt(g[0]), fmt(g[1]), rfmt(g),
-                    fmt(w[0]), fmt(w[1]), s[0], s[1]))
+                    fmt(w[0]), fmt(w[1]), s[0], s[1])
+                if (n, wait, "cpu") in uq:
+                    q, rng, rng2 = uq[(n, wait, "cpu")]
+                    row += " %s | %s | %s | %s |" % (fmt(q), rfmt((c[0], q, rng)), rfmt((q, c[1], rng2)), s[2])
+                self.md.append(row)
 
     def pipe(self):
         rows = [r for r in self.raw if r.get("w") == "pipe"]

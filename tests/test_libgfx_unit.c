@@ -65,6 +65,12 @@ static void open_errors(void *arg)
 	CHECK(r < 0);
 	CHECK(gfx_last_error(NULL)[0] != 0);
 
+	/* A user-mode queue on a node that is not gfx_drm, or none: clear errors. */
+	CHECK(gfx_open("drm-userq:/dev/null", &dev) == -ENODEV);
+	CHECK(strstr(gfx_last_error(NULL), "/dev/null is not gfx_drm"), "%s", gfx_last_error(NULL));
+	CHECK(gfx_open("drm-userq:/nonexistent/renderD128", &dev) == -ENOENT);
+	CHECK(strstr(gfx_last_error(NULL), "modprobe gfx_drm"), "%s", gfx_last_error(NULL));
+
 	/* NULL spec: $GFX_DEVICE decides. */
 	setenv("GFX_DEVICE", "direct:/nonexistent/x.sock", 1);
 	CHECK(gfx_open(NULL, &dev) == -ENOENT);

@@ -48,7 +48,9 @@ struct gfx_device;
 /*
  * spec: "direct:PATH" (gfx-device's socket), "uio:/dev/uioN", "uio" (first
  * uio_gfx device), "drm:/dev/dri/cardN" or "drm:/dev/dri/renderDN" (gfx_drm),
- * "drm" or "drm-render" (the first), "kms:/dev/dri/cardN" (any other KMS
+ * "drm" or "drm-render" (the first), "drm-userq:/dev/dri/renderDN" or
+ * "drm-userq" (the first render node: a client context of this process's
+ * own as gfx_drm's user-mode queue, no display), "kms:/dev/dri/cardN" (any other KMS
  * device), "kms" (the first), "virtio:/dev/uioN" (virtio-gpu on uio_vgpu),
  * "virtio:vfio:BDF" (on vfio-pci, BDF its PCI address), "virtio" (the first
  * of either), or NULL: $GFX_DEVICE, else our GPU (the first uio_gfx device,
@@ -62,7 +64,7 @@ void gfx_close(struct gfx_device *dev);
 const char *gfx_last_error(const struct gfx_device *dev);
 
 struct gfx_info {
-	const char *backend;		/* "direct", "uio", "drm", "kms" or "virtio" */
+	const char *backend;		/* "direct", "uio", "drm", "drm-userq", "kms" or "virtio" */
 	uint32_t version;		/* major << 16 | minor */
 	uint32_t caps;			/* GFX_CAP_* */
 	uint64_t vram_size;		/* bytes of BAR2 */

@@ -29,10 +29,56 @@ static const char *advice(const char *spec)
 	       "open the node (group video or render)";
 }
 
+/* The first gfx_drm node (render: renderD, else card) in path, or -ENOENT with err said. */
+static int find_drm(bool render, char *path, size_t path_len, char *err, size_t len)
+{
+	int r = gfx_drm_find(path, path_len, render);
+
+	if (r < 0)
+		snprintf(err, len, "no gfx_drm device in /dev/dri");
+	return r;
+}
+
+/* The specs of the user-mode driver: a backend, then gfx_umd_open; -EINVAL if none of them. */
+static int open_umd_spec(const char *spec, struct gfx_device **out, char *err, size_t len)
+{
+	struct gfx_backend *be = NULL;
+	char path[256];
+	int r;
+
+	if (!strncmp(spec, "direct:", 7)) {
+		r = gfx_backend_direct_open(spec + 7, &be, err, len);
+	} else if (!strncmp(spec, "uio:", 4)) {
+		r = gfx_backend_uio_open(spec + 4, &be, err, len);
+	} else if (!strcmp(spec, "uio")) {
+		r = gfx_backend_uio_find(path, sizeof(path));
+		if (r < 0)
+			snprintf(err, len, "no uio_gfx device found in /sys/class/uio");
+		else
+			r = gfx_backend_uio_open(path, &be, err, len);
+	} else if (!strncmp(spec, "drm-userq:", 10)) {
+		r = gfx_backend_userq_open(spec + 10, &be, err, len);
+	} else if (!strcmp(spec, "drm-userq")) {
+		r = find_drm(true, path, sizeof(path), err, len);
+		if (r == 0)
+			r = gfx_backend_userq_open(path, &be, err, len);
+	} else {
+		snprintf(err, len, "bad device spec '%.60s': use direct:PATH, uio[:/dev/uioN], "
+			 "drm[:NODE], drm-render, drm-userq[:NODE], kms[:/dev/dri/cardN], "
+			 "virtio[:/dev/uioN] or virtio:vfio:BDF", spec);
+		return -EINVAL;
+	}
+	if (r < 0)
+		return r;
+	r = gfx_umd_open(be, out);
+	if (r < 0)
+		snprintf(err, len, "%s", gfx_open_error());
+	return r;
+}
+
 /* Open the device at an explicit spec. */
 static int open_spec(const char *spec, struct gfx_device **out, char *err, size_t len)
 {
-	struct gfx_backend *be = NULL;
 	char path[256];
 	int r;
 
@@ -53,35 +99,10 @@ static int open_spec(const char *spec, struct gfx_device **out, char *err, size_
 		return gfx_kms_open(path, out, err, len);
 	}
 	if (!strcmp(spec, "drm") || !strcmp(spec, "drm-render")) {
-		r = gfx_drm_find(path, sizeof(path), spec[3] != 0);
-		if (r < 0) {
-			snprintf(err, len, "no gfx_drm device in /dev/dri");
-			return r;
-		}
-		return gfx_drm_open(path, out, err, len);
+		r = find_drm(spec[3] != 0, path, sizeof(path), err, len);
+		return r < 0 ? r : gfx_drm_open(path, out, err, len);
 	}
-	if (!strncmp(spec, "direct:", 7)) {
-		r = gfx_backend_direct_open(spec + 7, &be, err, len);
-	} else if (!strncmp(spec, "uio:", 4)) {
-		r = gfx_backend_uio_open(spec + 4, &be, err, len);
-	} else if (!strcmp(spec, "uio")) {
-		r = gfx_backend_uio_find(path, sizeof(path));
-		if (r < 0)
-			snprintf(err, len, "no uio_gfx device found in /sys/class/uio");
-		else
-			r = gfx_backend_uio_open(path, &be, err, len);
-	} else {
-		snprintf(err, len, "bad device spec '%.60s': use direct:PATH, uio:/dev/uioN, uio, "
-			 "drm:/dev/dri/cardN, drm:/dev/dri/renderDN, drm, drm-render, "
-			 "kms:/dev/dri/cardN, kms, virtio:/dev/uioN, virtio:vfio:BDF or virtio", spec);
-		return -EINVAL;
-	}
-	if (r < 0)
-		return r;
-	r = gfx_umd_open(be, out);
-	if (r < 0)
-		snprintf(err, len, "%s", gfx_open_error());
-	return r;
+	return open_umd_spec(spec, out, err, len);
 }
 
 /*

@@ -229,11 +229,12 @@ static void batch(struct gfx_device *dev, int n, enum wait_kind how, bool drm)
 	wait_fence(dev, seq, how, drm);
 }
 
+/* libgfx's DRM driver (SUBMIT, WAIT); drm-userq is the user-mode driver on a queue. */
 static bool is_drm(void)
 {
 	const char *s = getenv("GFX_DEVICE");
 
-	return s && !strncmp(s, "drm", 3);
+	return s && !strncmp(s, "drm", 3) && strncmp(s, "drm-userq", 9);
 }
 
 /* The traced child: `batches` batches of n between two getppid() markers. */

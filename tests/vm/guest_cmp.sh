@@ -308,13 +308,23 @@ rec "{\"w\": \"guest\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"hz_us
 	"\"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\", \"mem_kb\": $(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
 trace_setup || say "kernel counts unavailable: the counted runs are skipped"
 
-# Counterbalanced within each workload: A, B in odd rounds, B, A in even ones.
-alt() {	# alt FUNC ARGS...: FUNC PATH ARGS... ROUND for each round and path
-	local f=$1 r p order; shift
+# Counterbalanced within each workload: with two paths A, B in odd rounds and
+# B, A in even ones; with three, the six orders in turn (a Williams design:
+# each path in each place, and after each other path, equally often).
+order_of() {	# order_of ROUND PATH...
+	local r=$1; shift
+	local p=("$@") o
+	if [ ${#p[@]} = 2 ]; then
+		o=("0 1" "1 0")
+	else
+		o=("0 1 2" "2 0 1" "1 2 0" "2 1 0" "0 2 1" "1 0 2")
+	fi
+	for i in ${o[$(((r - 1) % ${#o[@]}))]}; do printf '%s ' "${p[$i]}"; done
+}
+alt() {	# alt FUNC ARGS...: FUNC PATH ARGS... ROUND for each round and path of $ALT_PATHS
+	local f=$1 r p; shift
 	for r in $(seq "$ROUNDS"); do
-		order="uio drm"
-		[ $((r % 2)) = 0 ] && order="drm uio"
-		for p in $order; do
+		for p in $(order_of "$r" ${ALT_PATHS:-uio drm}); do
 			use "$p" || { say "cannot load the $p driver"; continue; }
 			"$f" "$p" "$@" "$r"
 		done
@@ -327,7 +337,9 @@ alt_engine() { wl_engine "$1" "$2"; }
 
 ONLY=" ${CMP_ONLY:-irq submit pipe comp count engine} "
 [[ $ONLY == *" irq "* ]] && alt alt_irq
-[[ $ONLY == *" submit "* ]] && alt alt_submit
+# Submission also on gfx_drm's user-mode queues (a client context driven by
+# libgfx's user-mode driver, as on uio): the third column.
+[[ $ONLY == *" submit "* ]] && ALT_PATHS="uio drm userq" alt alt_submit
 alt_pipe() { wl_pipe "$1" "$2"; }
 [[ $ONLY == *" pipe "* ]] && alt alt_pipe
 [[ $ONLY == *" comp "* ]] && for n in $WINDOWS; do alt alt_comp "$n"; done

@@ -2,8 +2,9 @@
 # by tests/vm/guest_cmp.sh and tests/vm/guest_soak.sh (needs $kdir, the
 # directory with uio_gfx.ko and gfx_drm.ko, and a `say` function).
 #
-#   use uio|drm     unload the other driver, load this one, wait for its
-#                   nodes; sets GFX_DEVICE and CUR
+#   use uio|drm|userq  unload the other driver, load this one, wait for its
+#                   nodes; sets GFX_DEVICE and CUR (userq: gfx_drm, and libgfx
+#                   on a user-mode queue of its render node, a client context)
 #   gpu_pci         the reference GPU's PCI address (the largest 1af4:1110 BAR2)
 #   gpu_irq         the first MSI vector of the GPU's PCI function
 #   rebind          unbind and bind the current driver (the hot-unplug path)
@@ -25,7 +26,8 @@ use_drm() {
 	export GFX_DEVICE=drm:/dev/dri/card0
 	CUR=drm
 }
-use() { if [ "$1" = uio ]; then use_uio; else use_drm; fi; }
+use_userq() { use_drm && export GFX_DEVICE=drm-userq && CUR=userq; }
+use() { case $1 in uio) use_uio ;; userq) use_userq ;; *) use_drm ;; esac; }
 
 gpu_pci() {
 	local d v id best=0 size pci=
@@ -47,7 +49,7 @@ gpu_irq() {
 rebind() {
 	local pci drv
 	pci=$(gpu_pci) || return 1
-	drv=$([ "$CUR" = uio ] && echo uio_gfx || echo gfx_drm)
+	drv=$([ "$CUR" = uio ] && echo uio_gfx || echo gfx_drm)	# drm, userq
 	echo "$pci" >/sys/bus/pci/drivers/$drv/unbind && echo "$pci" >/sys/bus/pci/drivers/$drv/bind || return 1
 	use "$CUR"
 }

@@ -13,10 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gfx_hw.h"
+
 struct gfx_context_handle;
 
 struct gfx_backend {
-	const char *name;		/* "direct" or "uio" */
+	const char *name;		/* "direct", "uio" or "drm-userq" */
 	/*
 	 * BAR2 at its own offsets: the register area at 0, VRAM after it. A
 	 * client context on uio has only its window mapped in this range.
@@ -55,6 +57,37 @@ struct gfx_backend {
 	void (*destroy)(struct gfx_backend *b);
 };
 
+/* One doorbell store; the ring and register stores (write-combined) go before it (uncached). */
+static inline void gfx_doorbell_ring(volatile uint32_t *doorbell, uint32_t value)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*doorbell = value;
+}
+
+/*
+ * The causes an irq page (struct gfx_uio_irq_page: uio_gfx's, or a gfx_drm
+ * user-mode queue's) shows since seen[] was last updated: each per-cause
+ * counter that moved. The counters only grow, so wake-ups that coalesce
+ * several interrupts lose nothing.
+ */
+static inline int gfx_irq_page_causes(const volatile struct gfx_uio_irq_page *p,
+				      uint64_t seen[GFX_IRQ_NUM_CAUSES])
+{
+	int causes = 0;
+
+	/* count is raised last by the handler: load it first (acquire). */
+	(void)__atomic_load_n(&p->count, __ATOMIC_ACQUIRE);
+	for (int i = 0; i < GFX_IRQ_NUM_CAUSES; i++) {
+		uint64_t c = p->cause_count[i];
+
+		if (c != seen[i]) {
+			seen[i] = c;
+			causes |= 1 << i;
+		}
+	}
+	return causes;
+}
+
 /* Each returns 0 or a negative errno, with a readable message in err. */
 int gfx_backend_direct_open(const char *socket_path, struct gfx_backend **out,
 			    char *err, size_t err_len);
@@ -67,5 +100,8 @@ int gfx_backend_direct_adopt(struct gfx_context_handle *h, struct gfx_backend **
 			     char *err, size_t err_len);
 int gfx_backend_uio_adopt(struct gfx_context_handle *h, struct gfx_backend **out,
 			  char *err, size_t err_len);
+/* A client context of this process's own, from gfx_drm's node at dev_path (a user-mode queue). */
+int gfx_backend_userq_open(const char *dev_path, struct gfx_backend **out, char *err,
+			   size_t err_len);
 
 #endif /* GFX_BACKEND_H */

@@ -49,29 +49,18 @@ static void uio_kick(struct gfx_backend *b)
 {
 	struct uio *u = (struct uio *)b;
 
-	/* Ring and register stores (write-combined) before the doorbell (uncached). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	*u->doorbell = u->ring;
+	gfx_doorbell_ring(u->doorbell, u->ring);
 }
 
 static int uio_take_irq(struct gfx_backend *b, uint64_t *irq_ns)
 {
 	struct uio *u = (struct uio *)b;
 	int32_t events;
-	int causes = 0, i;
+	int causes;
 
 	if (read(u->fd, &events, sizeof(events)) < 0 && errno == EIO)
 		return -ENODEV;
-	/* count is raised last by the handler: load it first (acquire). */
-	(void)__atomic_load_n(&u->irq->count, __ATOMIC_ACQUIRE);
-	for (i = 0; i < GFX_IRQ_NUM_CAUSES; i++) {
-		uint64_t c = u->irq->cause_count[i];
-
-		if (c != u->seen[i]) {
-			u->seen[i] = c;
-			causes |= 1 << i;
-		}
-	}
+	causes = gfx_irq_page_causes(u->irq, u->seen);
 	*irq_ns = u->irq->last_ns;
 	return causes;
 }
