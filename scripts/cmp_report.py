@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 
+from ktrace import kernel_time
 from stats import interval, median
 
 PATHS = ("uio", "drm")
@@ -253,30 +254,83 @@ class Report:
                     row += " %s | %s | %s | %s |" % (fmt(q), rfmt((c[0], q, rng)), rfmt((q, c[1], rng2)), s[2])
                 self.md.append(row)
 
+    # ---- kernel time, measured (tests/vm/guest_cmp.sh wl_ktime, scripts/ktrace.py) ----
+
+    NAME = {"uio": "uio", "drm": "drm", "userq": "drm_userq"}
+
+    def ktime(self):
+        rows = [r for r in self.raw if r.get("w") == "ktime"]
+        refs = [r for r in self.raw if r.get("w") == "ktime_ref"]
+        if not rows:
+            return
+        per = {}	# (path, n, round) -> {kind: (µs per batch, calls per batch)}
+        for r in rows:
+            kt = kernel_time(os.path.join(self.out, r["trace"]), r["pid"])
+            per[(r["path"], r["n"], r["round"])] = {k: (v.us / r["batches"], v.calls / r["batches"])
+                                                    for k, v in kt.items()}
+        ref_us = [t.us / t.calls for t in (kernel_time(os.path.join(self.out, r["trace"]), r["pid"])["syscall"]
+                                           for r in refs) if t.calls]
+        ref_rt = med([r["ref"]["rt_ns"] for r in refs])
+        # Guest to host: the host's getppid round trip over the guest's (gfx-native-costs, gfx-vm-cmp refcall).
+        scale = self.native["native_syscall_ns"] / ref_rt if ref_rt and "native_syscall_ns" in self.native else None
+        self.emit("vm_kernel_getppid_us", med(ref_us), "us")
+        self.emit("vm_kernel_guest_to_host_scale", scale, "x")
+        total = {k: sum(us for us, _ in v.values()) for k, v in per.items()}
+        paths = [p for p in ("uio", "drm", "userq") if any(k[0] == p for k in per)]
+        for n in sorted({k[1] for k in per}):
+            for a, b in (("uio", "drm"), ("uio", "userq"), ("userq", "drm")):
+                if a not in paths or b not in paths:
+                    continue
+                by = {}
+                for (p, m, rnd), t in total.items():
+                    if m == n and p in (a, b):
+                        by.setdefault(rnd, [None, None])[(a, b).index(p)] = t
+                va = med([t for (p, m, _), t in total.items() if p == a and m == n])
+                vb = med([t for (p, m, _), t in total.items() if p == b and m == n])
+                self.emit("vm_kernel_us_per_batch_%s_vs_%s_%d" % (self.NAME[a], self.NAME[b], n), va, "us/batch",
+                          vb, self.ratio_range({k: tuple(v) for k, v in by.items()}), len(by))
+        self.md.append("\n### Kernel time per batch, measured (function_graph, sleep left out; medians of rounds)\n")
+        self.md.append("getppid in the guest's kernel: %s µs traced; guest → host scale %s (the host's getppid "
+                       "round trip over the guest's)\n" % (fmt(med(ref_us)), fmt(scale)))
+        self.md.append("| N | path | system calls | µs | device interrupts | µs | kworker items | µs | "
+                       "total µs | × scale, µs |")
+        self.md.append("| --- " * 10 + "|")
+        for n in sorted({k[1] for k in per}):
+            for p in paths:
+                sel = [v for (q, m, _), v in per.items() if q == p and m == n]
+                cell = []
+                for kind in ("syscall", "irq", "work"):
+                    cell += [fmt(med([v[kind][1] for v in sel])), fmt(med([v[kind][0] for v in sel]))]
+                t = med([total[(q, m, r)] for (q, m, r) in per if q == p and m == n])
+                self.md.append("| %d | %s | %s | %s | %s |" % (n, p, " | ".join(cell), fmt(t),
+                                                              fmt(t * scale if t is not None and scale else None)))
+
     def pipe(self):
         rows = [r for r in self.raw if r.get("w") == "pipe"]
         if not rows:
             return
+        uq = any(r["path"] == "userq" for r in rows)
         self.md.append("\n### Pipelined submission: batches of N fills, each submitted, one wait at the end\n")
         self.md.append("| N | fills/s uio | drm | uio/drm | process CPU per fill uio ns | drm | uio/drm "
-                       "| guest CPU per fill uio ns | drm | uio/drm |")
-        self.md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                       "| guest CPU per fill uio ns | drm | uio/drm |" +
+                       (" fills/s userq | uio/userq | CPU per fill userq ns | uio/userq |" if uq else ""))
+        self.md.append("| --- " * (10 + (4 if uq else 0)) + "|")
         for n in sorted({r["n"] for r in rows}):
-            cells = []
-            for key, name, unit in (("fills_per_s", "vm_pipe_fills_per_s_uio_vs_drm_%d", "fills/s"),
-                                    ("cpu_ns_per_fill", "vm_pipe_cpu_per_fill_uio_vs_drm_%d", "ns/fill"),
-                                    ("guest_cpu_ns_per_fill", "vm_pipe_guest_cpu_per_fill_uio_vs_drm_%d",
+            sel = [r for r in rows if r["n"] == n]
+            cells, extra = [], []
+            for key, name, unit in (("fills_per_s", "vm_pipe_fills_per_s_%s_vs_%s_%d", "fills/s"),
+                                    ("cpu_ns_per_fill", "vm_pipe_cpu_per_fill_%s_vs_%s_%d", "ns/fill"),
+                                    ("guest_cpu_ns_per_fill", "vm_pipe_guest_cpu_per_fill_%s_vs_%s_%d",
                                      "ns/fill")):
-                by = {}
-                for r in rows:
-                    if r["n"] == n:
-                        by.setdefault(r["round"], [None, None])[PATHS.index(r["path"])] = r[key]
-                u = med([v[0] for v in by.values()])
-                d = med([v[1] for v in by.values()])
-                rng = self.ratio_range({k: tuple(v) for k, v in by.items()})
-                self.emit(name % n, u, unit, d, rng, len(by))
+                u, d, rng, k = self.paired(sel, key, "uio", "drm")
+                self.emit(name % ("uio", "drm", n), u, unit, d, rng, k)
                 cells += [fmt(u), fmt(d), rfmt((u, d, rng))]
-            self.md.append("| %d | %s |" % (n, " | ".join(cells)))
+                if uq:
+                    u, q, rng, k = self.paired(sel, key, "uio", "userq")
+                    self.emit(name % ("uio", "drm_userq", n), u, unit, q, rng, k)
+                    if key != "guest_cpu_ns_per_fill":
+                        extra += [fmt(q), rfmt((u, q, rng))]
+            self.md.append("| %d | %s |" % (n, " | ".join(cells + extra)))
 
     def comp(self):
         rows = [r for r in self.raw if r.get("w") == "comp"]
@@ -707,7 +761,7 @@ def main():
         pdir = args[args.index("--plots") + 1]
     raw, native, host = load(out)
     rep = Report(out, raw, native, host)
-    for step in (rep.irq, rep.submit, rep.pipe, rep.comp, rep.counts, rep.estimate, rep.engine, rep.header):
+    for step in (rep.irq, rep.submit, rep.ktime, rep.pipe, rep.comp, rep.counts, rep.estimate, rep.engine, rep.header):
         try:
             step()
         except Exception as e:  # one broken workload must not hide the others

@@ -19,10 +19,12 @@ import sys
 
 from stats import interval, median
 
-SIDES = ["user", "user_damage", "kernel", "weston", "sway"]
+SIDES = ["user", "user_damage", "kernel", "kernel_worker", "weston", "sway"]
 PEERS = ["weston", "sway"]
 LABEL = {"user": "user space (uio_vgpu, whole frames)", "user_damage": "user space (damage)",
-         "kernel": "gfx-compositor on virtio_gpu (kms:)", "weston": "Weston 10 on virtio_gpu",
+         "kernel": "gfx-compositor on virtio_gpu (kms:)",
+         "kernel_worker": "the same, the CPU engine on a thread (GFX_CPU_WORKER=1)",
+         "weston": "Weston 10 on virtio_gpu",
          "sway": "sway 1.7 on virtio_gpu"}
 
 
@@ -113,6 +115,15 @@ class Report:
                 if line:
                     line["best_peer"] = best
 
+    def worker(self):
+        """Issue 16: the CPU engine on a thread of libgfx's against running batches at gfx_submit()."""
+        for n in self.windows:
+            for metric, tag in (("comp_cpu_ms", "compositor_cpu"), ("guest_cpu_ms", "cpu"),
+                                ("syscalls", "syscalls"), ("p50_ms", "latency_p50"), ("p99_ms", "latency_p99")):
+                self.emit("vm_kms_%s_per_frame_worker_vs_submit_%d_windows" % (tag, n),
+                          self.ratios("kernel_worker", "kernel", n, metric), "ratio",
+                          "%s, engine on a thread / engine in gfx_submit()" % metric)
+
     def table(self):
         md = ["| side | windows | rounds | fps | guest CPU ms/frame | compositor ms/frame | syscalls/frame "
               "| ctx switches/frame | irqs/frame | device commands/frame | QEMU ms/frame | p50 ms | p99 ms |",
@@ -171,6 +182,7 @@ def main():
     rep = Report(raw)
     rep.virtio()
     rep.race()
+    rep.worker()
     with open(a.jsonl, "w") as f:
         for line in rep.lines:
             f.write(json.dumps(line) + "\n")

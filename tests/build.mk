@@ -21,3 +21,6 @@ $(TESTBIN)/helpers/png-diff: $(OBJ)/tests/png_diff.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libpng)
 ALL_TARGETS += $(TESTBIN)/helpers/png-diff
+
+# The benchmark reports' arithmetic on fixtures (scripts/ktrace.py).
+TESTS += $(TESTBIN)/report_scripts.sh

@@ -171,15 +171,28 @@ static int pick(struct kms_output *o, int *refused)
 	return r;
 }
 
-/* Atomic if the driver offers it and GFX_KMS_LEGACY=1 does not ask for the legacy path. */
+#ifndef DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT	/* drm.h of 6.8; Debian 12's libdrm predates it */
+#define DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT 6
+#endif
+
+/*
+ * Atomic if the driver offers it and GFX_KMS_LEGACY=1 does not ask for the
+ * legacy path. Since 6.6 virtualized drivers (virtio_gpu, vmwgfx, qxl) hide
+ * their cursor plane from atomic clients that do not say they give it a
+ * hotspot: we do (SetCursor2, kms_cursor.c). Elsewhere the cap is refused
+ * (EOPNOTSUPP, or EINVAL before 6.6), and the plane is listed anyway.
+ */
 static bool use_atomic(int fd)
 {
 	const char *env = getenv("GFX_KMS_LEGACY");
 
 	if (env && strcmp(env, "1") == 0)
 		return false;
-	return drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0 &&
-	       drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
+	if (drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) < 0 ||
+	    drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1) < 0)
+		return false;
+	(void)drmSetClientCap(fd, DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT, 1);
+	return true;
 }
 
 /* Where the driver has no vblank (EOPNOTSUPP; EINVAL only says the CRTC is off): pace. */

@@ -472,6 +472,43 @@ static void hist_read(const char *probe, long long *calls, long long *bytes)
 }
 
 /* `batches` batches of n with libgfx's wait, counted by perf (see perf_ctl). */
+/* $CMP_TRACING_ON (tracefs's tracing_on), if set: the trace records only between on and off. */
+static void tracing_gate(bool on)
+{
+	const char *path = getenv("CMP_TRACING_ON");
+	int fd = path ? open(path, O_WRONLY | O_CLOEXEC) : -1;
+
+	if (fd >= 0) {
+		(void)!write(fd, on ? "1\n" : "0\n", 2);
+		close(fd);
+	}
+}
+
+/*
+ * The reference call for scaling the guest's kernel time to the host's:
+ * getppid's round trip, untraced (the median of 20 runs of n/20 calls), then
+ * n calls again with the trace on, whose in-kernel time the script reads.
+ */
+static int cmd_refcall(int n)
+{
+	int64_t runs[20];
+
+	for (int r = 0; r < 20; r++) {
+		int64_t t = vm_now_ns();
+
+		for (int i = 0; i < n / 20; i++)
+			syscall(SYS_getppid);
+		runs[r] = (vm_now_ns() - t) / (n / 20);
+	}
+	tracing_gate(true);
+	for (int i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	tracing_gate(false);
+	head("refcall");
+	printf(", \"calls\": %d, \"rt_ns\": %lld}\n", n, (long long)median(runs, 20));
+	return 0;
+}
+
 static int cmd_loop(int n, int batches)
 {
 	struct gfx_device *dev = open_dev();
@@ -487,10 +524,12 @@ static int cmd_loop(int n, int batches)
 
 	hist_write("cfu", HIST_TRIGGER);
 	perf_ctl("enable\n");
+	tracing_gate(true);
 	t0 = vm_now_ns();
 	for (int i = 0; i < batches; i++)
 		batch(dev, n, WAIT_LIBGFX, drm);
 	t0 = vm_now_ns() - t0;
+	tracing_gate(false);
 	perf_ctl("disable\n");
 	hist_read("cfu", &cfu_calls, &cfu_bytes);
 	hist_write("cfu", "!" HIST_TRIGGER);
@@ -767,7 +806,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: gfx-vm-cmp submit|irq PATH ROUND [COUNT] | loop PATH ROUND N BATCHES"
+		fprintf(stderr, "usage: gfx-vm-cmp submit|irq|refcall PATH ROUND [COUNT] | loop PATH ROUND N BATCHES"
 			" | busy | runtime PID...\n");
 		return 2;
 	}
@@ -787,6 +826,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "irq"))
 		return cmd_irq(argc > 4 ? atoi(argv[4]) : 300);
+	if (!strcmp(argv[1], "refcall"))
+		return cmd_refcall(argc > 4 ? atoi(argv[4]) : 20000);
 	fprintf(stderr, "gfx-vm-cmp: unknown workload %s\n", argv[1]);
 	return 2;
 }

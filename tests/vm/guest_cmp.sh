@@ -18,7 +18,7 @@
 # about 20x slower than the host, where the compositor bench uses 400x300),
 # CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_COUNT_MINUTES (repeat the
 # counted pass for that long), CMP_ONLY (the workloads to
-# run, of "irq submit pipe comp count engine profile"; profile, perf record of
+# run, of "irq submit ktime pipe comp count engine profile"; profile, perf record of
 # the compositor runs, only when asked for).
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
@@ -140,6 +140,53 @@ watchdog() {
 	  say "$what still runs after ${s}s: killed (stacks in guest.log)"
 	  kill -9 "$pid" ) &
 	WATCHDOG=$!
+}
+
+# ---- kernel time, measured: function_graph on the kernel's ways in ----
+#
+# Every system call (do_syscall_64), device interrupt handled (handle_irq_event)
+# and kworker item (process_one_work) is timed by the graph tracer with
+# sleep-time off, so a call's time leaves out what it slept; timer ticks and
+# IPIs (sysvec entries) are not among them. The trace goes to OUT/ktime for
+# cmp_report.py; the reference call (getppid) scales guest time to the host's.
+KT_OK=0
+ktime_setup() {
+	[ -w $TR/current_tracer ] && grep -qw function_graph $TR/available_tracers ||
+		{ say "no function_graph tracer: kernel time is not measured"; return 1; }
+	echo 0 >$TR/tracing_on
+	echo function_graph >$TR/current_tracer &&
+	echo 'do_syscall_64 handle_irq_event process_one_work' >$TR/set_ftrace_filter ||
+		{ say "cannot trace the kernel's ways in"; echo nop >$TR/current_tracer; return 1; }
+	echo 0 >$TR/options/sleep-time
+	echo 1 >$TR/options/funcgraph-proc
+	echo 1 >$TR/options/funcgraph-tail
+	echo 4096 >$TR/buffer_size_kb
+	mkdir -p "$out/ktime"
+	KT_OK=1
+}
+ktime_off() { echo nop >$TR/current_tracer; echo >$TR/set_ftrace_filter; echo 1 >$TR/tracing_on; }
+# ktime_run TAG CMD...: CMD with CMP_TRACING_ON, its trace saved as OUT/ktime/TAG.txt; prints CMD's pid last.
+ktime_run() {
+	local tag=$1; shift
+	echo >$TR/trace
+	CMP_TRACING_ON=$TR/tracing_on "$@" &
+	local pid=$!
+	wait $pid
+	cp $TR/trace "$out/ktime/$tag.txt"
+	echo $pid
+}
+wl_ktime() {
+	local p=$1 r=$2 n b pid
+	for n in 1 100; do
+		b=$((BATCHES / 2))
+		say "kernel time: submit $p N=$n round $r"
+		pid=$(ktime_run "submit-$p-$n-r$r" "$bin/gfx-vm-cmp" loop "$p" "$r" "$n" "$b" 2>>"$log" | tee /tmp/kt.json | tail -1)
+		rec "{\"w\": \"ktime\", \"path\": \"$p\", \"round\": $r, \"n\": $n, \"batches\": $b," \
+			"\"pid\": $pid, \"trace\": \"ktime/submit-$p-$n-r$r.txt\"}"
+	done
+	pid=$(ktime_run "refcall-$p-r$r" "$bin/gfx-vm-cmp" refcall "$p" "$r" 20000 2>>"$log" | tee /tmp/kt.json | tail -1)
+	rec "{\"w\": \"ktime_ref\", \"path\": \"$p\", \"round\": $r, \"pid\": $pid," \
+		"\"trace\": \"ktime/refcall-$p-r$r.txt\", \"ref\": $(head -1 /tmp/kt.json)}"
 }
 
 # ---- snapshots ----
@@ -332,16 +379,19 @@ alt() {	# alt FUNC ARGS...: FUNC PATH ARGS... ROUND for each round and path of $
 }
 alt_irq() { wl_irq "$1" "$2"; }
 alt_submit() { wl_submit "$1" "$2"; }
+alt_ktime() { wl_ktime "$1" "$2"; }
 alt_comp() { wl_comp "$1" "$2" "$3" 0; }
 alt_engine() { wl_engine "$1" "$2"; }
 
-ONLY=" ${CMP_ONLY:-irq submit pipe comp count engine} "
+ONLY=" ${CMP_ONLY:-irq submit ktime pipe comp count engine} "
 [[ $ONLY == *" irq "* ]] && alt alt_irq
 # Submission also on gfx_drm's user-mode queues (a client context driven by
 # libgfx's user-mode driver, as on uio): the third column.
 [[ $ONLY == *" submit "* ]] && ALT_PATHS="uio drm userq" alt alt_submit
+[[ $ONLY == *" ktime "* ]] && ktime_setup && ALT_PATHS="uio drm userq" alt alt_ktime
+[ "$KT_OK" = 1 ] && ktime_off
 alt_pipe() { wl_pipe "$1" "$2"; }
-[[ $ONLY == *" pipe "* ]] && alt alt_pipe
+[[ $ONLY == *" pipe "* ]] && ALT_PATHS="uio drm userq" alt alt_pipe
 [[ $ONLY == *" comp "* ]] && for n in $WINDOWS; do alt alt_comp "$n"; done
 # CMP_COUNT_MINUTES: the counted pass again and again for that long (make
 # soak-vm's perf phase: the pass that locked up, docs/drm.md); once by default.

@@ -8,6 +8,9 @@
 #                the device is asked for the same work as on the kernel path
 #   user_damage  the same, uploading what changed (the driver's default)
 #   kernel       virtio_gpu + gfx-compositor on libgfx's kms: driver
+#   kernel_worker  the same with the CPU engine on a thread of libgfx's
+#                (GFX_CPU_WORKER=1) instead of in gfx_submit(); not in the
+#                default sides
 #   weston       virtio_gpu + Weston 10 (drm-backend, pixman)
 #   sway         virtio_gpu + sway 1.7 (wlroots DRM backend, pixman), as nobody
 #
@@ -103,9 +106,10 @@ start() {	# start SIDE: sets comp (its pid) and sock, or fails saying why
 		[ "$side" = user ] && export GFX_VIRTIO_UPLOAD=full || unset GFX_VIRTIO_UPLOAD
 		"$bin/gfx-compositor" --device virtio --socket wl-disp >"$out/disp-$side.log" 2>&1 &
 		comp=$! sock=$run/wl-disp ;;
-	kernel)
+	kernel|kernel_worker)
 		c=$(card) || { say "no virtio_gpu card"; return 1; }
-		"$bin/gfx-compositor" --device "kms:$c" --socket wl-disp >"$out/disp-$side.log" 2>&1 &
+		GFX_CPU_WORKER=$([ "$side" = kernel_worker ] && echo 1 || echo 0) \
+			"$bin/gfx-compositor" --device "kms:$c" --socket wl-disp >"$out/disp-$side.log" 2>&1 &
 		comp=$! sock=$run/wl-disp ;;
 	weston)
 		c=$(card) || return 1

@@ -10,7 +10,11 @@
 # driver is also unbound and bound again before its round). A round is
 # gfx-compositor with SOAK_WINDOWS animated wl_shm windows and
 # SOAK_GPU_CLIENTS clients drawing with the GPU (their own contexts on uio,
-# render nodes and dma-buf on drm). Every 10-30 s, at random, one fault:
+# render nodes and dma-buf on drm); on drm also a user-mode queue client
+# (gfx-vm-cmp's fill loop on drm-userq, interrupt fences on its context's
+# vector) killed with -9 every 2-6 s and started again, so that queues are
+# made, cleared through the master ring and revoked under the flips. Every
+# 10-30 s, at random, one fault:
 #   kill9     a random client killed with -9, then started again
 #   hang      the compositor's engine hangs (gfx-ctl hang 0 on the host):
 #             gfx_drm's hangcheck or the compositor's watchdog resets it
@@ -83,6 +87,23 @@ comp_stop() {
 	kill "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null
 	rm -rf "$RUN"
 }
+USERQ_PID=
+userq_load_start() {
+	: >"$out/soak-userq.count"
+	( while :; do
+		echo x >>"$out/soak-userq.count"
+		GFX_DEVICE=drm-userq timeout -s KILL $((2 + RANDOM % 5)) "$bin/gfx-vm-cmp" loop userq 0 100 1000000 \
+			>/dev/null 2>>"$out/soak-userq.log"
+	done ) &
+	USERQ_PID=$!
+}
+userq_load_stop() {	# prints how many queues it made
+	[ -n "$USERQ_PID" ] || return 0
+	kill "$USERQ_PID" 2>/dev/null; wait "$USERQ_PID" 2>/dev/null
+	pkill -9 -f "gfx-vm-cmp loop userq" 2>/dev/null; sleep 0.5
+	USERQ_PID=
+	wc -l <"$out/soak-userq.count"
+}
 
 # fault PATH: one of the faults, at random; says which.
 fault() {
@@ -141,10 +162,12 @@ round() {
 	for i in $(seq 0 $((WINDOWS - 1))); do CLIENT_ARGS[$i]="--size 160x120 --hue $((i * 23))"; done
 	for i in $(seq "$WINDOWS" $((WINDOWS + GPUS - 1))); do CLIENT_ARGS[$i]="--gpu --size 160x120 --hue $((i * 23))"; done
 	for i in "${!CLIENT_ARGS[@]}"; do client_start "$i"; done
+	[ "$p" = drm ] && userq_load_start
 	sleep 8
 	frames0=$(flips)
 	soak_watch "$p" $(( $(now) + ROUND ))
-	local watched=$?
+	local watched=$? queues
+	queues=$(userq_load_stop)
 	clients_stop
 	for i in "${GARBAGE[@]}"; do wait "$i" 2>/dev/null; done
 	GARBAGE=()
@@ -152,7 +175,7 @@ round() {
 	fd1=$(fds "$CPID") rss1=$(rss "$CPID")
 	comp_stop
 	bad=$(dmesg_bad)
-	local what="$((WINDOWS + GPUS)) clients, $(( $(flips) - frames0 )) frames, faults: ${FAULTS:-none}; compositor fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB"
+	local what="$((WINDOWS + GPUS)) clients, $(( $(flips) - frames0 )) frames, faults: ${FAULTS:-none}; compositor fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB${queues:+, $queues user-mode queues}"
 	if [ -n "$bad" ]; then result "FAIL soak-$r-$p: kernel log: $bad ($what)"; return 1
 	elif [ "$watched" != 0 ]; then result "FAIL soak-$r-$p: $HANG ($what)"; return 1
 	elif [ "$fd1" != "$fd0" ] || [ $((rss1 - rss0)) -gt 4096 ]; then result "FAIL soak-$r-$p: the compositor grew ($what)"; return 1

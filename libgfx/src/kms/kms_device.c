@@ -82,7 +82,7 @@ static int epoll_add(int epfd, int fd)
 	return fd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
 }
 
-/* gfx_get_fd(): the card, our notification eventfd, the pacing timer, the hotplug socket. */
+/* gfx_get_fd(): the card, our notification eventfd, the pacing timer, the hotplug socket, the engine's thread. */
 static int events_init(struct gfx_device *dev)
 {
 	struct gfx_kms *k = dev->kms;
@@ -93,7 +93,8 @@ static int events_init(struct gfx_device *dev)
 		return -errno;
 	return epoll_add(dev->event_fd, k->fd) ?: epoll_add(dev->event_fd, dev->notify_fd) ?:
 	       epoll_add(dev->event_fd, kms_output_timer_fd(&k->out)) ?:
-	       epoll_add(dev->event_fd, kms_output_hotplug_fd(&k->out));
+	       epoll_add(dev->event_fd, kms_output_hotplug_fd(&k->out)) ?:
+	       epoll_add(dev->event_fd, cpu_worker_fd(dev));
 }
 
 static void kms_latched(struct gfx_device *dev)
@@ -179,7 +180,7 @@ static int kms_get_info(struct gfx_device *dev, struct gfx_info *info)
 	info->width = dev->mode_width;
 	info->height = dev->mode_height;
 	info->refresh_mhz = k->out.refresh_mhz;
-	info->fence_done = k->cpu.done;
+	info->fence_done = cpu_done(dev);
 	info->error_count = k->cpu.errors;
 	info->context_count = 1;
 	info->window_offset = dev->window_offset;
@@ -200,7 +201,7 @@ static int kms_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struc
 		    unsigned int n, uint64_t user_data)
 {
 	uint32_t fb_id = 0;
-	int r = kms_fb_for(dev, bo, &fb_id) ?: cpu_submit(dev);
+	int r = kms_fb_for(dev, bo, &fb_id) ?: cpu_flush(dev);
 
 	return r < 0 ? r : kms_output_flip(dev, &dev->kms->out, fb_id, damage, n, user_data);
 }
@@ -208,7 +209,7 @@ static int kms_flip(struct gfx_device *dev, const struct gfx_bo *bo, const struc
 static int kms_cursor_set_op(struct gfx_device *dev, const struct gfx_bo *bo, int32_t hot_x,
 			     int32_t hot_y)
 {
-	int r = cpu_submit(dev);	/* what was drawn into it is there first */
+	int r = cpu_flush(dev);	/* what was drawn into it is there first */
 
 	return r < 0 ? r : kms_cursor_set(dev, &dev->kms->out, bo ? bo->map : NULL,
 					  bo ? bo->stride : 0, hot_x, hot_y);
@@ -250,7 +251,8 @@ static int kms_dispatch(struct gfx_device *dev, gfx_event_handler handler, void 
 {
 	struct gfx_kms *k = dev->kms;
 
-	return kms_output_dispatch(dev, &k->out, k->cpu.done, &k->cpu.reported_done, handler, data);
+	cpu_poll(dev);
+	return kms_output_dispatch(dev, &k->out, cpu_done(dev), &k->cpu.reported_done, handler, data);
 }
 
 const struct gfx_driver gfx_kms_driver = {

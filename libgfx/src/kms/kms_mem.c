@@ -174,7 +174,7 @@ void kms_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 	if (!b)
 		return;	/* a part of a buffer the application described: not ours to free */
 	if (dev->tail && !dev->lost)
-		cpu_submit(dev);	/* commands not yet run may use it */
+		cpu_flush(dev);	/* commands not yet run may use it */
 	if (b->fb_id && b->fb_id == k->out.shown_fb && !dev->lost) {
 		b->doomed = true;	/* on screen: it goes when another flip latched */
 		return;

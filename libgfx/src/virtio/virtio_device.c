@@ -53,7 +53,7 @@ static void virtio_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 	bool has_res = false;
 
 	if (dev->tail && !dev->lost)
-		cpu_submit(dev);	/* commands not yet run may use it */
+		cpu_flush(dev);	/* commands not yet run may use it */
 	for (unsigned int i = 0; i < v->res_n; i++) {
 		if (v->res[i].offset != bo->offset || v->res[i].doomed)
 			continue;
@@ -129,7 +129,7 @@ static int virtio_flip(struct gfx_device *dev, const struct gfx_bo *bo,
 {
 	struct gfx_virtio *v = dev->virtio;
 	struct vio_res *r;
-	int ret = cpu_submit(dev) ?: wait_flip(dev) ?: vio_res_for(dev, bo, &r);
+	int ret = cpu_flush(dev) ?: wait_flip(dev) ?: vio_res_for(dev, bo, &r);
 
 	if (ret == 0 && v->refused)
 		ret = gfx_set_error(dev, -EIO, "virtio-gpu refused %u requests of earlier flips "
@@ -151,7 +151,7 @@ static int virtio_cursor_set(struct gfx_device *dev, const struct gfx_bo *bo, in
 {
 	struct gfx_virtio *v = dev->virtio;
 	struct vio_res *r = NULL;
-	int ret = cpu_submit(dev);	/* what was drawn into it is there first */
+	int ret = cpu_flush(dev);	/* what was drawn into it is there first */
 
 	if (ret == 0 && bo)
 		ret = vio_res_for(dev, bo, &r);
@@ -244,7 +244,8 @@ static int virtio_dispatch(struct gfx_device *dev, gfx_event_handler handler, vo
 			display_change(dev);
 		dev->dispatching = false;
 	}
-	return gfx_evq_dispatch(dev, &v->events, v->cpu.done, &v->cpu.reported_done, handler, data);
+	cpu_poll(dev);
+	return gfx_evq_dispatch(dev, &v->events, cpu_done(dev), &v->cpu.reported_done, handler, data);
 }
 
 static int virtio_get_info(struct gfx_device *dev, struct gfx_info *info)
@@ -261,7 +262,7 @@ static int virtio_get_info(struct gfx_device *dev, struct gfx_info *info)
 	info->width = dev->mode_width;
 	info->height = dev->mode_height;
 	info->refresh_mhz = v->refresh_mhz;
-	info->fence_done = v->cpu.done;
+	info->fence_done = cpu_done(dev);
 	info->error_count = v->cpu.errors;
 	info->context_count = 1;
 	info->window_offset = dev->window_offset;
@@ -314,7 +315,8 @@ static int events_init(struct gfx_device *dev)
 		return -errno;
 	return epoll_add(dev->event_fd, v->fd) ?: epoll_add(dev->event_fd, dev->notify_fd) ?:
 	       epoll_add(dev->event_fd, v->pace.timer_fd) ?:
-	       (v->vfio.req_fd >= 0 ? epoll_add(dev->event_fd, v->vfio.req_fd) : 0);
+	       (v->vfio.req_fd >= 0 ? epoll_add(dev->event_fd, v->vfio.req_fd) : 0) ?:
+	       (cpu_worker_fd(dev) >= 0 ? epoll_add(dev->event_fd, cpu_worker_fd(dev)) : 0);
 }
 
 /* The pool after the queues is VRAM: the allocator's, and the engine's window. */

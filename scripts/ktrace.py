@@ -1,0 +1,54 @@
+"""ktrace.py - the kernel's own time, from a function_graph trace of its ways in.
+
+tests/vm/guest_cmp.sh traces do_syscall_64, handle_irq_event and
+process_one_work with the graph tracer (sleep-time off: a call's time leaves
+out what it slept; funcgraph-proc and funcgraph-tail on) and saves the trace.
+This reads it back: each traced call's time less the traced calls nested in
+it (an interrupt taken inside a system call counts as the interrupt's), summed
+per kind. Timer ticks and IPIs come through sysvec entries and are not traced.
+"""
+
+import collections
+import re
+
+KINDS = {"do_syscall_64": "syscall", "handle_irq_event": "irq", "process_one_work": "work"}
+# " 1)  gfx-vm--305    |   3.210 us    |  do_syscall_64();"  (a leaf)
+# " 1)  gfx-vm--305    | + 12.345 us   |  } /* do_syscall_64 */"  (the end of a call with nested ones)
+# " 1)  gfx-vm--305    |               |  do_syscall_64() {"  (its start)
+LINE = re.compile(r"^\s*(\d+)\)\s+(\S+)\s+\|\s*(?:[+!#*@$]\s*)?(?:([\d.]+) us)?\s*\|\s*(.*?)\s*$")
+LEAF = re.compile(r"^(\w+)\(\);$")
+OPEN = re.compile(r"^(\w+)\(\) \{$")
+CLOSE = re.compile(r"^\} /\* (\w+) \*/$")
+
+Totals = collections.namedtuple("Totals", "us calls")
+
+
+def kernel_time(path, pid=None):
+    """{kind: Totals(exclusive µs, calls)}; system calls only of pid when given."""
+    us, calls = collections.Counter(), collections.Counter()
+    stacks = collections.defaultdict(list)	# per CPU: [function, nested µs, owner's proc]
+
+    def done(cpu, fn, dur, proc):
+        nested = 0.0
+        if stacks[cpu] and stacks[cpu][-1][0] == fn:
+            nested = stacks[cpu].pop()[1]
+        if stacks[cpu]:
+            stacks[cpu][-1][1] += dur	# the parent's time holds ours
+        kind = KINDS.get(fn)
+        if kind is None or (kind == "syscall" and pid is not None and not proc.endswith("-%d" % pid)):
+            return
+        us[kind] += max(dur - nested, 0.0)
+        calls[kind] += 1
+
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = LINE.match(line)
+            if not m:
+                continue
+            cpu, proc, dur, what = m.group(1), m.group(2), m.group(3), m.group(4)
+            if OPEN.match(what):
+                stacks[cpu].append([OPEN.match(what).group(1), 0.0])
+            elif dur and (LEAF.match(what) or CLOSE.match(what)):
+                fn = (LEAF.match(what) or CLOSE.match(what)).group(1)
+                done(cpu, fn, float(dur), proc)
+    return {k: Totals(us[k], calls[k]) for k in KINDS.values()}
