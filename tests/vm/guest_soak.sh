@@ -97,12 +97,13 @@ userq_load_start() {
 	done ) &
 	USERQ_PID=$!
 }
-userq_load_stop() {	# prints how many queues it made
+userq_load_stop() {	# sets USERQ_MADE: how many queues it made ("" if it did not run)
+	USERQ_MADE=
 	[ -n "$USERQ_PID" ] || return 0
 	kill "$USERQ_PID" 2>/dev/null; wait "$USERQ_PID" 2>/dev/null
 	pkill -9 -f "gfx-vm-cmp loop userq" 2>/dev/null; sleep 0.5
 	USERQ_PID=
-	wc -l <"$out/soak-userq.count"
+	USERQ_MADE=$(wc -l <"$out/soak-userq.count")
 }
 
 # fault PATH: one of the faults, at random; says which.
@@ -166,8 +167,8 @@ round() {
 	sleep 8
 	frames0=$(flips)
 	soak_watch "$p" $(( $(now) + ROUND ))
-	local watched=$? queues
-	queues=$(userq_load_stop)
+	local watched=$?
+	userq_load_stop
 	clients_stop
 	for i in "${GARBAGE[@]}"; do wait "$i" 2>/dev/null; done
 	GARBAGE=()
@@ -175,7 +176,7 @@ round() {
 	fd1=$(fds "$CPID") rss1=$(rss "$CPID")
 	comp_stop
 	bad=$(dmesg_bad)
-	local what="$((WINDOWS + GPUS)) clients, $(( $(flips) - frames0 )) frames, faults: ${FAULTS:-none}; compositor fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB${queues:+, $queues user-mode queues}"
+	local what="$((WINDOWS + GPUS)) clients, $(( $(flips) - frames0 )) frames, faults: ${FAULTS:-none}; compositor fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB${USERQ_MADE:+, $USERQ_MADE user-mode queues}"
 	if [ -n "$bad" ]; then result "FAIL soak-$r-$p: kernel log: $bad ($what)"; return 1
 	elif [ "$watched" != 0 ]; then result "FAIL soak-$r-$p: $HANG ($what)"; return 1
 	elif [ "$fd1" != "$fd0" ] || [ $((rss1 - rss0)) -gt 4096 ]; then result "FAIL soak-$r-$p: the compositor grew ($what)"; return 1
