@@ -1,6 +1,8 @@
 """ktrace.py - the kernel's own time, from a function_graph trace of its ways in.
 
-tests/vm/guest_cmp.sh traces do_syscall_64, handle_irq_event and
+tests/vm/guest_cmp.sh traces every system call's __x64_sys_* function
+(do_syscall_64 is noinstr; a call without arguments is listed by its
+__do_sys_* name, __x64_sys_* being an alias of it), handle_irq_event and
 process_one_work with the graph tracer (sleep-time off: a call's time leaves
 out what it slept; funcgraph-proc and funcgraph-tail on) and saves the trace.
 This reads it back: each traced call's time less the traced calls nested in
@@ -11,10 +13,10 @@ per kind. Timer ticks and IPIs come through sysvec entries and are not traced.
 import collections
 import re
 
-KINDS = {"do_syscall_64": "syscall", "handle_irq_event": "irq", "process_one_work": "work"}
-# " 1)  gfx-vm--305    |   3.210 us    |  do_syscall_64();"  (a leaf)
-# " 1)  gfx-vm--305    | + 12.345 us   |  } /* do_syscall_64 */"  (the end of a call with nested ones)
-# " 1)  gfx-vm--305    |               |  do_syscall_64() {"  (its start)
+KINDS = {"handle_irq_event": "irq", "process_one_work": "work"}	# and __x64_sys_*: "syscall"
+# " 1)  gfx-vm--305    |   3.210 us    |  __x64_sys_ioctl();"  (a leaf)
+# " 1)  gfx-vm--305    | + 12.345 us   |  } /* __x64_sys_ioctl */"  (the end of a call with nested ones)
+# " 1)  gfx-vm--305    |               |  __x64_sys_ioctl() {"  (its start)
 LINE = re.compile(r"^\s*(\d+)\)\s+(\S+)\s+\|\s*(?:[+!#*@$]\s*)?(?:([\d.]+) us)?\s*\|\s*(.*?)\s*$")
 LEAF = re.compile(r"^(\w+)\(\);$")
 OPEN = re.compile(r"^(\w+)\(\) \{$")
@@ -23,18 +25,26 @@ CLOSE = re.compile(r"^\} /\* (\w+) \*/$")
 Totals = collections.namedtuple("Totals", "us calls")
 
 
+def kind_of(fn):
+    if fn.startswith("__x64_sys_") or fn.startswith("__do_sys_"):
+        return "syscall"
+    return KINDS.get(fn)
+
+
 def kernel_time(path, pid=None):
     """{kind: Totals(exclusive µs, calls)}; system calls only of pid when given."""
     us, calls = collections.Counter(), collections.Counter()
-    stacks = collections.defaultdict(list)	# per CPU: [function, nested µs, owner's proc]
+    stacks = collections.defaultdict(list)	# per CPU: [function, nested µs]
 
     def done(cpu, fn, dur, proc):
         nested = 0.0
         if stacks[cpu] and stacks[cpu][-1][0] == fn:
             nested = stacks[cpu].pop()[1]
+        kind, parent = kind_of(fn), kind_of(stacks[cpu][-1][0]) if stacks[cpu] else None
+        if kind == "syscall" and parent == "syscall":
+            return	# __do_sys_X inside __x64_sys_X: the same call, in its time already
         if stacks[cpu]:
             stacks[cpu][-1][1] += dur	# the parent's time holds ours
-        kind = KINDS.get(fn)
         if kind is None or (kind == "syscall" and pid is not None and not proc.endswith("-%d" % pid)):
             return
         us[kind] += max(dur - nested, 0.0)
@@ -51,4 +61,4 @@ def kernel_time(path, pid=None):
             elif dur and (LEAF.match(what) or CLOSE.match(what)):
                 fn = (LEAF.match(what) or CLOSE.match(what)).group(1)
                 done(cpu, fn, float(dur), proc)
-    return {k: Totals(us[k], calls[k]) for k in KINDS.values()}
+    return {k: Totals(us[k], calls[k]) for k in ("syscall", "irq", "work")}

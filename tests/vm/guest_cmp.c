@@ -47,8 +47,13 @@
 #include "vmutil.h"
 
 #define SEC 1000000000LL
-#define FB_W 1920
-#define FB_H 1080
+/*
+ * The batches' destination: 960x540 (2 MiB), so that it fits a client
+ * context's VRAM window (4 MiB in the VM's GPU) on drm-userq, and the same
+ * on every path; the fills are 64x64 wherever they land.
+ */
+#define FB_W 960
+#define FB_H 540
 #define SPIN_NS 50000	/* libgfx's spin on uio (libgfx/src/umd/fence.c, GFX_SPIN_NS) */
 
 static const char *path_name = "?";

@@ -144,8 +144,9 @@ watchdog() {
 
 # ---- kernel time, measured: function_graph on the kernel's ways in ----
 #
-# Every system call (do_syscall_64), device interrupt handled (handle_irq_event)
-# and kworker item (process_one_work) is timed by the graph tracer with
+# Every system call (its __x64_sys_* function, or __do_sys_* for those
+# without arguments: do_syscall_64 itself is noinstr), device interrupt handled (handle_irq_event) and kworker item
+# (process_one_work) is timed by the graph tracer with
 # sleep-time off, so a call's time leaves out what it slept; timer ticks and
 # IPIs (sysvec entries) are not among them. The trace goes to OUT/ktime for
 # cmp_report.py; the reference call (getppid) scales guest time to the host's.
@@ -154,8 +155,10 @@ ktime_setup() {
 	[ -w $TR/current_tracer ] && grep -qw function_graph $TR/available_tracers ||
 		{ say "no function_graph tracer: kernel time is not measured"; return 1; }
 	echo 0 >$TR/tracing_on
-	echo function_graph >$TR/current_tracer &&
-	echo 'do_syscall_64 handle_irq_event process_one_work' >$TR/set_ftrace_filter ||
+	# The filter before the tracer: never every function patched at once.
+	echo '__x64_sys_*' >$TR/set_ftrace_filter && echo '__do_sys_*' >>$TR/set_ftrace_filter &&
+	echo 'handle_irq_event process_one_work' >>$TR/set_ftrace_filter &&
+	echo function_graph >$TR/current_tracer ||
 		{ say "cannot trace the kernel's ways in"; echo nop >$TR/current_tracer; return 1; }
 	echo 0 >$TR/options/sleep-time
 	echo 1 >$TR/options/funcgraph-proc
