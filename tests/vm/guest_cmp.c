@@ -166,6 +166,19 @@ static int pin_to_irq_cpu(void)
 	return cpu >= 0 ? cpu : vm_pin_to_irq(GFX_DRM_NAME);
 }
 
+/*
+ * On a user-mode queue the interrupts that wake us are the queue's context's,
+ * on its own vector (gfx_drm's n-th, n the context): pin to that one's CPU,
+ * as the other paths are pinned to the master's.
+ */
+static void pin_for(struct gfx_device *dev)
+{
+	struct gfx_info info;
+
+	if (gfx_get_info(dev, &info) == 0 && !strcmp(info.backend, "drm-userq"))
+		vm_pin_to_irq_nth(GFX_DRM_NAME, (int)info.context);
+}
+
 static void head(const char *w)
 {
 	printf("{\"w\": \"%s\", \"path\": \"%s\", \"round\": %d", w, path_name, round_no);
@@ -248,6 +261,7 @@ static int traced_batches(int n, int batches)
 	struct gfx_device *dev = open_dev();
 	struct gfx_bo *bo;
 
+	pin_for(dev);
 	if (gfx_bo_create(dev, FB_W, FB_H, GFX_FMT_XRGB8888, &bo) < 0 || gfx_set_dst(dev, bo) < 0)
 		return 1;
 	batch(dev, n, WAIT_LIBGFX, is_drm());	/* warm-up: first-use paths */
@@ -341,6 +355,7 @@ static int cmd_submit(int batches)
 	int64_t *cpu = calloc(CAP, sizeof(int64_t));
 	int64_t *wall = calloc(CAP, sizeof(int64_t));
 
+	pin_for(dev);
 	if (gfx_bo_create(dev, FB_W, FB_H, GFX_FMT_XRGB8888, &bo) < 0 || gfx_set_dst(dev, bo) < 0)
 		die(dev, "buffer");
 	for (unsigned int k = 0; k < 3; k++) {
@@ -521,6 +536,7 @@ static int cmd_loop(int n, int batches)
 	struct gfx_bo *bo;
 	int64_t t0;
 
+	pin_for(dev);
 	if (gfx_bo_create(dev, FB_W, FB_H, GFX_FMT_XRGB8888, &bo) < 0 || gfx_set_dst(dev, bo) < 0)
 		die(dev, "buffer");
 	for (int i = 0; i < 3; i++)
@@ -557,6 +573,7 @@ static int cmd_pipe(int n, int batches)
 	struct gfx_bo *bo;
 	int64_t t0, c0, g0;
 
+	pin_for(dev);
 	if (gfx_bo_create(dev, FB_W, FB_H, GFX_FMT_XRGB8888, &bo) < 0 || gfx_set_dst(dev, bo) < 0)
 		die(dev, "buffer");
 	batch(dev, n, WAIT_LIBGFX, drm);

@@ -48,7 +48,7 @@ static inline int vm_read_attr(const char *path, char *buf, size_t len)
  * master context's vector, "uio_gfx.N" a client's, "gfx_drm" the DRM
  * driver's). Returns the CPU, or -1 if no such interrupt or no pinning.
  */
-static inline int vm_pin_to_irq(const char *name)
+static inline int vm_pin_to_irq_nth(const char *name, int nth)
 {
 	FILE *f = fopen("/proc/interrupts", "r");
 	char line[1024], path[64], buf[64];
@@ -59,7 +59,7 @@ static inline int vm_pin_to_irq(const char *name)
 		char *last = strrchr(line, ' ');
 
 		line[strcspn(line, "\n")] = 0;
-		if (last && !strcmp(last + 1, name))
+		if (last && !strcmp(last + 1, name) && nth-- == 0)
 			irq = atoi(line);
 	}
 	if (f)
@@ -71,6 +71,12 @@ static inline int vm_pin_to_irq(const char *name)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set) < 0 ? -1 : cpu;
+}
+
+/* The first vector named name: a driver's master (context 0) vector. */
+static inline int vm_pin_to_irq(const char *name)
+{
+	return vm_pin_to_irq_nth(name, 0);
 }
 
 /* Number N of the first /sys/class/uio/uioN named uio_gfx, or -1. */
