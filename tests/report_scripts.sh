@@ -3,8 +3,8 @@
 # scripts/ktrace.py's kernel time from a function_graph trace (an interrupt
 # nested in a system call is the interrupt's; other processes' calls are not
 # counted; __do_sys_X inside __x64_sys_X is one call; kinds summed apart).
-HERE=$(cd "$(dirname "$0")" && pwd); REPO=$HERE/..
-[ -f "$REPO/scripts/ktrace.py" ] || REPO=$(cd "$HERE/../.." && pwd)	# run from build/tests
+# build/tests and build/asan/tests hold links to this file: the repository is the link's target's.
+REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 out=$(cd "$REPO/scripts" && python3 -c '
 import sys
 from ktrace import kernel_time
