@@ -148,6 +148,9 @@ env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER= "$bin/gfx-device" --socket "$
 	--vram 16 --mode 160x120@60 --display window 2>"$dir/win.log" &
 win_pid=$!
 wait_for "$dir/win.sock.ctl"
+# The control socket is bound before the window thread has tried SDL (slow under ASan):
+# wait for the device's start-up line, which comes after the window's outcome.
+for _ in $(seq 200); do grep -q "MiB VRAM" "$dir/win.log" && break; sleep 0.05; done
 if kill -0 "$win_pid" 2>/dev/null && grep -qiE "no display|without SDL2" "$dir/win.log"; then
 	pass window_fallback
 else fail window_fallback "$(cat "$dir/win.log")"; fi
