@@ -26,7 +26,8 @@ bool acquire_check(struct surface *s, struct surface_state *st)
 		return true;
 	wl_resource_post_error(s->gpu_surface ? s->gpu_surface : s->resource,
 			       GFX_CONTEXT_SURFACE_V1_ERROR_NO_BUFFER,
-			       "an acquire point for a commit without a gfx_context_v1 buffer");
+			       "an acquire point for a commit without a buffer of a hardware context "
+			       "(gfx_context_v1, or a dma-buf of a user-mode queue's window)");
 	return false;
 }
 

@@ -8,6 +8,10 @@
  * feedback names the compositor's device and those formats. The kernel's
  * ring runs the client's jobs before the compositor's later ones, so a
  * buffer the client submitted before committing is complete when read.
+ * A client on a user-mode queue (drm-userq) renders outside that ring: it
+ * sends a plane inside its queue's window, and names the fence its commit
+ * waits for with gfx_context_surface_v1 (acquire.c; the kernel tells the
+ * window's context, gfx_bo.context).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,13 +72,15 @@ static struct vram_buffer *import(struct wl_resource *r, struct params *p, int32
 				       "bad size %dx%d or flags %u", w, h, flags);
 		return NULL;
 	}
-	if (!gfx_format_bpp(format) || p->offset || (p->modifier != MOD_LINEAR && p->modifier != MOD_INVALID)) {
+	if (!gfx_format_bpp(format) || p->offset % 4 ||
+	    (p->modifier != MOD_LINEAR && p->modifier != MOD_INVALID)) {
 		wl_resource_post_error(r, ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_INVALID_FORMAT,
 				       "format 0x%08x, offset %u, modifier 0x%llx: not linear single-plane "
-				       "at offset 0", format, p->offset, (unsigned long long)p->modifier);
+				       "at a multiple of 4", format, p->offset, (unsigned long long)p->modifier);
 		return NULL;
 	}
-	if (gfx_bo_import_dmabuf(s->gfx, p->fd, (uint32_t)w, (uint32_t)h, p->stride, format, &bo) < 0) {
+	if (gfx_bo_import_plane(s->gfx, p->fd, p->offset, (uint32_t)w, (uint32_t)h, p->stride, format,
+				&bo) < 0) {
 		log_msg("dma-buf import refused: %s", gfx_last_error(s->gfx));
 		return NULL;
 	}
@@ -85,6 +91,7 @@ static struct vram_buffer *import(struct wl_resource *r, struct params *p, int32
 	}
 	vb->bo = bo;
 	vb->alpha = format_alpha(format);
+	vb->context = bo->context;	/* a queue's window: its fences, through acquire points */
 	vb->put = imported_put;
 	return vb;
 }

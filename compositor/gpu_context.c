@@ -50,7 +50,7 @@ static void context_buffer_put(struct vram_buffer *vb)
 
 int gpu_context_of(struct vram_buffer *vb)
 {
-	return vb->put == context_buffer_put ? (int)((struct client_context *)vb->owner)->context : -1;
+	return vb->context ? (int)vb->context : -1;
 }
 
 bool gpu_context_passed(struct server *s, int context, uint64_t point)
@@ -113,6 +113,7 @@ static void context_create_buffer(struct wl_client *c, struct wl_resource *r, ui
 	vb->alpha = format == GFX_FMT_ARGB8888 || format == GFX_FMT_ABGR8888;
 	vb->put = context_buffer_put;
 	vb->owner = cc;
+	vb->context = cc->context;
 	cc->refs++;
 }
 

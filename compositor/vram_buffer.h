@@ -23,6 +23,12 @@ struct vram_buffer {
 	struct server *server;
 	struct gfx_bo *bo;		/* the pixels, for the compositor's GPU commands */
 	bool alpha;
+	/*
+	 * The hardware context whose fences say the pixels are drawn (acquire
+	 * points): a gfx_context_v1 buffer's, or a dma-buf of a user-mode
+	 * queue's window; 0 for a buffer the kernel's ring orders.
+	 */
+	uint32_t context;
 	int refs;
 	/* What keeps the memory the client's: a context reference, or the imported object. */
 	void (*put)(struct vram_buffer *vb);

@@ -96,7 +96,14 @@ struct wl_buffer *demo_gpu_buffer(struct demo_gpu *g, int i)
 
 const char *demo_gpu_path(struct demo_gpu *g)
 {
-	return gfxwl_path(g->wl) == GFXWL_CONTEXT ? "context" : "dma-buf";
+	switch (gfxwl_path(g->wl)) {
+	case GFXWL_CONTEXT:
+		return "context";
+	case GFXWL_USERQ:
+		return "user-mode queue";
+	default:
+		return "dma-buf";
+	}
 }
 
 static int draw_frame(struct demo_gpu *g, struct gfx_bo *dst, double t, unsigned hue)

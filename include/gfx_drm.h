@@ -89,6 +89,7 @@ enum drm_gfx_param {
 	DRM_GFX_PARAM_HANG_COUNT,	/* engine resets after a hang */
 	DRM_GFX_PARAM_FENCE_PAGE,	/* mmap offset of struct drm_gfx_fence_page */
 	DRM_GFX_PARAM_USERQ_COUNT,	/* client contexts USERQ_CREATE can give (0: none) */
+	DRM_GFX_PARAM_CONTEXT_FENCE,	/* client context `index`'s completed fence (FENCE_DONE) */
 	DRM_GFX_PARAM_COUNT
 };
 
@@ -126,7 +127,7 @@ struct drm_gfx_bo_create {
 
 struct drm_gfx_bo_info {
 	__u32 handle;		/* in */
-	__u32 pad;		/* in: 0 */
+	__u32 context;		/* in: 0; out: the client context whose queue window it is, else 0 */
 	__u64 size;		/* out: bytes */
 	__u64 offset;		/* out: VRAM offset */
 	__u64 mmap_offset;	/* out: for mmap() on the DRM fd (write-combined) */
@@ -212,6 +213,15 @@ struct drm_gfx_wait {
  * Its VRAM addresses are BAR2 offsets, window_offset .. + window_size.
  * One queue per file; -EBUSY if the file has one, -ENOSPC when no client
  * context is free or GEM objects occupy every free one's window.
+ *
+ * The window is also a GEM object (window_handle; BO_INFO gives its
+ * context), so that the queue's buffers reach other processes as any
+ * buffer does: exported as a dma-buf (PRIME), a plane at an offset in it,
+ * and named in their SUBMITs' relocations. The object outlives the queue
+ * while anyone holds it, and the context is handed out again only once it
+ * is gone. Whether the queue's work on a buffer is done: the context's
+ * FENCE_DONE, which any file reads with GET_PARAM CONTEXT_FENCE (fence
+ * seqnos are the queue's own, from its FENCE commands).
  */
 #define DRM_GFX_USERQ_MAP_DOORBELL	0
 #define DRM_GFX_USERQ_MAP_REGS		1
@@ -226,6 +236,8 @@ struct drm_gfx_userq_create {
 	__u32 window_offset;	/* out: its VRAM window (BAR2 offsets) */
 	__u32 window_size;
 	__u64 mmap_offset;	/* out: where its maps start on the DRM fd */
+	__u32 window_handle;	/* out: a GEM handle of the window (see below) */
+	__u32 pad;		/* in: 0 */
 };
 
 struct drm_gfx_userq_destroy {

@@ -159,6 +159,8 @@ static int gfx_param(struct gfx_dev *g, struct drm_gfx_get_param *a, u64 *v)
 		*v = g->formats[a->index];
 		return 0;
 	}
+	if (a->param == DRM_GFX_PARAM_CONTEXT_FENCE)
+		return gfx_userq_fence(g, a->index, v);
 	if (a->param >= DRM_GFX_PARAM_COUNT || a->index)
 		return -EINVAL;
 	*v = values[a->param];

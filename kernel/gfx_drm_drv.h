@@ -81,6 +81,7 @@
 struct gfx_bo {
 	struct drm_gem_object base;
 	struct drm_mm_node node;	/* its VRAM: BAR2 offset node.start */
+	u32 context;			/* a user-mode queue's window: its context; else 0 */
 	/*
 	 * Deferred puts of references the display held (gfx_bo_put_later):
 	 * the node is on put_list while puts > 0, so a buffer that leaves the
@@ -146,7 +147,9 @@ struct gfx_userq {
 	struct gfx_dev *dev;
 	struct gfx_file *owner;		/* under userq_lock */
 	u32 id;				/* the client context */
-	struct drm_mm_node window;	/* its VRAM window, out of GEM's use */
+	struct gfx_bo *window;		/* its VRAM window as a GEM object: the queue's reference, */
+					/* dropped at revoke; faults and mmap use these copies: */
+	u64 window_start, window_size;	/* set at create, then constant */
 	struct eventfd_ctx *eventfd;	/* signalled by the context's interrupt */
 	struct page *irq_page;		/* struct gfx_uio_irq_page, mapped read-only */
 	struct gfx_uio_irq_page *irq;	/* written by the interrupt only */
@@ -284,6 +287,7 @@ void gfx_irq_write_locked(struct gfx_dev *g, bool kick);
 
 /* gfx_drm_gem.c */
 struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size);
+struct gfx_bo *gfx_bo_create_window(struct gfx_dev *g, u64 start, u64 size, u32 context);
 int gfx_dumb_create(struct drm_file *file, struct drm_device *drm,
 		    struct drm_mode_create_dumb *args);
 int gfx_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
@@ -325,6 +329,7 @@ int gfx_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
 int gfx_userq_init(struct pci_dev *pdev, struct gfx_dev *g, int vectors);
 int gfx_ioctl_userq_create(struct drm_device *drm, void *data, struct drm_file *file);
 int gfx_ioctl_userq_destroy(struct drm_device *drm, void *data, struct drm_file *file);
+int gfx_userq_fence(struct gfx_dev *g, u32 id, u64 *value);
 int gfx_userq_mmap(struct gfx_dev *g, struct drm_file *file, struct vm_area_struct *vma);
 void gfx_userq_close_file(struct gfx_dev *g, struct gfx_file *f);
 void gfx_userq_unbind(struct gfx_dev *g);

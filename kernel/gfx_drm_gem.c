@@ -147,6 +147,17 @@ static int gfx_bo_clear(struct gfx_dev *g, struct gfx_bo *bo)
 	return PTR_ERR_OR_ZERO(fence);
 }
 
+static struct gfx_bo *gfx_bo_alloc(struct gfx_dev *g, u64 size)
+{
+	struct gfx_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+
+	if (!bo)
+		return NULL;
+	bo->base.funcs = &gfx_bo_funcs;
+	drm_gem_private_object_init(&g->drm, &bo->base, PAGE_ALIGN(size));
+	return bo;
+}
+
 struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size)
 {
 	struct gfx_bo *bo;
@@ -154,11 +165,9 @@ struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size)
 
 	if (!size || size > g->vram_size)
 		return ERR_PTR(-EINVAL);
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = gfx_bo_alloc(g, size);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	bo->base.funcs = &gfx_bo_funcs;
-	drm_gem_private_object_init(&g->drm, &bo->base, PAGE_ALIGN(size));
 	gfx_retire(g);		/* buffers only finished jobs still held go first */
 	mutex_lock(&g->mm_lock);
 	ret = drm_mm_insert_node_generic(&g->mm, &bo->node, bo->base.size, PAGE_SIZE, 0,
@@ -169,6 +178,36 @@ struct gfx_bo *gfx_bo_create(struct gfx_dev *g, u64 size)
 	if (ret == -ENOSPC)
 		ret = -ENOMEM;
 	ret = ret ?: drm_gem_create_mmap_offset(&bo->base) ?: gfx_bo_clear(g, bo);
+	if (ret) {
+		drm_gem_object_put(&bo->base);
+		return ERR_PTR(ret);
+	}
+	return bo;
+}
+
+/*
+ * A user-mode queue's window (gfx_drm_userq.c): the fixed VRAM range
+ * [start, start + size) of client context `context`, page-aligned, as an
+ * object, so that it can be shared as a dma-buf and read by other files'
+ * jobs. Not cleared here: the queue clears it, waited, before handing it
+ * out. -ENOSPC when GEM (or an earlier window object) uses any of it.
+ */
+struct gfx_bo *gfx_bo_create_window(struct gfx_dev *g, u64 start, u64 size, u32 context)
+{
+	struct gfx_bo *bo = gfx_bo_alloc(g, size);
+	int ret;
+
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->context = context;
+	bo->node.start = start;
+	bo->node.size = bo->base.size;
+	mutex_lock(&g->mm_lock);
+	ret = drm_mm_reserve_node(&g->mm, &bo->node);
+	if (!ret)
+		WRITE_ONCE(g->vram_free, g->vram_free - bo->base.size);
+	mutex_unlock(&g->mm_lock);
+	ret = ret ?: drm_gem_create_mmap_offset(&bo->base);
 	if (ret) {
 		drm_gem_object_put(&bo->base);
 		return ERR_PTR(ret);
@@ -228,13 +267,14 @@ int gfx_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file)
 	struct drm_gfx_bo_info *a = data;
 	struct drm_gem_object *obj;
 
-	if (a->pad)
+	if (a->context)
 		return -EINVAL;
 	obj = drm_gem_object_lookup(file, a->handle);
 	if (!obj)
 		return -ENOENT;
 	a->size = obj->size;
 	a->offset = to_gfx_bo(obj)->node.start;
+	a->context = to_gfx_bo(obj)->context;
 	a->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
 	drm_gem_object_put(obj);
 	return 0;

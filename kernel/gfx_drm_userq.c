@@ -5,7 +5,8 @@
  * stores and a doorbell; the kernel keeps what a process must not decide:
  *
  *   create   pick a free context with a vector, take its fixed VRAM window
- *            out of GEM's allocator, reset the context, clear the window
+ *            out of GEM's allocator as an object of its own (a handle for
+ *            the file, to share as a dma-buf), reset the context, clear the window
  *            through the kernel's ring (waited: no one sees the pixels of
  *            the window's last user), then publish it to the interrupt
  *   mmap     the doorbell page, the context's register page, its irq page
@@ -13,8 +14,9 @@
  *   irq      the context's MSI-X vector: take IRQ_CAUSE, count it in the
  *            irq page, signal the owner's eventfd
  *   revoke   on DESTROY, the file's close and unbind: zap every mapping
- *            (the next access is a SIGBUS), reset the context and give the
- *            window back to GEM once the device acknowledged the reset
+ *            (the next access is a SIGBUS), reset the context and drop the
+ *            queue's reference on the window once the device acknowledged
+ *            the reset; the context is free when no one holds the window
  *
  * Locks: userq_lock (mutex; create and revoke; outside ring_lock and
  * mm_lock) -> gfx_userq.lock (mutex, also taken by faults under the mm's
@@ -128,45 +130,45 @@ static int gfx_userq_reset(struct gfx_dev *g, u32 id, bool wait)
 	return ret;
 }
 
-/* Under userq_lock: a free context whose window GEM does not use; -ENOSPC if none. */
+/* Under userq_lock: a free context whose window no GEM object uses; -ENOSPC if none. */
 static int gfx_userq_take_context(struct gfx_dev *g, struct gfx_userq *q)
 {
 	const struct gfx_ctx_entry __iomem *table = g->reg + GFX_REG_CTX_TABLE;
-	int ret = -ENOSPC;
 
 	gfx_retire(g);		/* buffers only finished jobs still held go first */
-	for (u32 id = 1; id <= g->userq_count && ret; id++) {
+	for (u32 id = 1; id <= g->userq_count; id++) {
 		u32 off = readl(&table[id].window_offset), size = readl(&table[id].window_size);
+		struct gfx_bo *window;
 
 		if (g->vec[id].q || g->vec[id].stale || !size || !PAGE_ALIGNED(off) ||
 		    !PAGE_ALIGNED(size) || (u64)off + size > g->vram_size ||
 		    size > GFX_USERQ_SPAN - DRM_GFX_USERQ_MAP_WINDOW * PAGE_SIZE)
 			continue;
-		q->window.start = off;
-		q->window.size = size;
-		mutex_lock(&g->mm_lock);
-		ret = drm_mm_reserve_node(&g->mm, &q->window);
-		if (!ret)
-			WRITE_ONCE(g->vram_free, g->vram_free - size);
-		mutex_unlock(&g->mm_lock);
-		if (!ret)
-			q->id = id;
+		window = gfx_bo_create_window(g, off, size, id);
+		if (PTR_ERR(window) == -ENOSPC)
+			continue;	/* in GEM's use, or still held by a dma-buf's importer */
+		if (IS_ERR(window))
+			return PTR_ERR(window);
+		q->window = window;
+		q->window_start = off;
+		q->window_size = size;
+		q->id = id;
+		return 0;
 	}
-	return ret;
+	return -ENOSPC;
 }
 
+/* The queue's reference on its window: the object goes once no one else holds it either. */
 static void gfx_userq_window_free(struct gfx_dev *g, struct gfx_userq *q)
 {
-	mutex_lock(&g->mm_lock);
-	drm_mm_remove_node(&q->window);
-	WRITE_ONCE(g->vram_free, g->vram_free + q->window.size);
-	mutex_unlock(&g->mm_lock);
+	drm_gem_object_put(&q->window->base);
+	q->window = NULL;
 }
 
 /* The window zeroed by the master's ring, waited for. */
 static int gfx_userq_clear(struct gfx_dev *g, struct gfx_userq *q)
 {
-	struct dma_fence *fence = gfx_vram_clear(g, q->window.start, q->window.size, NULL);
+	struct dma_fence *fence = gfx_vram_clear(g, q->window_start, q->window_size, NULL);
 	long t;
 
 	if (IS_ERR(fence))
@@ -209,7 +211,7 @@ int gfx_ioctl_userq_create(struct drm_device *drm, void *data, struct drm_file *
 	struct gfx_userq *q;
 	int ret;
 
-	if (a->flags || a->eventfd < 0)
+	if (a->flags || a->pad || a->eventfd < 0)
 		return -EINVAL;
 	q = gfx_userq_alloc(a->eventfd);
 	if (IS_ERR(q))
@@ -218,7 +220,8 @@ int gfx_ioctl_userq_create(struct drm_device *drm, void *data, struct drm_file *
 	mutex_lock(&g->userq_lock);
 	ret = f->userq ? -EBUSY : g->userq_gone ? -ENODEV : gfx_userq_take_context(g, q);
 	if (!ret) {
-		ret = gfx_userq_reset(g, q->id, true) ?: gfx_userq_clear(g, q);
+		ret = gfx_userq_reset(g, q->id, true) ?: gfx_userq_clear(g, q) ?:
+		      drm_gem_handle_create(file, &q->window->base, &a->window_handle);
 		if (ret)
 			gfx_userq_window_free(g, q);	/* never handed out: nothing ran on it */
 	}
@@ -236,8 +239,8 @@ int gfx_ioctl_userq_create(struct drm_device *drm, void *data, struct drm_file *
 	}
 	a->context = q->id;
 	a->doorbell_offset = offset_in_page(g->bar0_phys) + IVSHMEM_REG_DOORBELL;
-	a->window_offset = q->window.start;
-	a->window_size = q->window.size;
+	a->window_offset = q->window_start;
+	a->window_size = q->window_size;
 	a->mmap_offset = (u64)GFX_USERQ_PGOFF(q->id) << PAGE_SHIFT;
 	return 0;
 }
@@ -287,6 +290,25 @@ int gfx_ioctl_userq_destroy(struct drm_device *drm, void *data, struct drm_file 
 		gfx_userq_revoke(g, f->userq, !g->userq_gone);
 	mutex_unlock(&g->userq_lock);
 	return ret;
+}
+
+/*
+ * GET_PARAM CONTEXT_FENCE: client context id's FENCE_DONE, from the
+ * master's context table, for any file: a compositor learns that a queue's
+ * buffer is drawn (fence seqnos tell nothing else of a process).
+ */
+int gfx_userq_fence(struct gfx_dev *g, u32 id, u64 *value)
+{
+	const struct gfx_ctx_entry __iomem *table = g->reg + GFX_REG_CTX_TABLE;
+	int idx;
+
+	if (id == GFX_MASTER_CONTEXT || id > g->userq_count)
+		return -EINVAL;
+	if (!drm_dev_enter(&g->drm, &idx))
+		return -ENODEV;
+	*value = readq(&table[id].fence_done);	/* the device stores it whole (gfx_hw.h) */
+	drm_dev_exit(idx);
+	return 0;
 }
 
 /* The file's close: its queue, if any, is taken back. */
@@ -348,7 +370,7 @@ static unsigned long gfx_userq_pfn(struct gfx_userq *q, unsigned long rel)
 		return PHYS_PFN(g->bar0_phys);
 	if (rel == DRM_GFX_USERQ_MAP_REGS)
 		return PHYS_PFN(g->vram_phys + GFX_CTX_PAGE(q->id));
-	return PHYS_PFN(g->vram_phys + q->window.start) + rel - DRM_GFX_USERQ_MAP_WINDOW;
+	return PHYS_PFN(g->vram_phys + q->window_start) + rel - DRM_GFX_USERQ_MAP_WINDOW;
 }
 
 /*
@@ -404,8 +426,8 @@ static unsigned long gfx_userq_map_pages(struct gfx_userq *q, unsigned long rel)
 	if (rel <= DRM_GFX_USERQ_MAP_IRQ)
 		return 1;
 	if (rel >= DRM_GFX_USERQ_MAP_WINDOW)
-		return (q->window.size >> PAGE_SHIFT) - min_t(u64, rel - DRM_GFX_USERQ_MAP_WINDOW,
-							       q->window.size >> PAGE_SHIFT);
+		return (q->window_size >> PAGE_SHIFT) -
+		       min_t(u64, rel - DRM_GFX_USERQ_MAP_WINDOW, q->window_size >> PAGE_SHIFT);
 	return 0;
 }
 

@@ -23,7 +23,7 @@
  *                               flood and doorbells SECONDS (--evil-seconds),
  *                               spin (draw until killed); print "evil MODE: RESULT"
  *   --evil-seconds S            how long flood and doorbells run (default 3)
- * Prints "ready PATH CONTEXT" once its first frame was shown (a frame
+ * Prints "ready PATH CONTEXT" (PATH context, userq or dma-buf) once its first frame was shown (a frame
  * callback came back).
  */
 #include <errno.h>
@@ -184,11 +184,17 @@ static void bad_buffer(struct app *a)
 {
 	struct gfx_info info;
 	struct gfx_bo past;
+	struct wl_buffer *b;
 
 	gfx_get_info(a->dev, &info);
 	past = *a->bo[0];
 	past.offset = info.window_offset + info.window_size;
-	wl_buffer_destroy(gfxwl_buffer(a->gw, &past));
+	b = gfxwl_buffer(a->gw, &past);
+	if (!b) {	/* a dma-buf path: libgfx has no such buffer to export */
+		printf("refused by libgfx: %s\n", gfx_last_error(a->dev));
+		exit(0);
+	}
+	wl_buffer_destroy(b);
 	if (wl_display_roundtrip(a->dpy) >= 0)
 		die("bad-buffer", "the compositor took a buffer outside the window");
 	printf("refused %s\n", wl_display_get_error(a->dpy) == EPROTO ? "with a protocol error" : "");
@@ -292,7 +298,8 @@ int main(int argc, char **argv)
 
 	show(&a, 0, draw(&a, 0, color), true);
 	gfx_get_info(a.dev, &info);
-	printf("ready %s %u\n", gfxwl_path(a.gw) == GFXWL_CONTEXT ? "context" : "dma-buf", info.context);
+	printf("ready %s %u\n", gfxwl_path(a.gw) == GFXWL_CONTEXT ? "context" :
+	       gfxwl_path(a.gw) == GFXWL_USERQ ? "userq" : "dma-buf", info.context);
 	if (keep > 0)
 		keep_context(&a, keep);
 	if (evil) {

@@ -79,7 +79,7 @@ struct gfx_info {
 	uint32_t error_count;
 	uint32_t reset_count;
 	uint32_t context;		/* this device's hardware context: 0 = the master */
-	uint32_t context_count;		/* contexts of the GPU (1 on drm) */
+	uint32_t context_count;		/* contexts of the GPU (drm: 1 + its user-mode queues) */
 	uint32_t window_offset;		/* the VRAM this context's buffers come from */
 	uint32_t window_size;
 	uint64_t device_id;		/* drm: the node's dev_t (st_rdev); 0 elsewhere */
@@ -131,7 +131,11 @@ void gfx_context_handle_close(struct gfx_context_handle *h);
 /* Client: open the context a handle names; the fds are taken (closed on failure too). */
 int gfx_open_context(struct gfx_context_handle *h, struct gfx_device **out);
 
-/* What the master sees of a client context, from its page's table: no system call. */
+/*
+ * What the master sees of a client context, from its page's table: no
+ * system call. On drm, of a user-mode queue's context (an imported bo's
+ * `context`), any file may ask: fence_done alone, one GET_PARAM.
+ */
 struct gfx_context_info {
 	uint32_t window_offset, window_size;	/* the VRAM the context can reach */
 	uint64_t fence_done;			/* its completed fence */
@@ -151,6 +155,7 @@ struct gfx_bo {
 	uint32_t format;		/* DRM fourcc */
 	uint32_t size;			/* bytes */
 	void *map;			/* CPU mapping (write-combined on uio) */
+	uint32_t context;		/* drm: imported from a user-mode queue's window: its context */
 };
 
 /*
@@ -168,12 +173,19 @@ void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
 uint32_t gfx_format_bpp(uint32_t format);
 
 /*
- * dma-buf (PRIME), on drm only (-EOPNOTSUPP elsewhere: hand out a hardware
- * context there). Export: a new fd for bo (a buffer of gfx_bo_create) to
- * pass to another process of the same GPU. Import: a buffer of this GPU
- * from such an fd, with the shape its sender described (the plane starts at
- * offset 0); the fd stays the caller's; gfx_bo_destroy lets go of it.
+ * dma-buf (PRIME), on drm and drm-userq (-EOPNOTSUPP elsewhere: hand out a
+ * hardware context there). Export: a new fd of the dma-buf holding bo (a
+ * buffer of gfx_bo_create), to pass to another process of the same GPU, and
+ * where bo starts in it: 0 on drm; on drm-userq the dma-buf is the queue's
+ * whole window, and its fences are the queue's (gfx_context_info on the
+ * importer). Import: a buffer of this GPU from such an fd, its plane at
+ * `offset`, with the shape its sender described; the fd stays the caller's;
+ * gfx_bo_destroy lets go of it. The imported bo's `context` names the queue
+ * whose window it is, else 0. The _dmabuf pair: the plane at offset 0.
  */
+int gfx_bo_export_plane(struct gfx_device *dev, const struct gfx_bo *bo, int *fd, uint32_t *offset);
+int gfx_bo_import_plane(struct gfx_device *dev, int fd, uint32_t offset, uint32_t width,
+			uint32_t height, uint32_t stride, uint32_t format, struct gfx_bo **out);
 int gfx_bo_export_dmabuf(struct gfx_device *dev, const struct gfx_bo *bo, int *fd);
 int gfx_bo_import_dmabuf(struct gfx_device *dev, int fd, uint32_t width, uint32_t height,
 			 uint32_t stride, uint32_t format, struct gfx_bo **out);

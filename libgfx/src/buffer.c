@@ -6,6 +6,7 @@
  * of a KMS device).
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -48,19 +49,34 @@ GFX_EXPORT int gfx_bo_create(struct gfx_device *dev, uint32_t width, uint32_t he
 	return 0;
 }
 
-GFX_EXPORT int gfx_bo_export_dmabuf(struct gfx_device *dev, const struct gfx_bo *bo, int *fd)
+GFX_EXPORT int gfx_bo_export_plane(struct gfx_device *dev, const struct gfx_bo *bo, int *fd,
+				   uint32_t *offset)
 {
 	*fd = -1;
+	*offset = 0;
 	if (dev->lost)
 		return gfx_lost(dev);
 	if (!dev->drv->bo_export)
 		return gfx_set_error(dev, -EOPNOTSUPP, "no dma-buf on %s: hand out a context instead",
 				     dev->backend);
-	return dev->drv->bo_export(dev, bo, fd);
+	return dev->drv->bo_export(dev, bo, fd, offset);
 }
 
-GFX_EXPORT int gfx_bo_import_dmabuf(struct gfx_device *dev, int fd, uint32_t width, uint32_t height,
-				    uint32_t stride, uint32_t format, struct gfx_bo **out)
+GFX_EXPORT int gfx_bo_export_dmabuf(struct gfx_device *dev, const struct gfx_bo *bo, int *fd)
+{
+	uint32_t offset;
+	int r = gfx_bo_export_plane(dev, bo, fd, &offset);
+
+	if (r < 0 || offset == 0)
+		return r;
+	close(*fd);
+	*fd = -1;
+	return gfx_set_error(dev, -EINVAL, "the buffer lies at %u in its dma-buf: use gfx_bo_export_plane",
+			     offset);
+}
+
+GFX_EXPORT int gfx_bo_import_plane(struct gfx_device *dev, int fd, uint32_t offset, uint32_t width,
+				   uint32_t height, uint32_t stride, uint32_t format, struct gfx_bo **out)
 {
 	struct gfx_bo *bo;
 	int r;
@@ -73,17 +89,25 @@ GFX_EXPORT int gfx_bo_import_dmabuf(struct gfx_device *dev, int fd, uint32_t wid
 	r = gfx_check_surface(dev, width, height, stride, format);
 	if (r < 0)
 		return r;
+	if (offset % 4)
+		return gfx_set_error(dev, -EINVAL, "a plane at offset %u: not a multiple of 4", offset);
 	bo = calloc(1, sizeof(*bo));
 	if (!bo)
 		return gfx_set_error(dev, -ENOMEM, "out of memory");
 	*bo = (struct gfx_bo){ .width = width, .height = height, .stride = stride, .format = format };
-	r = dev->drv->bo_import(dev, fd, bo);
+	r = dev->drv->bo_import(dev, fd, offset, bo);
 	if (r < 0) {
 		free(bo);
 		return r;
 	}
 	*out = bo;
 	return 0;
+}
+
+GFX_EXPORT int gfx_bo_import_dmabuf(struct gfx_device *dev, int fd, uint32_t width, uint32_t height,
+				    uint32_t stride, uint32_t format, struct gfx_bo **out)
+{
+	return gfx_bo_import_plane(dev, fd, 0, width, height, stride, format, out);
 }
 
 GFX_EXPORT void gfx_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)

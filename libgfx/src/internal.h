@@ -72,9 +72,15 @@ struct gfx_driver {
 	 */
 	int (*bo_create)(struct gfx_device *dev, struct gfx_bo *bo);
 	void (*bo_destroy)(struct gfx_device *dev, struct gfx_bo *bo);
-	/* dma-buf (PRIME); NULL where there is none (the user-mode driver). */
-	int (*bo_export)(struct gfx_device *dev, const struct gfx_bo *bo, int *fd);
-	int (*bo_import)(struct gfx_device *dev, int fd, struct gfx_bo *bo);
+	/*
+	 * dma-buf (PRIME); NULL where there is none. Export: the fd and where
+	 * bo starts in it. Import: the plane at `offset` of fd's buffer; bo has
+	 * its shape, fill offset, size, map and context.
+	 */
+	int (*bo_export)(struct gfx_device *dev, const struct gfx_bo *bo, int *fd, uint32_t *offset);
+	int (*bo_import)(struct gfx_device *dev, int fd, uint32_t offset, struct gfx_bo *bo);
+	/* gfx_context_info where it is not the user-mode driver's table (drm); else NULL. */
+	int (*context_info)(struct gfx_device *dev, uint32_t ctx, struct gfx_context_info *info);
 	int (*emit_surface)(struct gfx_device *dev, uint32_t slot, const struct gfx_surface_state *s);
 	/* The slow path of gfx_ring_reserve(): make dev->space >= words. */
 	int (*make_space)(struct gfx_device *dev, uint64_t words);

@@ -7,7 +7,8 @@
  * client's own (protocol/gfx-context-v1.xml; the compositor passes its fds)
  * and opens it with libgfx; on a GPU driven by the kernel's DRM driver,
  * where the compositor offers zwp_linux_dmabuf_v1 instead, it opens the
- * render node. The client then renders with the whole libgfx API into its
+ * render node (with GFX_WL_QUEUE=1, a user-mode queue of its own there,
+ * whose fences the compositor waits for as a context's). The client then renders with the whole libgfx API into its
  * buffers (gfx_bo_create: VRAM in its window), makes wl_buffers of them
  * (gfxwl_buffer: no copy, on either path) and names the fence each commit's
  * buffer waits for (gfxwl_set_fence). Built as build/lib/libgfx-wayland.a.
@@ -25,6 +26,7 @@ struct gfxwl;
 enum gfxwl_path {
 	GFXWL_CONTEXT,		/* a hardware context of our own (uio, or the host's direct connection) */
 	GFXWL_DMABUF,		/* a render node and dma-buf (drm) */
+	GFXWL_USERQ,		/* a user-mode queue on the render node, dma-buf of its window (drm) */
 };
 
 /*
@@ -41,8 +43,9 @@ enum gfxwl_path gfxwl_path(struct gfxwl *w);
 struct wl_buffer *gfxwl_buffer(struct gfxwl *w, const struct gfx_bo *bo);
 /*
  * The next commit of surface shows a buffer the GPU finishes at fence seqno
- * (from gfx_fence): on a context the compositor waits for it before it
- * reads the buffer; on dma-buf the kernel's ring orders the jobs already.
+ * (from gfx_fence): on a context or queue the compositor waits for it
+ * before it reads the buffer; on the render node's dma-buf the kernel's
+ * ring orders the jobs already.
  * Submit before committing. 0 or -errno.
  */
 int gfxwl_set_fence(struct gfxwl *w, struct wl_surface *surface, uint64_t seqno);

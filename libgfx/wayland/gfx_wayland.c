@@ -112,6 +112,32 @@ static int open_context(struct gfxwl *w)
 	return 0;
 }
 
+/*
+ * The compositor's GPU is on the kernel's driver: its render node, and with
+ * GFX_WL_QUEUE=1 a user-mode queue there, where the compositor takes acquire
+ * points for it (the manager); the plain node when no queue is free.
+ */
+static int open_render_node(struct gfxwl *w)
+{
+	const char *queue = getenv("GFX_WL_QUEUE");
+	int r;
+
+	if (w->manager && queue && !strcmp(queue, "1")) {
+		r = gfx_open("drm-userq", &w->dev);
+		if (r == 0) {
+			w->path = GFXWL_USERQ;
+			return 0;
+		}
+		fprintf(stderr, "gfx-wayland: no user-mode queue (%s); the render node's ring instead\n",
+			gfx_last_error(NULL));
+	}
+	r = gfx_open("drm-render", &w->dev);
+	if (r < 0)
+		return fail(r, "no render node: %s", gfx_last_error(NULL));
+	w->path = GFXWL_DMABUF;
+	return 0;
+}
+
 int gfxwl_connect(struct wl_display *display, struct gfxwl **out)
 {
 	struct gfxwl *w = calloc(1, sizeof(*w));
@@ -125,14 +151,10 @@ int gfxwl_connect(struct wl_display *display, struct gfxwl **out)
 	wl_registry_add_listener(w->registry, &registry_listener, w);
 	if (wl_display_roundtrip(display) < 0) {
 		r = fail(-EPIPE, "%s", "the compositor went away");
+	} else if (w->dmabuf) {
+		r = open_render_node(w);
 	} else if (w->manager) {
 		r = open_context(w);
-	} else if (w->dmabuf) {
-		/* The compositor's GPU is on the kernel's driver: its render node. */
-		r = gfx_open("drm-render", &w->dev);
-		if (r < 0)
-			fail(r, "no render node: %s", gfx_last_error(NULL));
-		w->path = GFXWL_DMABUF;
 	} else {
 		r = fail(-ENOTSUP, "%s", "the compositor offers neither gfx_context_manager_v1 nor "
 			 "zwp_linux_dmabuf_v1: no GPU for clients");
@@ -159,12 +181,14 @@ static struct wl_buffer *dmabuf_buffer(struct gfxwl *w, const struct gfx_bo *bo)
 {
 	struct zwp_linux_buffer_params_v1 *params;
 	struct wl_buffer *b;
+	uint32_t offset;
 	int fd;
 
-	if (gfx_bo_export_dmabuf(w->dev, bo, &fd) < 0)
+	/* On a queue, the dma-buf is its whole window and the plane lies inside. */
+	if (gfx_bo_export_plane(w->dev, bo, &fd, &offset) < 0)
 		return NULL;
 	params = zwp_linux_dmabuf_v1_create_params(w->dmabuf);
-	zwp_linux_buffer_params_v1_add(params, fd, 0, 0, bo->stride, 0, 0);	/* plane 0, linear */
+	zwp_linux_buffer_params_v1_add(params, fd, 0, offset, bo->stride, 0, 0);	/* plane 0, linear */
 	b = zwp_linux_buffer_params_v1_create_immed(params, (int32_t)bo->width, (int32_t)bo->height,
 						     bo->format, 0);
 	zwp_linux_buffer_params_v1_destroy(params);
@@ -174,7 +198,7 @@ static struct wl_buffer *dmabuf_buffer(struct gfxwl *w, const struct gfx_bo *bo)
 
 struct wl_buffer *gfxwl_buffer(struct gfxwl *w, const struct gfx_bo *bo)
 {
-	if (w->path == GFXWL_DMABUF)
+	if (w->path != GFXWL_CONTEXT)
 		return dmabuf_buffer(w, bo);
 	return gfx_context_v1_create_buffer(w->context, bo->offset, bo->width, bo->height, bo->stride,
 					    bo->format);

@@ -308,6 +308,7 @@ drm_libgfx_cases() {
 	case_ vm-drm-gfx-hello hello $spec hello-drm.png
 	case_ vm-drm-compositor-scene comp_scene_case drm
 	case_ vm-drm-compositor-gpu-clients gpu_clients_case drm
+	case_ vm-drm-compositor-gpu-clients-userq gpu_clients_case userq
 	case_ vm-drm-compositor-clients comp_clients_drm
 	case_ vm-drm-compositor-feedback comp_feedback_drm
 }

@@ -302,8 +302,8 @@ static int uapi_bo(int fd)
 	CHECK(bo.size == 69632 && bo.offset >= GFX_VRAM_START && bo.offset + bo.size <= vram &&
 	      bo.offset % 4096 == 0, "BO size %" PRIu64 " offset %#" PRIx64, bo.size, bo.offset);
 	CHECK(param(fd, DRM_GFX_PARAM_VRAM_FREE, 0) == free0 - bo.size, "VRAM_FREE did not drop by the size");
-	i = (struct drm_gfx_bo_info){ .handle = bo.handle, .pad = 1 };
-	CHECK(ioc(fd, DRM_IOCTL_GFX_BO_INFO, &i) == -EINVAL, "BO_INFO pad 1 accepted");
+	i = (struct drm_gfx_bo_info){ .handle = bo.handle, .context = 1 };
+	CHECK(ioc(fd, DRM_IOCTL_GFX_BO_INFO, &i) == -EINVAL, "BO_INFO with context 1 in accepted");
 	for (uint32_t k = 0; k < bo.size / 4; k++)
 		CHECK(bo.map[k] == 0, "a new buffer is not cleared: word %u is %#x", k, bo.map[k]);
 	for (uint32_t k = 0; k < bo.size / 4; k++)
@@ -1425,7 +1425,7 @@ static int fuzz_gem(struct fuzz *f)
 		f->pool[i] = f->pool[--f->npool];
 		f->closed_busy++;
 	} else if (op == 5) {
-		struct drm_gfx_bo_info bad = { .handle = fuzz_handle(f), .pad = rnd() % 8 == 0 };
+		struct drm_gfx_bo_info bad = { .handle = fuzz_handle(f), .context = rnd() % 8 == 0 };
 		int r = ioc(f->fd, DRM_IOCTL_GFX_BO_INFO, &bad);
 
 		CHECK(!r || r == -ENOENT || r == -EINVAL, "BO_INFO: %s", strerror(-r));

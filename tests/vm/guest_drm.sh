@@ -287,7 +287,7 @@ drm_cases() {
 	for c in page lazy syncfile; do
 		drm_case vm-drm-fence-$c timeout 120 "$bin/gfx-vm-drm-fence" $c
 	done
-	for c in draw clear uapi; do
+	for c in draw clear uapi share; do
 		drm_case vm-drm-userq-$c timeout 120 "$bin/gfx-vm-drm-userq" $c
 	done
 	drm_case vm-drm-userq-gone timeout 120 "$bin/gfx-vm-drm-userq" gone "$drm_pci"

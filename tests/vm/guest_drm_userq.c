@@ -19,6 +19,14 @@
  *                           another file's queue; DESTROY zaps the maps (the
  *                           next access is a SIGBUS); as many queues as
  *                           USERQ_COUNT, then ENOSPC
+ *   gfx-vm-drm-userq share  the window as a GEM object (USERQ_CREATE's
+ *                           window_handle): BO_INFO names its context, a
+ *                           dma-buf of it imports into another file as the
+ *                           same object, which reads the queue's fence with
+ *                           GET_PARAM CONTEXT_FENCE (bad indexes EINVAL); the
+ *                           importer keeps the window (and so the context)
+ *                           out of use after the queue's owner left, until
+ *                           it lets go
  *   gfx-vm-drm-userq gone   unbind under a live queue: libgfx's next wait
  *                           says the device is gone, the window faults with
  *                           SIGBUS; gfx_drm is bound again after
@@ -194,6 +202,8 @@ static int uapi_refusals(void)
 	struct drm_gfx_userq_destroy d = { .context = 1 };
 
 	CHECK(ioc(fd, DRM_IOCTL_GFX_USERQ_CREATE, &q) == -EINVAL, "flags 1 accepted");
+	q = (struct drm_gfx_userq_create){ .eventfd = ev, .pad = 1 };
+	CHECK(ioc(fd, DRM_IOCTL_GFX_USERQ_CREATE, &q) == -EINVAL, "pad 1 accepted");
 	q = (struct drm_gfx_userq_create){ .eventfd = -1 };
 	CHECK(ioc(fd, DRM_IOCTL_GFX_USERQ_CREATE, &q) == -EINVAL, "eventfd -1 accepted");
 	q = (struct drm_gfx_userq_create){ .eventfd = fd };	/* not an eventfd */
@@ -275,6 +285,84 @@ static int case_uapi(void)
 	return 0;
 }
 
+/* ---- the window shared: a compositor's view of a queue ---- */
+
+/* A dma-buf of `handle` on `from`, imported on `to`: the handle there, or 0. */
+static uint32_t share(int from, uint32_t handle, int to)
+{
+	struct drm_prime_handle p = { .handle = handle, .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct drm_prime_handle q = { 0 };
+
+	if (ioc(from, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p) < 0)
+		return 0;
+	q.fd = p.fd;
+	if (ioc(to, DRM_IOCTL_PRIME_FD_TO_HANDLE, &q) < 0)
+		q.handle = 0;
+	close(p.fd);
+	return q.handle;
+}
+
+static int case_share(void)
+{
+	int comp = must_open(true);
+	uint64_t free0 = param(comp, DRM_GFX_PARAM_VRAM_FREE, 0), count, done;
+	struct drm_gfx_bo_info own = { 0 }, imp = { 0 };
+	struct drm_gfx_get_param gp = { .param = DRM_GFX_PARAM_CONTEXT_FENCE };
+	struct gfx_device *dev;
+	struct gfx_info info;
+	struct rawq a, b;
+	uint32_t ctx;
+
+	/* The queue's side through libgfx: a fill with a fence, so the fence has moved. */
+	CHECK(gfx_open("drm-userq", &dev) == 0, "open: %s", gfx_last_error(NULL));
+	if (draw_once(dev, 0xff102030u, &ctx) || gfx_get_info(dev, &info) < 0)
+		return 1;
+	count = param(comp, DRM_GFX_PARAM_USERQ_COUNT, 0);
+	gp.index = ctx;
+	CHECK(ioc(comp, DRM_IOCTL_GFX_GET_PARAM, &gp) == 0 && gp.value == info.fence_done && gp.value > 0,
+	      "CONTEXT_FENCE of %u from another file: %llu, the queue's own %llu", ctx,
+	      (unsigned long long)gp.value, (unsigned long long)info.fence_done);
+	done = gp.value;
+	for (uint32_t bad = 0; bad <= count + 1; bad += (uint32_t)count + 1) {
+		gp.index = bad;
+		CHECK(ioc(comp, DRM_IOCTL_GFX_GET_PARAM, &gp) == -EINVAL, "CONTEXT_FENCE of context %u", bad);
+	}
+	gfx_close(dev);
+
+	/* The bare uapi: the window's object, shared. */
+	CHECK(rawq_create(&a) == 0, "create: %s", strerror(errno));
+	own.handle = a.q.window_handle;
+	CHECK(ioc(a.fd, DRM_IOCTL_GFX_BO_INFO, &own) == 0 && own.context == a.q.context &&
+	      own.offset == a.q.window_offset && own.size == a.q.window_size,
+	      "BO_INFO of the window handle: context %u offset %#llx size %llu, the queue's %u %#x %u",
+	      own.context, (unsigned long long)own.offset, (unsigned long long)own.size, a.q.context,
+	      a.q.window_offset, a.q.window_size);
+	imp.handle = share(a.fd, a.q.window_handle, comp);
+	CHECK(imp.handle && ioc(comp, DRM_IOCTL_GFX_BO_INFO, &imp) == 0 && imp.context == a.q.context &&
+	      imp.offset == own.offset, "the imported window: context %u offset %#llx", imp.context,
+	      (unsigned long long)imp.offset);
+	rawq_close(&a);		/* the queue is revoked; the import still holds the window */
+	CHECK(param(comp, DRM_GFX_PARAM_VRAM_FREE, 0) == free0 - a.q.window_size,
+	      "VRAM free %llu with the window held, %llu before the queue",
+	      (unsigned long long)param(comp, DRM_GFX_PARAM_VRAM_FREE, 0), (unsigned long long)free0);
+	CHECK(rawq_create(&b) == 0 && b.q.context != a.q.context,
+	      "a queue while context %u's window is held: %s, context %u", a.q.context, strerror(errno),
+	      b.q.context);
+	rawq_close(&b);
+	gem_close(comp, imp.handle);
+	CHECK(param(comp, DRM_GFX_PARAM_VRAM_FREE, 0) == free0, "VRAM free %llu after the import went, "
+	      "%llu before", (unsigned long long)param(comp, DRM_GFX_PARAM_VRAM_FREE, 0),
+	      (unsigned long long)free0);
+	CHECK(rawq_create(&b) == 0 && b.q.context == a.q.context,
+	      "context %u is not handed out again once its window is free (got %u: %s)", a.q.context,
+	      b.q.context, strerror(errno));
+	rawq_close(&b);
+	close(comp);
+	printf("ok share: context %u's fence %llu read by another file; its window a GEM object that "
+	       "the importer kept out of use until it let go\n", ctx, (unsigned long long)done);
+	return 0;
+}
+
 /* ---- unbind under a live queue ---- */
 
 static int write_file(const char *path, const char *s)
@@ -339,8 +427,10 @@ int main(int argc, char **argv)
 		return case_clear();
 	if (!strcmp(c, "uapi"))
 		return case_uapi();
+	if (!strcmp(c, "share"))
+		return case_share();
 	if (!strcmp(c, "gone") && argc > 2)
 		return case_gone(argv[2]);
-	fprintf(stderr, "usage: gfx-vm-drm-userq draw|clear|uapi|gone PCI_ADDRESS\n");
+	fprintf(stderr, "usage: gfx-vm-drm-userq draw|clear|uapi|share|gone PCI_ADDRESS\n");
 	return 2;
 }

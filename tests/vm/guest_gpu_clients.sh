@@ -10,6 +10,11 @@
 #                          gfx-demo-client --gpu animates
 #   gpu_clients_case drm   the same clients on gfx_drm: the render node,
 #                          dma-buf (PRIME) and zwp_linux_dmabuf_v1
+#   gpu_clients_case userq on gfx_drm, each client on a user-mode queue of
+#                          its own (GFX_WL_QUEUE=1): planes inside its
+#                          window's dma-buf, acquire points the compositor
+#                          reads with GET_PARAM CONTEXT_FENCE; the stalled
+#                          fence keeps its window's old buffer, as on uio
 #
 # Uses guest.sh's result, case_, host_ctl, $bin, $tests, $out.
 
@@ -38,8 +43,10 @@ print(bad or 'ok')"
 }
 
 gpu_clients_run() {
-	local tag=$1 spec=uio path=context layout x0 y0 step r out_demo p
-	[ "$tag" = drm ] && spec=drm:/dev/dri/card0 path=dma-buf
+	local tag=$1 spec=uio path=context demo_path=context layout x0 y0 step r out_demo p
+	[ "$tag" = drm ] && spec=drm:/dev/dri/card0 path=dma-buf demo_path=dma-buf
+	[ "$tag" = userq ] && spec=drm:/dev/dri/card0 path=userq demo_path="user-mode queue"
+	if [ "$tag" = userq ]; then export GFX_WL_QUEUE=1; else unset GFX_WL_QUEUE; fi
 	layout=$("$bin/gfx-compositor" --print-layout) || return 1
 	x0=$(sed -n 's/^LAYOUT_PLACE_X=//p' <<<"$layout"); y0=$(sed -n 's/^LAYOUT_PLACE_Y=//p' <<<"$layout")
 	step=$(sed -n 's/^LAYOUT_PLACE_STEP=//p' <<<"$layout")
@@ -52,24 +59,28 @@ gpu_clients_run() {
 	kill -USR1 "$gpu_b_pid"
 	comp_wait 30 grep -q '^next' "$COMP_RUN/b.out" || { echo "client b drew nothing more"; return 1; }
 	comp_stable_shot "$out/gpu-$tag.png" || return 1
-	# On a context the stalled commit never shows (yellow stays); on drm there is no
-	# client fence to name: the kernel orders the jobs, and the new buffer shows (magenta).
+	# On a context or queue the stalled commit never shows (yellow stays); on drm there is
+	# no client fence to name: the kernel orders the jobs, and the new buffer shows (magenta).
 	local b_rgb=255,255,0
 	[ "$tag" = drm ] && b_rgb=255,0,255
 	r=$(gpu_pixels "$out/gpu-$tag.png" "$x0,$y0=255,0,0" "$((x0 + 199)),$((y0 + 149))=255,0,0" \
 		"$((x0 + step + 5)),$((y0 + step + 5))=32,128,255" "$((x0 + 2 * step + 5)),$((y0 + 2 * step + 5))=$b_rgb")
 	[ "$r" = ok ] || { echo "pixels: $r"; return 1; }
 	"$GPU_CLIENT" --bad-buffer >"$COMP_RUN/bad.out" 2>&1
+	# On a context the compositor refuses it; on dma-buf libgfx has nothing to export there.
 	if [ "$tag" = uio ]; then
 		grep -q '^refused with a protocol error' "$COMP_RUN/bad.out" ||
 			{ echo "a buffer outside the window: $(tail -1 "$COMP_RUN/bad.out")"; return 1; }
+	else
+		grep -q '^refused by libgfx' "$COMP_RUN/bad.out" ||
+			{ echo "a buffer outside the GPU's buffers: $(tail -1 "$COMP_RUN/bad.out")"; return 1; }
 	fi
 	out_demo=$(timeout 60 "$bin/gfx-demo-client" --gpu --seconds 4 --stats 2>"$COMP_RUN/demo.err")
-	grep -q "drawing with the GPU ($path)" "$COMP_RUN/demo.err" ||
+	grep -q "drawing with the GPU ($demo_path)" "$COMP_RUN/demo.err" ||
 		{ echo "gfx-demo-client --gpu: $(tail -1 "$COMP_RUN/demo.err")"; return 1; }
 	p=$(sed -n 's/.*presented=\([0-9]*\).*/\1/p' <<<"$out_demo")
 	[ "${p:-0}" -ge 60 ] || { echo "gfx-demo-client --gpu presented only ${p:-0} frames in 4 s: $out_demo"; return 1; }
 	kill -0 "${COMP_PIDS[0]}" || { echo "the compositor died: $(tail -1 "$out/comp-gpu-$tag.log")"; return 1; }
-	echo "ok on $path: exact pixels beside a wl_shm window$([ "$tag" = uio ] && echo ", an unsignalled fence kept its window's old buffer, a buffer outside the window refused"), gfx-demo-client --gpu $p frames in 4 s"
+	echo "ok on $path: exact pixels beside a wl_shm window$([ "$tag" = uio ] && echo ", an unsignalled fence kept its window's old buffer, a buffer outside the window refused")$([ "$tag" = userq ] && echo ", an unsignalled fence kept its window's old buffer"), gfx-demo-client --gpu $p frames in 4 s"
 }
-gpu_clients_case() { gpu_clients_run "$1"; local rc=$?; comp_stop; return $rc; }
+gpu_clients_case() { gpu_clients_run "$1"; local rc=$?; comp_stop; unset GFX_WL_QUEUE; return $rc; }

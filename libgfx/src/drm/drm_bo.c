@@ -114,7 +114,8 @@ void drm_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo)
 	unsigned int i = upper_bound(d, bo->offset);
 	struct drm_bo b;
 
-	if (i == 0 || d->bos[i - 1].offset != bo->offset)
+	/* By any offset in the object: an import's plane may start inside it (a queue's window). */
+	if (i == 0 || bo->offset >= (uint64_t)d->bos[i - 1].offset + d->bos[i - 1].size)
 		return;	/* not ours, or destroyed twice */
 	if (--d->bos[i - 1].refs > 0)
 		return;	/* another import of the same dma-buf still uses it */
@@ -141,7 +142,7 @@ void drm_bo_fini(struct gfx_drm *d)
 
 /* ---- PRIME: dma-buf fds of our buffers, for another process of the same GPU ---- */
 
-int drm_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd)
+int drm_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd, uint32_t *offset)
 {
 	struct gfx_drm *d = dev->drm;
 	struct drm_bo *b = drm_bo_containing(d, bo->offset, (uint64_t)bo->offset + 1);
@@ -150,6 +151,7 @@ int drm_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd)
 		return gfx_set_error(dev, -EINVAL, "no buffer of ours at 0x%x to export", bo->offset);
 	if (drmPrimeHandleToFD(d->fd, b->handle, DRM_CLOEXEC | DRM_RDWR, fd) < 0)
 		return drm_ioctl_err(dev, -errno, "PRIME_HANDLE_TO_FD");
+	*offset = 0;
 	return 0;
 }
 
@@ -174,7 +176,7 @@ static int import_handle(struct gfx_device *dev, uint32_t handle, struct drm_bo 
 		return r;
 	}
 	b = (struct drm_bo){ .offset = (uint32_t)info.offset, .size = (uint32_t)info.size,
-			     .handle = handle, .refs = 1 };
+			     .handle = handle, .refs = 1, .context = info.context };
 	b.map = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, (off_t)info.mmap_offset);
 	if (b.map == MAP_FAILED || table_insert(d, &b) < 0) {
 		if (b.map != MAP_FAILED)
@@ -186,17 +188,15 @@ static int import_handle(struct gfx_device *dev, uint32_t handle, struct drm_bo 
 	return 0;
 }
 
-int drm_bo_import(struct gfx_device *dev, int fd, struct gfx_bo *bo)
+int drm_bo_import(struct gfx_device *dev, int fd, uint32_t offset, struct gfx_bo *bo)
 {
 	struct gfx_drm *d = dev->drm;
 	struct drm_bo *b = NULL;
 	uint32_t handle;
-	uint64_t end = (uint64_t)(bo->height - 1) * bo->stride + (uint64_t)bo->width * gfx_format_bpp(bo->format);
+	uint64_t end = offset + (uint64_t)(bo->height - 1) * bo->stride +
+		       (uint64_t)bo->width * gfx_format_bpp(bo->format);
 	int r;
 
-	if (bo->offset)
-		return gfx_set_error(dev, -EINVAL, "a dma-buf plane must start at offset 0, not %u",
-				     bo->offset);
 	if (drmPrimeFDToHandle(d->fd, fd, &handle) < 0)
 		return gfx_set_error(dev, -errno, "PRIME import: %s (a dma-buf of another device?)",
 				     strerror(errno));
@@ -207,11 +207,12 @@ int drm_bo_import(struct gfx_device *dev, int fd, struct gfx_bo *bo)
 		struct gfx_bo whole = { .offset = b->offset };
 
 		drm_bo_destroy(dev, &whole);
-		return gfx_set_error(dev, -EINVAL, "a %ux%u surface (stride %u) does not fit a "
-				     "%u-byte dma-buf", bo->width, bo->height, bo->stride, b->size);
+		return gfx_set_error(dev, -EINVAL, "a %ux%u surface (stride %u) at %u does not fit a "
+				     "%u-byte dma-buf", bo->width, bo->height, bo->stride, offset, b->size);
 	}
-	bo->map = b->map;
-	bo->offset = b->offset;
-	bo->size = b->size;
+	bo->map = (uint8_t *)b->map + offset;
+	bo->offset = b->offset + offset;
+	bo->size = b->size - offset;
+	bo->context = b->context;
 	return 0;
 }

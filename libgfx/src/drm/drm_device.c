@@ -81,7 +81,7 @@ int gfx_drm_find(char *path, size_t path_len, bool render)
 static int read_identity(struct gfx_device *dev, char *err, size_t len)
 {
 	struct gfx_drm *d = dev->drm;
-	uint64_t max_cmd = 0, max_submit = 0, w = 0, h = 0, n = 0, f = 0;
+	uint64_t max_cmd = 0, max_submit = 0, w = 0, h = 0, n = 0, f = 0, v = 0;
 	int r;
 
 	r = drm_param(d->fd, DRM_GFX_PARAM_VERSION, 0, &d->version) ?:
@@ -106,8 +106,12 @@ static int read_identity(struct gfx_device *dev, char *err, size_t len)
 		return -ENODEV;
 	}
 	dev->max_cmd_words = (uint32_t)max_cmd;
-	/* The kernel's buffers may lie anywhere in VRAM; no contexts for user space here. */
-	dev->context_count = 1;
+	/*
+	 * The kernel's buffers may lie anywhere in VRAM. Client contexts are
+	 * the kernel's to give, as user-mode queues (drm-userq), whose fences
+	 * any file reads (gfx_context_info); none on a kernel without them.
+	 */
+	dev->context_count = 1 + (drm_param(d->fd, DRM_GFX_PARAM_USERQ_COUNT, 0, &v) == 0 ? (uint32_t)v : 0);
 	dev->window_offset = GFX_VRAM_START;
 	dev->window_size = (uint32_t)(dev->vram_size - GFX_VRAM_START);
 	dev->mode_width = (uint32_t)w;
@@ -266,6 +270,18 @@ static int drm_get_info(struct gfx_device *dev, struct gfx_info *info)
 	return 0;
 }
 
+/* A user-mode queue's progress, for a compositor that shows its buffers (gfx_bo.context). */
+static int drm_context_info(struct gfx_device *dev, uint32_t ctx, struct gfx_context_info *info)
+{
+	int r;
+
+	memset(info, 0, sizeof(*info));
+	r = drm_param(dev->drm->fd, DRM_GFX_PARAM_CONTEXT_FENCE, ctx, &info->fence_done);
+	if (r == -EINVAL)
+		return gfx_set_error(dev, r, "no user-mode queue's context %u on this GPU", ctx);
+	return r < 0 ? drm_ioctl_err(dev, r, "GET_PARAM CONTEXT_FENCE") : 0;
+}
+
 const struct gfx_driver gfx_drm_driver = {
 	.close = drm_close,
 	.get_info = drm_get_info,
@@ -273,6 +289,7 @@ const struct gfx_driver gfx_drm_driver = {
 	.bo_destroy = drm_bo_destroy,
 	.bo_export = drm_bo_export,
 	.bo_import = drm_bo_import,
+	.context_info = drm_context_info,
 	.emit_surface = drm_emit_surface,
 	.make_space = drm_make_space,
 	.submit = drm_submit,

@@ -22,6 +22,7 @@ struct drm_bo {
 	uint32_t offset, size;		/* VRAM */
 	uint32_t handle;
 	uint32_t refs;			/* imports of the same dma-buf share the handle */
+	uint32_t context;		/* a user-mode queue's window: its context (BO_INFO) */
 	void *map;
 	/* The framebuffer made at the first flip to (part of) it. */
 	uint32_t fb_id, fb_offset, fb_width, fb_height, fb_stride, fb_format;
@@ -70,9 +71,9 @@ int drm_param(int fd, uint32_t param, uint32_t index, uint64_t *value);
 struct drm_bo *drm_bo_containing(struct gfx_drm *d, uint32_t offset, uint64_t end);
 int drm_bo_create(struct gfx_device *dev, struct gfx_bo *bo);
 void drm_bo_destroy(struct gfx_device *dev, struct gfx_bo *bo);
-int drm_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd);
-/* bo has the shape; offset must be 0 (the plane's). Fills offset, size, map. */
-int drm_bo_import(struct gfx_device *dev, int fd, struct gfx_bo *bo);
+int drm_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd, uint32_t *offset);
+/* bo has the shape; its plane is at `offset` in fd's buffer. Fills offset, size, map, context. */
+int drm_bo_import(struct gfx_device *dev, int fd, uint32_t offset, struct gfx_bo *bo);
 void drm_bo_fini(struct gfx_drm *d);
 void drm_close_handle(int fd, uint32_t handle);
 

@@ -54,6 +54,12 @@ struct gfx_backend {
 	 * for export_context until the holder has closed it. 0 or -errno.
 	 */
 	int (*revoke_context)(struct gfx_backend *b, uint32_t ctx);
+	/*
+	 * A user-mode queue's (drm-userq; NULL elsewhere): a new dma-buf fd of
+	 * the context's whole window, which the kernel keeps as a GEM object,
+	 * for another process of the same GPU. 0 or -errno, with a message in err.
+	 */
+	int (*export_window)(struct gfx_backend *b, int *fd, char *err, size_t err_len);
 	void (*destroy)(struct gfx_backend *b);
 };
 

@@ -64,6 +64,20 @@ static void userq_irq_master(struct gfx_backend *b, int on)
 	userq_kick(b);
 }
 
+static int userq_export_window(struct gfx_backend *b, int *fd, char *err, size_t err_len)
+{
+	struct userq *u = (struct userq *)b;
+	struct drm_prime_handle p = { .handle = u->q.window_handle, .flags = O_CLOEXEC | O_RDWR };
+
+	if (ioctl(u->drm_fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p) < 0) {
+		snprintf(err, err_len, "cannot export the queue's window: PRIME_HANDLE_TO_FD: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	*fd = p.fd;
+	return 0;
+}
+
 static void userq_destroy(struct gfx_backend *b)
 {
 	struct userq *u = (struct userq *)b;
@@ -168,7 +182,7 @@ int gfx_backend_userq_open(const char *dev_path, struct gfx_backend **out, char 
 	}
 	*u = (struct userq){ .b = { .name = "drm-userq", .kick = userq_kick,
 		.take_irq = userq_take_irq, .irq_master = userq_irq_master,
-		.destroy = userq_destroy, .poll_fd = -1 } };
+		.export_window = userq_export_window, .destroy = userq_destroy, .poll_fd = -1 } };
 	u->drm_fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	u->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (u->drm_fd < 0 || u->event_fd < 0) {

@@ -23,8 +23,9 @@ static int require_umd_master(struct gfx_device *dev, uint32_t ctx)
 	if (dev->lost)
 		return gfx_lost(dev);
 	if (dev->drv != &gfx_umd_driver)
-		return gfx_set_error(dev, -EOPNOTSUPP, "no hardware contexts on %s: clients use render "
-				     "nodes and dma-buf there", dev->backend);
+		return gfx_set_error(dev, -EOPNOTSUPP, "no hardware contexts to hand out on %s: clients "
+				     "use render nodes and dma-buf there, or a user-mode queue of their "
+				     "own (drm-userq)", dev->backend);
 	if (dev->context != GFX_MASTER_CONTEXT)
 		return gfx_set_error(dev, -EPERM, "only the master context manages contexts");
 	if (ctx == GFX_MASTER_CONTEXT || ctx >= dev->context_count)
@@ -147,8 +148,11 @@ GFX_EXPORT int gfx_context_reset(struct gfx_device *dev, uint32_t ctx)
 GFX_EXPORT int gfx_context_info(struct gfx_device *dev, uint32_t ctx, struct gfx_context_info *info)
 {
 	const volatile struct gfx_ctx_entry *e;
-	int r = require_umd_master(dev, ctx);
+	int r;
 
+	if (dev->drv->context_info && !dev->lost)
+		return dev->drv->context_info(dev, ctx, info);
+	r = require_umd_master(dev, ctx);
 	if (r < 0)
 		return r;
 	e = (const volatile struct gfx_ctx_entry *)(dev->regs + GFX_REG_CTX_TABLE) + ctx;

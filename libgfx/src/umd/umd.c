@@ -148,11 +148,31 @@ static int umd_get_info(struct gfx_device *dev, struct gfx_info *info)
 	return dev->lost ? gfx_lost(dev) : 0;
 }
 
+/* A buffer in our window, where the window can leave the process as a dma-buf (drm-userq). */
+static int umd_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *fd, uint32_t *offset)
+{
+	char err[160] = "";
+	int r;
+
+	if (!dev->be->export_window)
+		return gfx_set_error(dev, -EOPNOTSUPP, "no dma-buf on %s: hand out a context instead",
+				     dev->backend);
+	if (bo->offset < dev->window_offset ||
+	    (uint64_t)bo->offset + bo->size > (uint64_t)dev->window_offset + dev->window_size)
+		return gfx_set_error(dev, -EINVAL, "no buffer of our window at 0x%x to export", bo->offset);
+	r = dev->be->export_window(dev->be, fd, err, sizeof(err));
+	if (r < 0)
+		return gfx_set_error(dev, r, "%s", err);
+	*offset = bo->offset - dev->window_offset;
+	return 0;
+}
+
 const struct gfx_driver gfx_umd_driver = {
 	.close = umd_close,
 	.get_info = umd_get_info,
 	.bo_create = umd_bo_create,
 	.bo_destroy = umd_bo_destroy,
+	.bo_export = umd_bo_export,
 	.emit_surface = gfx_emit_surface,
 	.make_space = gfx_ring_wait_space,
 	.submit = umd_submit,
