@@ -15,7 +15,8 @@
 #   CMP_QUICK=1      a development run: 5 s compositor windows, one round,
 #                    fewer samples (minutes, not the real measurement)
 #   CMP_SECONDS, CMP_COUNT_SECONDS, CMP_ROUNDS, CMP_WINDOWS, CMP_BATCHES,
-#   CMP_SAMPLES, CMP_WINDOW_SIZE, CMP_ENGINE_ARGS, CMP_ONLY   see tests/vm/guest_cmp.sh
+#   CMP_SAMPLES, CMP_WINDOW_SIZE, CMP_ENGINE_ARGS, CMP_GCOMP_ROUNDS,
+#   CMP_GCOMP_SECONDS, CMP_ONLY   see tests/vm/guest_cmp.sh
 #   CMP_DOCS=1       also write the plots into docs/comparison/ (to commit)
 #   CMP_VM_APPEND    guest kernel arguments (default: clocksource=tsc
 #                    tsc=reliable, see below; empty for the HPET)
@@ -39,11 +40,11 @@ trap 'exit 1' INT TERM
 
 if [ "${CMP_QUICK:-0}" = 1 ]; then
 	: "${CMP_SECONDS:=5}" "${CMP_COUNT_SECONDS:=4}" "${CMP_ROUNDS:=1}" "${CMP_BATCHES:=40}"
-	: "${CMP_SAMPLES:=60}" "${CMP_ENGINE_ARGS:=--quick}"
+	: "${CMP_SAMPLES:=60}" "${CMP_ENGINE_ARGS:=--quick}" "${CMP_GCOMP_SECONDS:=5}"
 fi
 guest_env=
 for v in CMP_SECONDS CMP_COUNT_SECONDS CMP_ROUNDS CMP_WINDOWS CMP_BATCHES CMP_SAMPLES \
-	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_PROFILE_WINDOWS; do
+	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_PROFILE_WINDOWS CMP_GCOMP_ROUNDS CMP_GCOMP_SECONDS; do
 	[ -n "${!v:-}" ] && guest_env+="$v='${!v}' "
 done
 
@@ -89,7 +90,7 @@ VM_APPEND="${CMP_VM_APPEND-clocksource=tsc tsc=reliable}"
 # on the host's threads; times would. ktime (function_graph: text patched
 # too) runs there as well: its times are the kernel's own on one vCPU while
 # the other idles, the same for every path.
-only=" ${CMP_ONLY:-irq submit ktime pipe comp count engine} " timed= traced=
+only=" ${CMP_ONLY:-irq submit ktime pipe comp gcomp count engine} " timed= traced=
 for w in $only; do case $w in count|profile|ktime) traced+="$w " ;; *) timed+="$w " ;; esac; done
 accel=$(vm_accel)
 t0=$(date +%s)

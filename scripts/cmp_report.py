@@ -332,10 +332,10 @@ class Report:
                         extra += [fmt(q), rfmt((u, q, rng))]
             self.md.append("| %d | %s |" % (n, " | ".join(cells + extra)))
 
-    def comp(self):
-        rows = [r for r in self.raw if r.get("w") == "comp"]
-        self.comp_rows = []
-        for r in rows:
+    def comp_rows_of(self, w):
+        """The compositor runs of workload w ("comp", "gcomp"), one dict per run, per frame."""
+        out = []
+        for r in [r for r in self.raw if r.get("w") == w]:
             d0, d1 = kv(r["dev0"]), kv(r["dev1"])
             if "flips" not in d0 or "flips" not in d1:
                 continue
@@ -376,7 +376,11 @@ class Report:
                 x["perf"] = read_perf(self.out, r["perf"]) if r.get("perf") else None
                 h = [int(v) for v in r.get("hist", "").split()] if r.get("hist") else []
                 x["hist"] = h if len(h) == 4 else None
-            self.comp_rows.append(x)
+            out.append(x)
+        return out
+
+    def comp(self):
+        self.comp_rows = self.comp_rows_of("comp")
         timed = [x for x in self.comp_rows if not x["count"]]
         if not timed:
             return
@@ -427,6 +431,62 @@ class Report:
                 x["n"], x["path"], x["round"], x["frames"] / x["secs"], x["comp_ms"], x["comp_ticks_ms"],
                 x["guest_ms"], x["guest_minus_clients_ms"], (x["p50"] or 0) / 1e3, (x["p99"] or 0) / 1e3,
                 x["missed"], x["dev_irqs"], x["dev_kicks"]))
+
+    # The compositor's frame with GPU clients, three paths: (metric key, name stem, unit).
+    GCOMP_METRICS = (("comp_ms", "vm_cpu_per_frame", "ms/frame"),
+                     ("guest_ms", "vm_guest_cpu_per_frame", "ms/frame"),
+                     ("comp_ms_per_s", "vm_cpu_per_s", "ms/s"),
+                     ("guest_ms_per_s", "vm_guest_cpu_per_s", "ms/s"),
+                     ("p50", "vm_frame_latency_p50", "ms"),
+                     ("p99", "vm_frame_latency_p99", "ms"))
+
+    def gcomp(self):
+        """GPU clients on a context (uio), the render node's ring (drm) or a queue (userq)."""
+        timed = [x for x in self.comp_rows_of("gcomp") if not x["count"]]
+        if not timed:
+            return
+        self.gcomp_table = {}
+        for n in sorted({x["n"] for x in timed}):
+            sel = [x for x in timed if x["n"] == n]
+            sfx = "_%d_windows" % n
+            for key, stem, unit in self.GCOMP_METRICS:
+                scale = 1e-3 if key in ("p50", "p99") else 1
+                for a, b, mid in (("uio", "userq", "_uio_vs_drm_userq"), ("uio", "drm", "_gpu_clients_uio_vs_drm"),
+                                  ("userq", "drm", "_drm_userq_vs_drm")):
+                    va, vb, rng, k = self.paired(sel, key, a, b)
+                    self.gcomp_table[(n, key, a, b)] = (va, vb, rng)
+                    self.emit(stem + mid + sfx, va * scale if va is not None else None, unit,
+                              vb * scale if vb is not None else None, rng, k)
+            for p in ("uio", "drm", "userq"):
+                ps = [x for x in sel if x["path"] == p]
+                self.emit("vm_gpu_clients_frames_per_s_%s%s" % (p, sfx),
+                          med([x["frames"] / x["secs"] for x in ps]), "frames/s")
+                self.emit("vm_gpu_clients_missed_frames_%s%s" % (p, sfx), max([x["missed"] for x in ps] or [0]),
+                          "frames")
+        self.gcomp_md(timed)
+
+    def gcomp_md(self, timed):
+        t = self.gcomp_table
+        self.md.append("\n### A frame of the compositor with GPU clients: three paths (medians; ratio "
+                       "[95 % interval] of the rounds)\n")
+        self.md.append("| windows | measure | UIO, contexts | DRM, user-mode queues | DRM classic "
+                       "| UIO / queues | UIO / classic | queues / classic |")
+        self.md.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for n in sorted({x["n"] for x in timed}):
+            for key, stem, unit in self.GCOMP_METRICS:
+                u, q, r1 = t[(n, key, "uio", "userq")]
+                _, d, r2 = t[(n, key, "uio", "drm")]
+                _, _, r3 = t[(n, key, "userq", "drm")]
+                self.md.append("| %d | %s (%s) | %s | %s | %s | %s | %s | %s |" % (
+                    n, stem[3:], unit, fmt(u), fmt(q), fmt(d), rfmt((u, q, r1)), rfmt((u, d, r2)),
+                    rfmt((q, d, r3))))
+        self.md.append("\n| windows | path | frames/s (median) | rounds |")
+        self.md.append("| --- | --- | --- | --- |")
+        for n in sorted({x["n"] for x in timed}):
+            for p in ("uio", "userq", "drm"):
+                ps = [x for x in timed if x["n"] == n and x["path"] == p]
+                self.md.append("| %d | %s | %s | %d |" % (n, p, fmt(med([x["frames"] / x["secs"] for x in ps])),
+                                                         len(ps)))
 
     # ---- counts and the native estimate ----
 
@@ -761,7 +821,7 @@ def main():
         pdir = args[args.index("--plots") + 1]
     raw, native, host = load(out)
     rep = Report(out, raw, native, host)
-    for step in (rep.irq, rep.submit, rep.ktime, rep.pipe, rep.comp, rep.counts, rep.estimate, rep.engine, rep.header):
+    for step in (rep.irq, rep.submit, rep.ktime, rep.pipe, rep.comp, rep.gcomp, rep.counts, rep.estimate, rep.engine, rep.header):
         try:
             step()
         except Exception as e:  # one broken workload must not hide the others

@@ -2,7 +2,8 @@
 # report_scripts.sh - the benchmark reports' own arithmetic, on fixtures:
 # scripts/ktrace.py's kernel time from a function_graph trace (an interrupt
 # nested in a system call is the interrupt's; other processes' calls are not
-# counted; __do_sys_X inside __x64_sys_X is one call; kinds summed apart).
+# counted; __do_sys_X inside __x64_sys_X is one call; kinds summed apart),
+# and scripts/cmp_report.py's three-path ratios of the compositor's frame.
 # build/tests and build/asan/tests hold links to this file: the repository is the link's target's.
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 out=$(cd "$REPO/scripts" && python3 -c '
@@ -15,3 +16,44 @@ print("%.2f %d %.2f %d %.2f %d" % (t["syscall"].us, t["syscall"].calls, t["irq"]
 want="13.50 4 11.00 2 4.25 1"
 if [ "$out" = "$want" ]; then echo "PASS ktrace_exclusive_time"
 else echo "FAIL ktrace_exclusive_time: got '$out', want '$want'"; fi
+
+# scripts/cmp_report.py's three-path compositor frame (gcomp): rounds in which
+# the compositor spends 1.0 (uio), 1.25 (userq) and 2.0 (drm) ms of CPU per
+# frame, 60 frames a second, give those ratios with 95 % intervals.
+tmp=$(mktemp -d)
+python3 - "$tmp" <<'PY'
+import json, sys
+out = sys.argv[1]
+ms = {"uio": 1.0, "userq": 1.25, "drm": 2.0}
+with open(out + "/raw.jsonl", "w") as f:
+    for r in range(1, 7):
+        for p, m in ms.items():
+            m *= 1 + 0.01 * ((r * 7) % 5 - 2)	# a little noise, the same for every path
+            secs, frames = 10, 600		# 60 flips per vblank-second
+            comp_ns = int(m * 1e6 * frames)
+            snap0 = "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"
+            snap1 = "%d %d %d %d 0 0 0 0 0 0 0 0 0 0 0" % (2 * comp_ns, secs * 10**9, comp_ns, comp_ns // 2)
+            f.write(json.dumps({"w": "gcomp", "path": p, "round": r, "windows": 1, "count": 0, "secs": secs,
+                                "snap0": snap0, "snap1": snap1, "hz": 100,
+                                "dev0": "vblanks=0 flips=0 commands=0 missed_vblanks=0 irqs=0 kicks=0",
+                                "dev1": "vblanks=600 flips=600 commands=600 missed_vblanks=0 irqs=600 kicks=600",
+                                "hist": "", "perf": "", "late": "",
+                                "clients": ["frames=600 presented=600 missed=0 p50_us=16000 p99_us=17000"],
+                                "tag": "g%s-1-r%d" % (p, r)}) + "\n")
+PY
+(cd "$REPO" && python3 scripts/cmp_report.py "$tmp" --jsonl "$tmp/out.jsonl" >"$tmp/report.txt" 2>&1)
+out=$(python3 - "$tmp/out.jsonl" <<'PY'
+import json, sys
+lines = {r["name"]: r for r in map(json.loads, open(sys.argv[1]))}
+for n in ("vm_cpu_per_frame_uio_vs_drm_userq_1_windows", "vm_cpu_per_frame_gpu_clients_uio_vs_drm_1_windows",
+          "vm_cpu_per_frame_drm_userq_vs_drm_1_windows"):
+    r = lines.get(n)
+    print("%s %.2f %s" % (n, r["ratio"], r["ci_low"] <= r["ratio_of_rounds"] <= r["ci_high"]) if r else n + " missing")
+PY
+)
+want="vm_cpu_per_frame_uio_vs_drm_userq_1_windows 0.80 True
+vm_cpu_per_frame_gpu_clients_uio_vs_drm_1_windows 0.50 True
+vm_cpu_per_frame_drm_userq_vs_drm_1_windows 0.62 True"
+if [ "$out" = "$want" ]; then echo "PASS cmp_report_gcomp_three_paths"
+else echo "FAIL cmp_report_gcomp_three_paths: got '$out' ($(tail -3 "$tmp/report.txt"))"; fi
+rm -rf "$tmp"

@@ -17,9 +17,10 @@
 # CMP_BATCHES (200), CMP_SAMPLES (300), CMP_WINDOW_SIZE (160x120: TCG draws
 # about 20x slower than the host, where the compositor bench uses 400x300),
 # CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_COUNT_MINUTES (repeat the
-# counted pass for that long), CMP_ONLY (the workloads to
-# run, of "irq submit ktime pipe comp count engine profile"; profile, perf record of
-# the compositor runs, only when asked for).
+# counted pass for that long), CMP_GCOMP_ROUNDS and CMP_GCOMP_SECONDS (the
+# GPU-client compositor runs: CMP_ROUNDS, 10 s), CMP_ONLY (the workloads to
+# run, of "irq submit ktime pipe comp gcomp count engine profile"; profile, perf
+# record of the compositor runs, only when asked for).
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
 # tracepoints and two kprobes) come from separate runs, since tracing costs
@@ -211,6 +212,11 @@ wl_submit() {
 }
 
 # A compositor run: N animated clients; with COUNT=1 under perf, else timed.
+# GPU=1 (wl_gcomp): the clients draw with the GPU (gfx-demo-client --gpu), at
+# most 4 processes with N/4 windows each (a context or queue per process):
+# on uio a context the compositor hands out, on drm the render node's ring,
+# on userq a user-mode queue of each client's own (GFX_WL_QUEUE=1); the
+# compositor itself is on uio's master or on gfx_drm's ring and KMS.
 COMP_PIDS=()
 comp_stop() {
 	local p
@@ -220,9 +226,13 @@ comp_stop() {
 }
 wl_comp() {
 	local p=$1 n=$2 r=$3 count=${4:-0} spec=uio secs=$SECS tag run cpid i cl=() clients
-	[ "$p" = drm ] && spec=drm:/dev/dri/card0
+	local procs=$n per=1 gflags=() w=comp
+	[ "$p" != uio ] && spec=drm:/dev/dri/card0
 	[ "$count" = 1 ] && secs=$CSECS
-	tag=$p-$n-r$r$([ "$count" = 1 ] && echo -count)
+	if [ "${GPU:-0}" = 1 ]; then
+		w=gcomp procs=$((n < 4 ? n : 4)); per=$((n / procs)); gflags=(--gpu --windows "$per")
+	fi
+	tag=$([ "$w" = gcomp ] && echo g)$p-$n-r$r$([ "$count" = 1 ] && echo -count)
 	say "compositor $p $n windows round $r$([ "$count" = 1 ] && echo ', counted')"
 	run=$(mktemp -d /tmp/cmp.XXXXXX)
 	export XDG_RUNTIME_DIR=$run
@@ -230,8 +240,9 @@ wl_comp() {
 	cpid=$!; COMP_PIDS=($cpid)
 	for _ in $(seq 300); do [ -S "$run/wl-cmp" ] && break; sleep 0.1; done
 	[ -S "$run/wl-cmp" ] || { say "the compositor did not start on $spec: $(tail -1 "$out/comp/$tag.log")"; comp_stop; return 1; }
-	for i in $(seq "$n"); do
-		WAYLAND_DISPLAY=wl-cmp "$bin/gfx-demo-client" --size "$SIZE" --seconds $((WARM + secs + 60)) \
+	for i in $(seq "$procs"); do
+		WAYLAND_DISPLAY=wl-cmp GFX_WL_QUEUE=$([ "$p" = userq ] && echo 1 || echo 0) \
+			"$bin/gfx-demo-client" --size "$SIZE" --seconds $((WARM + secs + 60)) "${gflags[@]}" \
 			--stats --hue $((i * 37)) --latency-file "$out/comp/$tag-lat-$i.txt" \
 			>"$out/comp/$tag-client-$i.txt" 2>>"$out/comp/$tag-clients.err" &
 		cl+=($!); COMP_PIDS+=($!)
@@ -257,8 +268,8 @@ wl_comp() {
 	COMP_PIDS=()
 	rm -rf "$run"
 	local stats=
-	for i in $(seq "$n"); do stats+="\"$(cat "$out/comp/$tag-client-$i.txt" 2>/dev/null)\", "; done
-	rec "{\"w\": \"comp\", \"path\": \"$p\", \"round\": $r, \"windows\": $n, \"count\": $count," \
+	for i in $(seq "$procs"); do stats+="\"$(cat "$out/comp/$tag-client-$i.txt" 2>/dev/null)\", "; done
+	rec "{\"w\": \"$w\", \"path\": \"$p\", \"round\": $r, \"windows\": $n, \"count\": $count," \
 		"\"secs\": $secs, \"snap0\": \"$s0\", \"snap1\": \"$s1\", \"hz\": $(getconf CLK_TCK)," \
 		"\"dev0\": \"$d0\", \"dev1\": \"$d1\"," \
 		"\"hist\": \"$hd\", \"perf\": \"$([ "$count" = 1 ] && echo "comp/$tag.perf")\"," \
@@ -384,9 +395,10 @@ alt_irq() { wl_irq "$1" "$2"; }
 alt_submit() { wl_submit "$1" "$2"; }
 alt_ktime() { wl_ktime "$1" "$2"; }
 alt_comp() { wl_comp "$1" "$2" "$3" 0; }
+alt_gcomp() { GPU=1 wl_comp "$1" "$2" "$3" 0; }
 alt_engine() { wl_engine "$1" "$2"; }
 
-ONLY=" ${CMP_ONLY:-irq submit ktime pipe comp count engine} "
+ONLY=" ${CMP_ONLY:-irq submit ktime pipe comp gcomp count engine} "
 [[ $ONLY == *" irq "* ]] && alt alt_irq
 # Submission also on gfx_drm's user-mode queues (a client context driven by
 # libgfx's user-mode driver, as on uio): the third column.
@@ -396,6 +408,13 @@ ONLY=" ${CMP_ONLY:-irq submit ktime pipe comp count engine} "
 alt_pipe() { wl_pipe "$1" "$2"; }
 [[ $ONLY == *" pipe "* ]] && ALT_PATHS="uio drm userq" alt alt_pipe
 [[ $ONLY == *" comp "* ]] && for n in $WINDOWS; do alt alt_comp "$n"; done
+# The compositor's frame with GPU clients, on the three paths: where user-mode
+# queues enter a compositor's frame (its clients'; the compositor stays on the
+# kernel's ring and KMS). CMP_GCOMP_ROUNDS, CMP_GCOMP_SECONDS: its own length.
+[[ $ONLY == *" gcomp "* ]] && for n in $WINDOWS; do
+	ROUNDS=${CMP_GCOMP_ROUNDS:-$ROUNDS} SECS=${CMP_GCOMP_SECONDS:-10} ALT_PATHS="uio drm userq" \
+		alt alt_gcomp "$n"
+done
 # CMP_COUNT_MINUTES: the counted pass again and again for that long (make
 # soak-vm's perf phase: the pass that locked up, docs/drm.md); once by default.
 count_pass() {
