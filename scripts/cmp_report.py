@@ -477,9 +477,10 @@ class Report:
                 u, q, r1 = t[(n, key, "uio", "userq")]
                 _, d, r2 = t[(n, key, "uio", "drm")]
                 _, _, r3 = t[(n, key, "userq", "drm")]
+                sc = 1e-3 if key in ("p50", "p99") else 1	# latencies are kept in µs
                 self.md.append("| %d | %s (%s) | %s | %s | %s | %s | %s | %s |" % (
-                    n, stem[3:], unit, fmt(u), fmt(q), fmt(d), rfmt((u, q, r1)), rfmt((u, d, r2)),
-                    rfmt((q, d, r3))))
+                    n, stem[3:], unit, fmt(u * sc), fmt(q * sc), fmt(d * sc), rfmt((u, q, r1)),
+                    rfmt((u, d, r2)), rfmt((q, d, r3))))
         self.md.append("\n| windows | path | frames/s (median) | rounds |")
         self.md.append("| --- | --- | --- | --- |")
         for n in sorted({x["n"] for x in timed}):
