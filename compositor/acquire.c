@@ -8,6 +8,7 @@
 #include "acquire.h"
 #include "core.h"
 #include "gpu_context.h"
+#include "repaint.h"
 #include "surface.h"
 #include "util.h"
 #include "vram_buffer.h"
@@ -52,6 +53,8 @@ void acquire_wait(struct surface *s)
 	if (wl_list_empty(&srv->waiting_surfaces))
 		arm(srv);
 	wl_list_insert(srv->waiting_surfaces.prev, &s->waiting_link);
+	/* The next repaint looks again: a fence passed by then shows in that frame. */
+	repaint_schedule(srv);
 }
 
 void acquire_forget(struct surface *s)
@@ -61,21 +64,27 @@ void acquire_forget(struct surface *s)
 	s->has_waiting = false;
 }
 
-/* Every output period while surfaces wait: apply those whose fence passed. */
-static int on_timer(int fd, uint32_t mask, void *data)
+void acquire_poll(struct server *srv)
 {
-	struct server *srv = data;
 	struct surface *s, *tmp;
-	uint64_t n;
 
-	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
-		return 0;
 	wl_list_for_each_safe(s, tmp, &srv->waiting_surfaces, waiting_link) {
 		if (acquire_defer(s, &s->waiting))
 			continue;
 		acquire_forget(s);
 		surface_commit_waiting(s);
 	}
+}
+
+/* Every output period while surfaces wait: apply those whose fence passed. */
+static int on_timer(int fd, uint32_t mask, void *data)
+{
+	struct server *srv = data;
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
+		return 0;
+	acquire_poll(srv);
 	if (!wl_list_empty(&srv->waiting_surfaces))
 		arm(srv);
 	return 0;

@@ -8,8 +8,10 @@
  * commit of the surface, waits until the fence passed: the surface keeps
  * showing its previous content, the compositor never shows a half-rendered
  * buffer, and a fence that never passes stalls that surface alone. The
- * fence is read from the master's context table (no system call), every
- * output period while some surface waits.
+ * fence is read from the master's context table (no system call; on
+ * gfx_drm, a queue's with one GET_PARAM) at the next repaint window, which a
+ * waiting commit asks for, as Weston latches commits at repaint; and every
+ * output period while some surface waits, for a fence later than that.
  */
 #ifndef COMPOSITOR_ACQUIRE_H
 #define COMPOSITOR_ACQUIRE_H
@@ -28,6 +30,8 @@ bool acquire_check(struct surface *s, struct surface_state *st);
 bool acquire_defer(struct surface *s, struct surface_state *st);
 /* s has waiting commits now: look at their fence from now on. */
 void acquire_wait(struct surface *s);
+/* Apply the waiting commits whose fence passed (the repaint, before it builds the scene). */
+void acquire_poll(struct server *s);
 /* s goes away. */
 void acquire_forget(struct surface *s);
 

@@ -6,7 +6,8 @@
  * to pick up the clients' latest commits, early enough for the GPU to
  * finish before the flip is latched. One frame, top to bottom:
  *
- *   on_repaint_timer   the repaint window of the next vblank opens
+ *   on_repaint_timer   the repaint window of the next vblank opens; commits
+ *                      that waited for their fence and may go now apply (acquire.c)
  *   repaint            1. build the scene        (scene.c)
  *                      2. accumulate damage      what moved, mapped or unmapped since
  *                                                the last frame, what came into view,
@@ -28,6 +29,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "acquire.h"
 #include "buffer.h"
 #include "core.h"
 #include "cursor.h"
@@ -319,8 +321,10 @@ static int on_repaint_timer(int fd, uint32_t mask, void *data)
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
 		return 0;
-	if (s->repaint.state == REPAINT_SCHEDULED)
+	if (s->repaint.state == REPAINT_SCHEDULED) {
+		acquire_poll(s);	/* commits whose GPU work finished since: this frame */
 		repaint(s);
+	}
 	return 0;
 }
 
