@@ -14,11 +14,12 @@
 #include "vram_buffer.h"
 #include "gfx-context-v1-server-protocol.h"
 
+/* The hardware context of the commit's new buffer (vram_buffer.context); 0 for none. */
 static int buffer_context(struct surface_state *st)
 {
 	struct vram_buffer *vb = st->new_buffer ? vram_buffer_from_resource(st->buffer) : NULL;
 
-	return vb ? gpu_context_of(vb) : -1;
+	return vb ? (int)vb->context : 0;
 }
 
 bool acquire_check(struct surface *s, struct surface_state *st)

@@ -48,11 +48,6 @@ static void context_buffer_put(struct vram_buffer *vb)
 	context_put(cc);
 }
 
-int gpu_context_of(struct vram_buffer *vb)
-{
-	return vb->context ? (int)vb->context : -1;
-}
-
 bool gpu_context_passed(struct server *s, int context, uint64_t point)
 {
 	struct gfx_context_info ci;

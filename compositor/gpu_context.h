@@ -13,13 +13,10 @@
 #include <stdint.h>
 
 struct server;
-struct vram_buffer;
 
 #define GPU_CONTEXT_MANAGER_VERSION 1
 
 void gpu_context_init(struct server *s);
-/* The context number a buffer lies in, or -1 for a buffer of no context (dma-buf). */
-int gpu_context_of(struct vram_buffer *vb);
 /* The context's completed fence passed point (read from the master's register page). */
 bool gpu_context_passed(struct server *s, int context, uint64_t point);
 

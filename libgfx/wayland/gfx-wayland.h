@@ -8,10 +8,11 @@
  * and opens it with libgfx; on a GPU driven by the kernel's DRM driver,
  * where the compositor offers zwp_linux_dmabuf_v1 instead, it opens the
  * render node (with GFX_WL_QUEUE=1, a user-mode queue of its own there,
- * whose fences the compositor waits for as a context's). The client then renders with the whole libgfx API into its
- * buffers (gfx_bo_create: VRAM in its window), makes wl_buffers of them
- * (gfxwl_buffer: no copy, on either path) and names the fence each commit's
- * buffer waits for (gfxwl_set_fence). Built as build/lib/libgfx-wayland.a.
+ * whose fences the compositor waits for as a context's). The client then
+ * renders with the whole libgfx API into its buffers (gfx_bo_create: VRAM
+ * in its window), makes wl_buffers of them (gfxwl_buffer: no copy, on any
+ * path) and names the fence each commit's buffer waits for
+ * (gfxwl_set_fence). Built as build/lib/libgfx-wayland.a.
  */
 #ifndef GFX_WAYLAND_H
 #define GFX_WAYLAND_H

@@ -70,9 +70,11 @@ static int userq_export_window(struct gfx_backend *b, int *fd, char *err, size_t
 	struct drm_prime_handle p = { .handle = u->q.window_handle, .flags = O_CLOEXEC | O_RDWR };
 
 	if (ioctl(u->drm_fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p) < 0) {
+		int e = errno;
+
 		snprintf(err, err_len, "cannot export the queue's window: PRIME_HANDLE_TO_FD: %s",
-			 strerror(errno));
-		return -errno;
+			 strerror(e));
+		return -e;
 	}
 	*fd = p.fd;
 	return 0;
