@@ -71,7 +71,8 @@ echo "== native costs on the host ($(nproc) CPUs, $(uname -r))"
 	echo "{\"w\": \"host\", \"kernel\": \"$(uname -r)\", \"cpus\": $(nproc),"
 	echo " \"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\","
 	echo " \"qemu\": \"$(qemu-system-x86_64 --version | head -1)\", \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\","
-	echo " \"mode\": \"$VM_MODE\", \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\"}"
+	echo " \"mode\": \"$VM_MODE\", \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\","
+	echo " \"tree\": \"$(git describe --always --dirty 2>/dev/null || echo unknown)\"}"
 } | tr -d '\n' >"$VM_OUT/host.json"
 
 vm_start_device || exit 1

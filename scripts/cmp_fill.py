@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""cmp_fill.py - fill a document's measured ranges from several bench-vm runs.
+"""cmp_fill.py - fill a document's measured figures from bench-vm runs.
 
 Usage: cmp_fill.py TEMPLATE OUT RUN.jsonl...
 
 In TEMPLATE, [[KIND FMT NAME[,NAME...]]] becomes the range over every run and
 every NAME, formatted with FMT (a Python format spec such as .2f):
-  R ratio (uio / drm)      I 1 / ratio (drm / uio)    V value (uio)
-  F reference (drm)        P per cent below 1 of the ratio (100 - 100 ratio)
-  D reference - value (what uio saves)
+  R ratio (value / reference, e.g. uio / drm)   I 1 / ratio    V value
+  F reference              P per cent below 1 of the ratio (100 - 100 ratio)
+  D reference - value (what the first side saves)
 A range whose ends print alike is one number.
+  C the ratio of the rounds with its 95 % interval, "0.88 [0.84–0.95]", and
+    ", a tie" when the interval holds 1.0; one NAME, each run's apart ("; ").
 """
 import json
 import re
@@ -39,8 +41,22 @@ def main():
             return ref - v if ref is not None and v is not None else None
         raise ValueError(kind)
 
+    def interval(spec, r):
+        if r.get("ci_low") is None:
+            return None
+        x = r.get("ratio_of_rounds", r["ratio"])
+        s = "%s [%s–%s]" % (format(x, spec), format(r["ci_low"], spec), format(r["ci_high"], spec))
+        return s + (", a tie" if r.get("tie") else "")
+
     def sub(m):
         kind, spec, names = m.group(1), m.group(2), m.group(3).split(",")
+        if kind == "C":
+            got = [interval(spec, run[names[0]]) for run in runs if names[0] in run]
+            got = [g for g in got if g]
+            if len(names) != 1 or not got:
+                missing.append(m.group(0))
+                return "?"
+            return "; ".join(got)
         vals = []
         for run in runs:
             for n in names:
@@ -57,7 +73,7 @@ def main():
         return lo if lo == hi else "%s–%s" % (lo, hi)
 
     text = open(tpl).read()
-    text = re.sub(r"\[\[([RIVFPD]) (\S+) ([\w,]+)\]\]", sub, text)
+    text = re.sub(r"\[\[([RIVFPDC]) (\S+) ([\w,]+)\]\]", sub, text)
     open(out, "w").write(text)
     if missing:
         print("cmp_fill: no data for: " + " ".join(missing), file=sys.stderr)

@@ -3,7 +3,9 @@
 # scripts/ktrace.py's kernel time from a function_graph trace (an interrupt
 # nested in a system call is the interrupt's; other processes' calls are not
 # counted; __do_sys_X inside __x64_sys_X is one call; kinds summed apart),
-# and scripts/cmp_report.py's three-path ratios of the compositor's frame.
+# scripts/cmp_report.py's three-path ratios of the compositor's frame, and
+# scripts/cmp_doc.py's page made from one run (intervals, ties, the +-5 %
+# widths, a missing figure refused).
 # build/tests and build/asan/tests hold links to this file: the repository is the link's target's.
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 out=$(cd "$REPO/scripts" && python3 -c '
@@ -56,4 +58,30 @@ vm_cpu_per_frame_gpu_clients_uio_vs_drm_1_windows 0.50 True
 vm_cpu_per_frame_drm_userq_vs_drm_1_windows 0.62 True"
 if [ "$out" = "$want" ]; then echo "PASS cmp_report_gcomp_three_paths"
 else echo "FAIL cmp_report_gcomp_three_paths: got '$out' ($(tail -3 "$tmp/report.txt"))"; fi
+rm -rf "$tmp"
+
+# scripts/cmp_doc.py and cmp_fill.py: a page from one run. A ratio with its
+# interval ("C"), ", a tie" when the interval holds 1.0, the widths of the
+# answer's intervals against +-5 %, and a name the run lacks fails the page.
+tmp=$(mktemp -d)
+cat >"$tmp/bench.jsonl" <<'J'
+{"name": "a_ratio", "value": 1.0, "reference": 2.0, "ratio": 0.5, "ratio_of_rounds": 0.5, "ci_low": 0.49, "ci_high": 0.51, "tie": false}
+{"name": "b_ratio", "value": 1.0, "reference": 1.0, "ratio": 1.0, "ratio_of_rounds": 1.02, "ci_low": 0.90, "ci_high": 1.10, "tie": true}
+{"name": "vm_irq_to_user_p99_uio_vs_drm", "value": 1.1, "reference": 1.0, "ratio": 1.1, "ratio_of_rounds": 1.1, "ci_low": 1.0, "ci_high": 1.3, "tie": true}
+J
+echo "header line" >"$tmp/report.md"; echo "| t | 1 |" >>"$tmp/report.md"
+echo '{"date": "2026-12-07T18:00Z", "load": "1.0 1.0 1.0", "mode": "1920x1080@30", "tree": "abc1234"}' >"$tmp/host.json"
+echo '{"load_after": "1.5 1.0 1.0", "vm_seconds": 600}' >"$tmp/host-after.json"
+printf '%s\n' '# t' '## The answer' 'A [[C .2f a_ratio]]; B [[C .2f b_ratio]]; V [[V .1f a_ratio]].' \
+	'## Goals' 'irq: @@IRQ_GOAL@@; tree @@TREE@@, @@MINUTES@@ min' '@@WIDTHS@@' '@@TABLES@@' >"$tmp/tpl.md"
+python3 "$REPO/scripts/cmp_doc.py" "$tmp/tpl.md" "$tmp/out.md" "$tmp" 2>"$tmp/err"; rc=$?
+got=$(grep -E "^A |^irq:|within ±5 %\.$|^\| t " "$tmp/out.md" | tr '\n' '/')
+want="A 0.50 [0.49–0.51]; B 1.02 [0.90–1.10], a tie; V 1.0./irq: by the median, not the interval's top; tree abc1234, 10 min/1 of 2 within ±5 %./| t | 1 |/"
+if [ $rc = 0 ] && [ "$got" = "$want" ]; then echo "PASS cmp_doc_one_run"
+else echo "FAIL cmp_doc_one_run: rc $rc, got '$got', want '$want' ($(cat "$tmp/err"))"; fi
+echo '[[C .2f no_such_ratio]]' >"$tmp/tpl.md"
+if python3 "$REPO/scripts/cmp_doc.py" "$tmp/tpl.md" "$tmp/out.md" "$tmp" 2>"$tmp/err"; then
+	echo "FAIL cmp_doc_missing_figure: a name the run lacks made a page"
+elif grep -q "no data for: \[\[C .2f no_such_ratio\]\]" "$tmp/err"; then echo "PASS cmp_doc_missing_figure"
+else echo "FAIL cmp_doc_missing_figure: $(cat "$tmp/err")"; fi
 rm -rf "$tmp"
