@@ -16,7 +16,8 @@
 #                    fewer samples (minutes, not the real measurement)
 #   CMP_SECONDS, CMP_COUNT_SECONDS, CMP_ROUNDS, CMP_WINDOWS, CMP_BATCHES,
 #   CMP_SAMPLES, CMP_WINDOW_SIZE, CMP_ENGINE_ARGS, CMP_GCOMP_ROUNDS,
-#   CMP_GCOMP_SECONDS, CMP_ONLY   see tests/vm/guest_cmp.sh
+#   CMP_GCOMP_SECONDS, CMP_KFRAME_ROUNDS, CMP_KFRAME_SECONDS, CMP_ONLY
+#                    see tests/vm/guest_cmp.sh
 #   CMP_DOCS=1       also write the plots into docs/comparison/ (to commit)
 #   CMP_VM_APPEND    guest kernel arguments (default: clocksource=tsc
 #                    tsc=reliable, see below; empty for the HPET)
@@ -45,7 +46,8 @@ if [ "${CMP_QUICK:-0}" = 1 ]; then
 fi
 guest_env=
 for v in CMP_SECONDS CMP_COUNT_SECONDS CMP_ROUNDS CMP_WINDOWS CMP_BATCHES CMP_SAMPLES \
-	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_PROFILE_WINDOWS CMP_GCOMP_ROUNDS CMP_GCOMP_SECONDS; do
+	CMP_WINDOW_SIZE CMP_ENGINE_ARGS CMP_PROFILE_WINDOWS CMP_GCOMP_ROUNDS CMP_GCOMP_SECONDS \
+	CMP_KFRAME_ROUNDS CMP_KFRAME_SECONDS; do
 	[ -n "${!v:-}" ] && guest_env+="$v='${!v}' "
 done
 
@@ -92,8 +94,8 @@ VM_APPEND="${CMP_VM_APPEND-clocksource=tsc tsc=reliable}"
 # on the host's threads; times would. ktime (function_graph: text patched
 # too) runs there as well: its times are the kernel's own on one vCPU while
 # the other idles, the same for every path.
-only=" ${CMP_ONLY:-irq submit ktime pipe comp gcomp count engine} " timed= traced=
-for w in $only; do case $w in count|profile|ktime) traced+="$w " ;; *) timed+="$w " ;; esac; done
+only=" ${CMP_ONLY:-irq submit ktime kframe pipe comp gcomp count engine} " timed= traced=
+for w in $only; do case $w in count|profile|ktime|kframe) traced+="$w " ;; *) timed+="$w " ;; esac; done
 accel=$(vm_accel)
 t0=$(date +%s)
 if [ -n "$timed" ]; then

@@ -305,6 +305,56 @@ class Report:
                 self.md.append("| %d | %s | %s | %s | %s |" % (n, p, " | ".join(cell), fmt(t),
                                                               fmt(t * scale if t is not None and scale else None)))
 
+    def kframe(self):
+        """The kernel's time in a compositor frame with GPU clients (wl_comp with KFRAME=1):
+        the compositor's system calls, every device interrupt and kworker item ("display
+        server"), and everything traced, the clients' system calls too ("guest")."""
+        runs = {x["tag"]: x for x in self.comp_rows_of("kframe")}
+        per = {}	# (path, windows, round) -> dict of µs per frame
+        for r in self.raw:
+            x = runs.get(r.get("tag")) if r.get("w") == "kframe" else None
+            if not x or not r.get("trace") or not r.get("traced_ns"):
+                continue
+            frames = x["rate"] * r["traced_ns"] / 1e9 * self.refresh_hz
+            path = os.path.join(self.out, r["trace"])
+            comp, every = kernel_time(path, r["cpid"]), kernel_time(path)
+            per[(x["path"], x["n"], x["round"])] = dict(
+                comp_sys=comp["syscall"].us / frames, comp_calls=comp["syscall"].calls / frames,
+                irq=every["irq"].us / frames, irqs=every["irq"].calls / frames,
+                work=every["work"].us / frames, works=every["work"].calls / frames,
+                clients_sys=(every["syscall"].us - comp["syscall"].us) / frames,
+                server=sum(v.us for v in comp.values()) / frames,
+                guest=sum(v.us for v in every.values()) / frames, fps=frames * 1e9 / r["traced_ns"])
+        if not per:
+            return
+        paths = [p for p in ("uio", "drm", "userq") if any(k[0] == p for k in per)]
+        for n in sorted({k[1] for k in per}):
+            sel = [(k, v) for k, v in per.items() if k[1] == n]
+            for key, stem in (("server", "vm_kernel_us_per_frame"), ("guest", "vm_kernel_guest_us_per_frame")):
+                for a, b in (("uio", "userq"), ("uio", "drm"), ("userq", "drm")):
+                    if a not in paths or b not in paths:
+                        continue
+                    by = {}
+                    for (p, _, rnd), v in sel:
+                        if p in (a, b):
+                            by.setdefault(rnd, [None, None])[(a, b).index(p)] = v[key]
+                    va = med([v[key] for (p, _, _), v in sel if p == a])
+                    vb = med([v[key] for (p, _, _), v in sel if p == b])
+                    self.emit("%s_%s_vs_%s_%d_windows" % (stem, self.NAME[a], self.NAME[b], n), va, "us/frame",
+                              vb, self.ratio_range({k: tuple(v) for k, v in by.items()}), len(by))
+        self.md.append("\n### Kernel time per compositor frame with GPU clients, measured (function_graph, "
+                       "sleep left out; medians of rounds)\n")
+        self.md.append("| windows | path | frames/s traced | compositor's system calls | µs | device interrupts "
+                       "| µs | kworker items | µs | display server µs | clients' system calls µs | guest µs |")
+        self.md.append("| --- " * 12 + "|")
+        for n in sorted({k[1] for k in per}):
+            for p in paths:
+                sel = [v for k, v in per.items() if k[0] == p and k[1] == n]
+                m = {key: med([v[key] for v in sel]) for key in sel[0]} if sel else {}
+                self.md.append("| %d | %s | %s |" % (n, p, " | ".join(fmt(m.get(key)) for key in (
+                    "fps", "comp_calls", "comp_sys", "irqs", "irq", "works", "work", "server", "clients_sys",
+                    "guest"))))
+
     def pipe(self):
         rows = [r for r in self.raw if r.get("w") == "pipe"]
         if not rows:
@@ -822,7 +872,7 @@ def main():
         pdir = args[args.index("--plots") + 1]
     raw, native, host = load(out)
     rep = Report(out, raw, native, host)
-    for step in (rep.irq, rep.submit, rep.ktime, rep.pipe, rep.comp, rep.gcomp, rep.counts, rep.estimate, rep.engine, rep.header):
+    for step in (rep.irq, rep.submit, rep.ktime, rep.kframe, rep.pipe, rep.comp, rep.gcomp, rep.counts, rep.estimate, rep.engine, rep.header):
         try:
             step()
         except Exception as e:  # one broken workload must not hide the others

@@ -4,8 +4,9 @@
 # nested in a system call is the interrupt's; other processes' calls are not
 # counted; __do_sys_X inside __x64_sys_X is one call; kinds summed apart),
 # scripts/cmp_report.py's three-path ratios of the compositor's frame, and
-# scripts/cmp_doc.py's page made from one run (intervals, ties, the +-5 %
-# widths, a missing figure refused).
+# the kernel's time per compositor frame (kframe), and scripts/cmp_doc.py's
+# page made from one run (intervals, ties, the +-5 % widths, a missing figure
+# refused).
 # build/tests and build/asan/tests hold links to this file: the repository is the link's target's.
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 out=$(cd "$REPO/scripts" && python3 -c '
@@ -84,4 +85,38 @@ if python3 "$REPO/scripts/cmp_doc.py" "$tmp/tpl.md" "$tmp/out.md" "$tmp" 2>"$tmp
 	echo "FAIL cmp_doc_missing_figure: a name the run lacks made a page"
 elif grep -q "no data for: \[\[C .2f no_such_ratio\]\]" "$tmp/err"; then echo "PASS cmp_doc_missing_figure"
 else echo "FAIL cmp_doc_missing_figure: $(cat "$tmp/err")"; fi
+rm -rf "$tmp"
+
+# cmp_report.py's kernel time per compositor frame (kframe): the same trace
+# for every path, but uio traced for 2 s and the others for 1 s at 60 frames a
+# second, so uio's kernel time per frame is half the others'.
+tmp=$(mktemp -d)
+mkdir -p "$tmp/ktime" && cp "$REPO/tests/data/ktrace_sample.txt" "$tmp/ktime/k.txt"
+python3 - "$tmp" <<'PY'
+import json, sys
+with open(sys.argv[1] + "/raw.jsonl", "w") as f:
+    for r in range(1, 4):
+        for p, secs in (("uio", 2), ("userq", 1), ("drm", 1)):
+            f.write(json.dumps({"w": "kframe", "path": p, "round": r, "windows": 1, "count": 0, "secs": secs,
+                                "snap0": "0 0 0 0 0 0 0 0 0 0 0 0", "snap1": "1 %d 1 1 0 0 0 0 0 0 0 0" % (secs * 10**9),
+                                "hz": 100, "dev0": "vblanks=0 flips=0 commands=0 missed_vblanks=0 irqs=0 kicks=0",
+                                "dev1": "vblanks=600 flips=600 commands=0 missed_vblanks=0 irqs=0 kicks=0",
+                                "hist": "", "perf": "", "late": "", "clients": [], "tag": "k%s-1-r%d" % (p, r),
+                                "cpid": 305, "trace": "ktime/k.txt", "traced_ns": secs * 10**9}) + "\n")
+PY
+(cd "$REPO" && python3 scripts/cmp_report.py "$tmp" --jsonl "$tmp/out.jsonl" >"$tmp/report.txt" 2>&1)
+out=$(python3 - "$tmp/out.jsonl" <<'PY'
+import json, sys
+lines = {r["name"]: r for r in map(json.loads, open(sys.argv[1]))}
+for n in ("vm_kernel_us_per_frame_uio_vs_drm_userq_1_windows", "vm_kernel_us_per_frame_drm_userq_vs_drm_1_windows"):
+    r = lines.get(n)
+    print("%s %.2f %.4f" % (n, r["ratio"], r["value"]) if r else n + " missing")
+PY
+)
+# 13.50 + 11.00 + 4.25 µs of the compositor's (pid 305) and everyone's interrupts and kworkers, over 120 frames
+want="vm_kernel_us_per_frame_uio_vs_drm_userq_1_windows 0.50 0.2396
+vm_kernel_us_per_frame_drm_userq_vs_drm_1_windows 1.00 0.4792"
+if [ "$out" = "$want" ] && grep -q "^| 1 | uio | 60.0 |" "$tmp/report.md"; then
+	echo "PASS cmp_report_kframe_per_frame"
+else echo "FAIL cmp_report_kframe_per_frame: got '$out', want '$want' ($(tail -3 "$tmp/report.txt"))"; fi
 rm -rf "$tmp"

@@ -18,9 +18,10 @@
 # about 20x slower than the host, where the compositor bench uses 400x300),
 # CMP_ENGINE_ARGS (gfx-bench's, "--frames 120"), CMP_COUNT_MINUTES (repeat the
 # counted pass for that long), CMP_GCOMP_ROUNDS and CMP_GCOMP_SECONDS (the
-# GPU-client compositor runs: CMP_ROUNDS, 10 s), CMP_ONLY (the workloads to
-# run, of "irq submit ktime pipe comp gcomp count engine profile"; profile, perf
-# record of the compositor runs, only when asked for).
+# GPU-client compositor runs: CMP_ROUNDS, 10 s), CMP_KFRAME_ROUNDS and
+# CMP_KFRAME_SECONDS (the same compositor traced: 6, 3 s), CMP_ONLY (the
+# workloads to run, of "irq submit ktime kframe pipe comp gcomp count engine
+# profile"; profile, perf record of the compositor runs, only when asked for).
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
 # tracepoints and two kprobes) come from separate runs, since tracing costs
@@ -232,7 +233,8 @@ wl_comp() {
 	if [ "${GPU:-0}" = 1 ]; then
 		w=gcomp procs=$((n < 4 ? n : 4)); per=$((n / procs)); gflags=(--gpu --windows "$per")
 	fi
-	tag=$([ "$w" = gcomp ] && echo g)$p-$n-r$r$([ "$count" = 1 ] && echo -count)
+	[ "${KFRAME:-0}" = 1 ] && w=kframe
+	tag=$(case $w in gcomp) echo g ;; kframe) echo k ;; esac)$p-$n-r$r$([ "$count" = 1 ] && echo -count)
 	say "compositor $p $n windows round $r$([ "$count" = 1 ] && echo ', counted')"
 	run=$(mktemp -d /tmp/cmp.XXXXXX)
 	export XDG_RUNTIME_DIR=$run
@@ -257,7 +259,15 @@ wl_comp() {
 	d0=$(dev_stats)
 	[ "$count" = 1 ] && { hist_on; perf_ctl enable; }
 	s0=$("$bin/gfx-vm-cmp" snap $cpid $clients)
+	local t0 t1 traced=0
+	if [ "$w" = kframe ]; then
+		echo >$TR/trace; t0=$(date +%s%N); echo 1 >$TR/tracing_on
+	fi
 	sleep "$secs"
+	if [ "$w" = kframe ]; then
+		echo 0 >$TR/tracing_on; t1=$(date +%s%N); traced=$((t1 - t0))
+		cp $TR/trace "$out/ktime/$tag.txt"
+	fi
 	s1=$("$bin/gfx-vm-cmp" snap $cpid $clients)
 	[ "$count" = 1 ] && { perf_ctl disable; hd=$(hist_get $cpid); hist_off; }
 	d1=$(dev_stats)
@@ -274,7 +284,8 @@ wl_comp() {
 		"\"dev0\": \"$d0\", \"dev1\": \"$d1\"," \
 		"\"hist\": \"$hd\", \"perf\": \"$([ "$count" = 1 ] && echo "comp/$tag.perf")\"," \
 		"\"late\": \"$(sed -nE 's/.* ([0-9]+) frames, ([0-9]+) latched later.*/\1 \2/p' "$out/comp/$tag.log" | tail -1)\"," \
-		"\"clients\": [${stats%, }], \"tag\": \"$tag\"}"
+		"\"clients\": [${stats%, }], \"tag\": \"$tag\", \"cpid\": $cpid," \
+		"\"trace\": \"$([ "$w" = kframe ] && echo "ktime/$tag.txt")\", \"traced_ns\": $traced}"
 }
 
 wl_pipe() {
@@ -396,14 +407,22 @@ alt_submit() { wl_submit "$1" "$2"; }
 alt_ktime() { wl_ktime "$1" "$2"; }
 alt_comp() { wl_comp "$1" "$2" "$3" 0; }
 alt_gcomp() { GPU=1 wl_comp "$1" "$2" "$3" 0; }
+alt_kframe() { GPU=1 KFRAME=1 wl_comp "$1" "$2" "$3" 0; }
 alt_engine() { wl_engine "$1" "$2"; }
 
-ONLY=" ${CMP_ONLY:-irq submit ktime pipe comp gcomp count engine} "
+ONLY=" ${CMP_ONLY:-irq submit ktime kframe pipe comp gcomp count engine} "
 [[ $ONLY == *" irq "* ]] && alt alt_irq
 # Submission also on gfx_drm's user-mode queues (a client context driven by
 # libgfx's user-mode driver, as on uio): the third column.
 [[ $ONLY == *" submit "* ]] && ALT_PATHS="uio drm userq" alt alt_submit
-[[ $ONLY == *" ktime "* ]] && ktime_setup && ALT_PATHS="uio drm userq" alt alt_ktime
+[[ $ONLY == *" ktime "* || $ONLY == *" kframe "* ]] && ktime_setup
+[[ $ONLY == *" ktime "* ]] && [ "$KT_OK" = 1 ] && ALT_PATHS="uio drm userq" alt alt_ktime
+# The kernel's time in a compositor frame with GPU clients, on the three paths:
+# the gcomp setup, traced for CMP_KFRAME_SECONDS (3) after the warm-up.
+[[ $ONLY == *" kframe "* ]] && [ "$KT_OK" = 1 ] && for n in $WINDOWS; do
+	ROUNDS=${CMP_KFRAME_ROUNDS:-6} SECS=${CMP_KFRAME_SECONDS:-3} ALT_PATHS="uio drm userq" \
+		alt alt_kframe "$n"
+done
 [ "$KT_OK" = 1 ] && ktime_off
 alt_pipe() { wl_pipe "$1" "$2"; }
 [[ $ONLY == *" pipe "* ]] && ALT_PATHS="uio drm userq" alt alt_pipe
