@@ -34,17 +34,23 @@ def kind_of(fn):
 def kernel_time(path, pid=None):
     """{kind: Totals(exclusive µs, calls)}; system calls only of pid when given."""
     us, calls = collections.Counter(), collections.Counter()
-    stacks = collections.defaultdict(list)	# per CPU: [function, nested µs]
+    # Calls nest per task, not per CPU: a task that sleeps in a system call
+    # may wake on another CPU, and other tasks run on this one meanwhile (a
+    # stack per CPU took their calls for nested ones). An interrupt is logged
+    # under the task it interrupted; the idle tasks share a name, so theirs
+    # are told apart by CPU.
+    stacks = collections.defaultdict(list)	# per task: [function, nested µs]
 
-    def done(cpu, fn, dur, proc):
+    def done(task, fn, dur, proc):
         nested = 0.0
-        if stacks[cpu] and stacks[cpu][-1][0] == fn:
-            nested = stacks[cpu].pop()[1]
-        kind, parent = kind_of(fn), kind_of(stacks[cpu][-1][0]) if stacks[cpu] else None
+        stack = stacks[task]
+        if stack and stack[-1][0] == fn:
+            nested = stack.pop()[1]
+        kind, parent = kind_of(fn), kind_of(stack[-1][0]) if stack else None
         if kind == "syscall" and parent == "syscall":
             return	# __do_sys_X inside __x64_sys_X: the same call, in its time already
-        if stacks[cpu]:
-            stacks[cpu][-1][1] += dur	# the parent's time holds ours
+        if stack:
+            stack[-1][1] += dur	# the parent's time holds ours
         if kind is None or (kind == "syscall" and pid is not None and not proc.endswith("-%d" % pid)):
             return
         us[kind] += max(dur - nested, 0.0)
@@ -56,9 +62,10 @@ def kernel_time(path, pid=None):
             if not m:
                 continue
             cpu, proc, dur, what = m.group(1), m.group(2), m.group(3), m.group(4)
+            task = proc + "@" + cpu if proc.startswith("<idle>") else proc
             if OPEN.match(what):
-                stacks[cpu].append([OPEN.match(what).group(1), 0.0])
+                stacks[task].append([OPEN.match(what).group(1), 0.0])
             elif dur and (LEAF.match(what) or CLOSE.match(what)):
                 fn = (LEAF.match(what) or CLOSE.match(what)).group(1)
-                done(cpu, fn, float(dur), proc)
+                done(task, fn, float(dur), proc)
     return {k: Totals(us[k], calls[k]) for k in ("syscall", "irq", "work")}
