@@ -33,11 +33,35 @@ bool acquire_check(struct surface *s, struct surface_state *st)
 	return false;
 }
 
-bool acquire_defer(struct surface *s, struct surface_state *st)
+bool acquire_defer(struct surface_state *st)
 {
-	int ctx = buffer_context(st);
+	return st->acquire_set && buffer_context(st) > 0;
+}
 
-	return st->acquire_set && ctx > 0 && !gpu_context_passed(s->server, ctx, st->acquire_point);
+/*
+ * One pass over the waiting surfaces reads each context's fence at most
+ * once. On gfx_drm a read is a GET_PARAM: checked per commit and per waiting
+ * surface, 16 windows of 4 queue clients cost the compositor about 19 of
+ * them a frame (traced, the kframe workload of make bench-vm); per context
+ * and pass it is at most one per client.
+ */
+struct fence_pass {
+	uint64_t done[GFX_MAX_CONTEXTS];
+	uint32_t read, valid;		/* bit c: context c read, and readable */
+};
+
+/* ctx (1 .. GFX_MAX_CONTEXTS - 1) passed point, as read once in this pass. */
+static bool passed(struct server *srv, struct fence_pass *fp, int ctx, uint64_t point)
+{
+	uint32_t bit;
+
+	if (ctx >= (int)GFX_MAX_CONTEXTS)
+		return false;
+	bit = 1u << ctx;
+	if (!(fp->read & bit) && gpu_context_fence(srv, ctx, &fp->done[ctx]))
+		fp->valid |= bit;
+	fp->read |= bit;
+	return (fp->valid & bit) && gfx_seqno_passed(fp->done[ctx], point);
 }
 
 static void arm(struct server *s)
@@ -67,10 +91,14 @@ void acquire_forget(struct surface *s)
 
 void acquire_poll(struct server *srv)
 {
+	struct fence_pass fp = { .read = 0 };
 	struct surface *s, *tmp;
 
 	wl_list_for_each_safe(s, tmp, &srv->waiting_surfaces, waiting_link) {
-		if (acquire_defer(s, &s->waiting))
+		struct surface_state *st = &s->waiting;
+		int ctx = buffer_context(st);
+
+		if (st->acquire_set && ctx > 0 && !passed(srv, &fp, ctx, st->acquire_point))
 			continue;
 		acquire_forget(s);
 		surface_commit_waiting(s);

@@ -8,10 +8,12 @@
  * commit of the surface, waits until the fence passed: the surface keeps
  * showing its previous content, the compositor never shows a half-rendered
  * buffer, and a fence that never passes stalls that surface alone. The
- * fence is read from the master's context table (no system call; on
- * gfx_drm, a queue's with one GET_PARAM) at the next repaint window, which a
- * waiting commit asks for, as Weston latches commits at repaint; and every
- * output period while some surface waits, for a fence later than that.
+ * fence is not read at the commit: the commit waits for the next repaint,
+ * which it asks for, and the repaint reads each context's fence once for all
+ * its waiting surfaces (from the master's context table, no system call; on
+ * gfx_drm, a queue's with one GET_PARAM), as Weston latches commits at
+ * repaint; and again every output period while some surface waits, for a
+ * fence later than that. The frame that shows a commit is the same either way.
  */
 #ifndef COMPOSITOR_ACQUIRE_H
 #define COMPOSITOR_ACQUIRE_H
@@ -26,8 +28,8 @@ int acquire_init(struct server *s);
 void acquire_fini(struct server *s);
 /* st's acquire point is allowed (its buffer is a context's); else a protocol error and false. */
 bool acquire_check(struct surface *s, struct surface_state *st);
-/* st's buffer's fence has not passed its acquire point yet. */
-bool acquire_defer(struct surface *s, struct surface_state *st);
+/* st has an acquire point: it waits for the next repaint's look at the fence. */
+bool acquire_defer(struct surface_state *st);
 /* s has waiting commits now: look at their fence from now on. */
 void acquire_wait(struct surface *s);
 /* Apply the waiting commits whose fence passed (the repaint, before it builds the scene). */

@@ -48,12 +48,14 @@ static void context_buffer_put(struct vram_buffer *vb)
 	context_put(cc);
 }
 
-bool gpu_context_passed(struct server *s, int context, uint64_t point)
+bool gpu_context_fence(struct server *s, int context, uint64_t *done)
 {
 	struct gfx_context_info ci;
 
-	return context > 0 && gfx_context_info(s->gfx, (uint32_t)context, &ci) == 0 &&
-	       gfx_seqno_passed(ci.fence_done, point);
+	if (context <= 0 || gfx_context_info(s->gfx, (uint32_t)context, &ci) != 0)
+		return false;
+	*done = ci.fence_done;
+	return true;
 }
 
 /* The whole surface in the window, in the GPU's limits, a format it has. */

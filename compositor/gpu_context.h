@@ -17,7 +17,8 @@ struct server;
 #define GPU_CONTEXT_MANAGER_VERSION 1
 
 void gpu_context_init(struct server *s);
-/* The context's completed fence passed point (read from the master's register page). */
-bool gpu_context_passed(struct server *s, int context, uint64_t point);
+/* The context's completed fence into *done: read from the master's register page on uio,
+ * one GET_PARAM on gfx_drm. False for no such context. */
+bool gpu_context_fence(struct server *s, int context, uint64_t *done);
 
 #endif /* COMPOSITOR_GPU_CONTEXT_H */

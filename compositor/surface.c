@@ -342,7 +342,7 @@ static void commit_apply(struct surface *s, struct surface_state *st)
 	if (st != &s->waiting) {
 		if (!acquire_check(s, st))
 			return;
-		if (s->has_waiting || acquire_defer(s, st)) {
+		if (s->has_waiting || acquire_defer(st)) {
 			state_merge(&s->waiting, st);
 			if (!s->has_waiting)
 				acquire_wait(s);
