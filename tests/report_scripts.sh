@@ -4,9 +4,9 @@
 # nested in a system call is the interrupt's; other processes' calls are not
 # counted; __do_sys_X inside __x64_sys_X is one call; kinds summed apart),
 # scripts/cmp_report.py's three-path ratios of the compositor's frame, and
-# the kernel's time per compositor frame (kframe), and scripts/cmp_doc.py's
-# page made from one run (intervals, ties, the +-5 % widths, a missing figure
-# refused).
+# the kernel's time per compositor frame (kframe), scripts/cmp_doc.py's page
+# made from one run (intervals, ties, the +-5 % widths, a missing figure
+# refused), and docs/comparison.md made from the run kept beside it.
 # build/tests and build/asan/tests hold links to this file: the repository is the link's target's.
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 out=$(cd "$REPO/scripts" && python3 -c '
@@ -119,4 +119,17 @@ vm_kernel_us_per_frame_drm_userq_vs_drm_1_windows 1.00 0.4792"
 if [ "$out" = "$want" ] && grep -q "^| 1 | uio | 60.0 |" "$tmp/report.md"; then
 	echo "PASS cmp_report_kframe_per_frame"
 else echo "FAIL cmp_report_kframe_per_frame: got '$out', want '$want' ($(tail -3 "$tmp/report.txt"))"; fi
+rm -rf "$tmp"
+
+# docs/comparison.md is what its template makes from the run kept beside it
+# (a template or kernel change without the page made again fails here:
+# scripts/cmp_doc.py scripts/comparison.md.in docs/comparison.md docs/comparison/run-*).
+tmp=$(mktemp -d)
+run=$(ls -d "$REPO"/docs/comparison/run-* 2>/dev/null | tail -1)
+if [ -z "$run" ]; then echo "FAIL comparison_md_from_its_run: no docs/comparison/run-* kept"
+elif ! python3 "$REPO/scripts/cmp_doc.py" "$REPO/scripts/comparison.md.in" "$tmp/c.md" "$run" 2>"$tmp/err"; then
+	echo "FAIL comparison_md_from_its_run: $(cat "$tmp/err")"
+elif ! cmp -s "$tmp/c.md" "$REPO/docs/comparison.md"; then
+	echo "FAIL comparison_md_from_its_run: docs/comparison.md differs from what $(basename "$run") makes: $(diff "$tmp/c.md" "$REPO/docs/comparison.md" | head -3 | tr '\n' ' ')"
+else echo "PASS comparison_md_from_its_run"; fi
 rm -rf "$tmp"
