@@ -96,9 +96,8 @@ void acquire_poll(struct server *srv)
 
 	wl_list_for_each_safe(s, tmp, &srv->waiting_surfaces, waiting_link) {
 		struct surface_state *st = &s->waiting;
-		int ctx = buffer_context(st);
 
-		if (st->acquire_set && ctx > 0 && !passed(srv, &fp, ctx, st->acquire_point))
+		if (acquire_defer(st) && !passed(srv, &fp, buffer_context(st), st->acquire_point))
 			continue;
 		acquire_forget(s);
 		surface_commit_waiting(s);

@@ -10,13 +10,14 @@ tables (@@TABLES@@), its bench.jsonl every figure in the text
 (scripts/cmp_fill.py's double-bracketed placeholders), its host.json and
 host-after.json the date, the load, the tree, the mode and the length
 (@@RUNDATE@@, @@TREE@@, @@MODE@@, @@MINUTES@@). @@KERNEL_LINES@@ (and
-@@KLINES_UIO@@, @@KLINES_USERQ@@) are counted in the tree the page is made in; @@IRQ_GOAL@@ says whether the interrupt goal
-is met; @@WIDTHS@@ lists how wide the interval of
-every ratio in "The answer" is. A placeholder the run has no data for
-fails the page.
+@@KLINES_UIO@@, @@KLINES_USERQ@@) are counted in the tree the page is made
+in; @@IRQ_GOAL@@ says whether the interrupt goal is met; @@WIDTHS@@ lists
+how wide the interval of every ratio in "The answer" is. A placeholder the
+run has no data for fails the page.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -71,11 +72,9 @@ def kernel_lines(repo):
     return "\n".join(out), rows[0][2], rows[1][2]
 
 
-def answer_widths(template, bench):
+def answer_widths(template, lines):
     """How wide each interval of the answer is: the issue's goal is +-5 % of the median."""
-    import re
     part = template.split("## The answer", 1)[-1].split("\n## ", 1)[0]
-    lines = {r["name"]: r for r in (json.loads(l) for l in open(bench) if l.strip())}
     out = ["| ratio in the answer | median [95 % interval] | half-width | within ±5 % |",
            "| --- | --- | ---: | --- |"]
     seen = []
@@ -92,10 +91,9 @@ def answer_widths(template, bench):
     return "\n".join(out) + "\n\n%d of %d within ±5 %%." % (n_ok, len(out) - 2)
 
 
-def irq_goal(bench):
+def irq_goal(lines):
     """Issue 18's interrupt goal: UIO's p99 at most 1.2x DRM's."""
-    r = {x["name"]: x for x in (json.loads(l) for l in open(bench) if l.strip())}.get(
-        "vm_irq_to_user_p99_uio_vs_drm")
+    r = lines.get("vm_irq_to_user_p99_uio_vs_drm")
     if not r or r.get("ci_high") is None:
         return "not measured"
     m = r.get("ratio_of_rounds", r["ratio"])
@@ -122,13 +120,14 @@ def main():
     table, uio, userq = kernel_lines(os.path.dirname(here))
     text = text.replace("@@KERNEL_LINES@@", table)
     text = text.replace("@@KLINES_UIO@@", "{:,}".format(uio)).replace("@@KLINES_USERQ@@", "{:,}".format(userq))
-    text = text.replace("@@IRQ_GOAL@@", irq_goal(os.path.join(run, "bench.jsonl")))
+    bench = os.path.join(run, "bench.jsonl")
+    lines = {r["name"]: r for r in (json.loads(l) for l in open(bench) if l.strip())}
+    text = text.replace("@@IRQ_GOAL@@", irq_goal(lines))
     if "@@WIDTHS@@" in text:
-        text = text.replace("@@WIDTHS@@", answer_widths(text, os.path.join(run, "bench.jsonl")))
+        text = text.replace("@@WIDTHS@@", answer_widths(text, lines))
     tmp = out + ".tmp"
     open(tmp, "w").write(text)
-    r = subprocess.run([sys.executable, os.path.join(here, "cmp_fill.py"), tmp, out,
-                        os.path.join(run, "bench.jsonl")])
+    r = subprocess.run([sys.executable, os.path.join(here, "cmp_fill.py"), tmp, out, bench])
     os.unlink(tmp)
     return r.returncode
 
