@@ -15,6 +15,7 @@
  *   WAIT       wait for a job's seqno or for every job using a buffer
  *   USERQ_CREATE, USERQ_DESTROY  a user-mode queue: one of the GPU's client
  *              contexts for this file, driven from user space (below)
+ *   USERQ_SIGNAL  a dma_fence for the queue's work, in a syncobj (below)
  *
  * A read-only fence page (DRM_GFX_PARAM_FENCE_PAGE) tells without an ioctl
  * which jobs are done; SUBMIT's out_sync syncobj exports a sync_file
@@ -58,6 +59,7 @@ extern "C" {
 #define DRM_GFX_WAIT		0x04
 #define DRM_GFX_USERQ_CREATE	0x05
 #define DRM_GFX_USERQ_DESTROY	0x06
+#define DRM_GFX_USERQ_SIGNAL	0x07
 
 #define DRM_IOCTL_GFX_GET_PARAM	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_GET_PARAM, struct drm_gfx_get_param)
 #define DRM_IOCTL_GFX_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_BO_CREATE, struct drm_gfx_bo_create)
@@ -68,6 +70,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_GFX_USERQ_CREATE, struct drm_gfx_userq_create)
 #define DRM_IOCTL_GFX_USERQ_DESTROY \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_GFX_USERQ_DESTROY, struct drm_gfx_userq_destroy)
+#define DRM_IOCTL_GFX_USERQ_SIGNAL \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_GFX_USERQ_SIGNAL, struct drm_gfx_userq_signal)
 
 /* ---- GET_PARAM ---- */
 
@@ -221,7 +225,8 @@ struct drm_gfx_wait {
  * while anyone holds it, and the context is handed out again only once it
  * is gone. Whether the queue's work on a buffer is done: the context's
  * FENCE_DONE, which any file reads with GET_PARAM CONTEXT_FENCE (fence
- * seqnos are the queue's own, from its FENCE commands).
+ * seqnos are the queue's own, from its FENCE commands), or a dma_fence
+ * from USERQ_SIGNAL.
  */
 #define DRM_GFX_USERQ_MAP_DOORBELL	0
 #define DRM_GFX_USERQ_MAP_REGS		1
@@ -242,6 +247,40 @@ struct drm_gfx_userq_create {
 
 struct drm_gfx_userq_destroy {
 	__u32 context;		/* in: the file's queue */
+	__u32 pad;		/* in: 0 */
+};
+
+/*
+ * USERQ_SIGNAL: the queue's work up to its FENCE `seqno` as a dma_fence,
+ * put into syncobj `out_sync` (replacing its fence), for waiters in other
+ * processes and in the kernel: a sync_file from
+ * DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, a syncobj wait, a KMS IN_FENCE_FD. As
+ * amdgpu's USERQ_SIGNAL, it is asked for after the FENCE is in the ring
+ * and the doorbell rung.
+ *
+ * The fence signals once the context's FENCE_DONE reaches `seqno`. The
+ * kernel looks at every interrupt of the context: give that FENCE
+ * GFX_FENCE_IRQ and keep GFX_IRQ_FENCE in IRQ_ENABLE. Without them it is
+ * noticed within DRM_GFX_USERQ_FENCE_POLL_MS. A fence not reached
+ * DRM_GFX_USERQ_FENCE_TIMEOUT_MS after its USERQ_SIGNAL is a hang: the
+ * queue is taken back as by USERQ_DESTROY (the maps fault) and its
+ * unreached fences signal with -ETIMEDOUT. The queue's end signals the
+ * unreached ones with -ECANCELED (USERQ_DESTROY, the file's close) or
+ * -ENODEV (unbind), once the context is stopped.
+ *
+ * Seqnos only go up on a queue: a `seqno` below an earlier USERQ_SIGNAL's
+ * is -EINVAL. -ENOENT: no such queue on this file (or it was taken back)
+ * or no such syncobj; -EBUSY: DRM_GFX_USERQ_MAX_FENCES are unsignalled.
+ */
+#define DRM_GFX_USERQ_FENCE_POLL_MS	100
+#define DRM_GFX_USERQ_FENCE_TIMEOUT_MS	5000
+#define DRM_GFX_USERQ_MAX_FENCES	1024
+
+struct drm_gfx_userq_signal {
+	__u64 seqno;		/* in: of the queue's own FENCE commands */
+	__u32 context;		/* in: the file's queue */
+	__u32 out_sync;		/* in: the syncobj that gets the fence */
+	__u32 flags;		/* in: 0 */
 	__u32 pad;		/* in: 0 */
 };
 

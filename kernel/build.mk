@@ -89,6 +89,14 @@ $(BIN)/gfx-vm-drm-userq: $(OBJ)/tests/vm/guest_drm_userq.o $(LIBGFX_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS) $(shell $(PKG_CONFIG) --libs libdrm)
 VM_PROGS += $(BIN)/gfx-vm-drm-userq
+
+# gfx-vm-drm-userq-fence: a user-mode queue's fences (USERQ_SIGNAL), through libgfx and the bare uapi.
+$(OBJ)/tests/vm/guest_drm_userq_fence.o: CFLAGS += $(KMS_UAPI_CFLAGS)
+$(OBJ)/tests/vm/guest_drm_userq_fence.o: $(call config_stamp,vm-drm-userq-fence,$(KMS_UAPI_CFLAGS))
+$(BIN)/gfx-vm-drm-userq-fence: $(OBJ)/tests/vm/guest_drm_userq_fence.o $(LIBGFX_SO)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(LDFLAGS) $(GFX_LIBS) $(shell $(PKG_CONFIG) --libs libdrm)
+VM_PROGS += $(BIN)/gfx-vm-drm-userq-fence
 endif
 
 ALL_TARGETS += $(VM_PROGS)

@@ -190,6 +190,7 @@ static const struct drm_ioctl_desc gfx_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(GFX_WAIT, gfx_ioctl_wait, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GFX_USERQ_CREATE, gfx_ioctl_userq_create, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GFX_USERQ_DESTROY, gfx_ioctl_userq_destroy, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GFX_USERQ_SIGNAL, gfx_ioctl_userq_signal, DRM_RENDER_ALLOW),
 };
 
 /* DRM_GEM_FOPS, with an mmap that also maps the fence page (gfx_drm_fence.c). */

@@ -8,6 +8,7 @@
  *   gfx_drm_fence.c   job fences: ops, the fence interrupt on demand, the fence page
  *   gfx_drm_submit.c  SUBMIT (copy, validate, relocate) and WAIT
  *   gfx_drm_userq.c   user-mode queues: client contexts given to files
+ *   gfx_drm_userq_fence.c  dma_fences for a queue's work (USERQ_SIGNAL)
  *   gfx_drm_kms.c     CRTC, plane, encoder, connector; flips through the ring
  *
  * docs/drm.md explains the design; include/gfx_drm.h is the uapi.
@@ -15,7 +16,7 @@
  * Locks, outermost first (lockdep checks this order in the debug kernel):
  *
  *   userq_lock   (mutex: user-mode queues made and taken back; gfx_drm_userq.c
- *                has the locks under it)
+ *                and gfx_drm_userq_fence.c have the locks under it)
  *   dma_resv of a job's buffers  (ww_mutex; SUBMIT, the clear of a new buffer)
  *     ring_lock   (mutex: writers of the ring, only through gfx_ring_begin/end,
  *                 and the hang recovery)
@@ -141,6 +142,14 @@ struct gfx_flip {
 	u32 cmd[GFX_FLIP_WORDS];	/* to emit again if a reset dropped it */
 };
 
+/* A dma_fence for a user-mode queue's seqno (gfx_drm_userq_fence.c). */
+struct gfx_userq_fence {
+	struct dma_fence base;		/* first: dma_fence_free() frees it */
+	spinlock_t lock;		/* in the fence: it may outlive the queue */
+	struct list_head link;		/* gfx_userq.fences while unsignalled */
+	unsigned long deadline;		/* jiffies: unreached after this, the queue hung */
+};
+
 /* A user-mode queue: one client context given to one file (gfx_drm_userq.c). */
 struct gfx_userq {
 	struct kref ref;		/* the file's, and each mapping's */
@@ -155,6 +164,11 @@ struct gfx_userq {
 	struct gfx_uio_irq_page *irq;	/* written by the interrupt only */
 	struct mutex lock;		/* revoked, against faults */
 	bool revoked;
+	spinlock_t fence_lock;		/* what follows (irq-safe); under the vector's lock */
+	struct list_head fences;	/* unsignalled gfx_userq_fence, in seqno order */
+	unsigned int fence_count;	/* on the list */
+	u64 fence_context;		/* their dma_fence context */
+	u64 fence_last;			/* the newest seqno asked for: they only go up */
 };
 
 /* A client context's MSI-X vector, and the queue its interrupt reaches. */
@@ -233,6 +247,7 @@ struct gfx_dev {
 	u32 userq_count;		/* client contexts 1 .. userq_count have a vector */
 	bool userq_gone;		/* unbound: no new queue */
 	struct gfx_ctx_vec vec[GFX_MAX_CONTEXTS];
+	struct delayed_work userq_fence_work;	/* queues' fences polled, hangs found */
 
 	struct gfx_bo *next;		/* the plane update's buffer, for the CRTC flush */
 	u32 next_cmd[GFX_FLIP_WORDS];
@@ -333,6 +348,15 @@ int gfx_userq_fence(struct gfx_dev *g, u32 id, u64 *value);
 int gfx_userq_mmap(struct gfx_dev *g, struct drm_file *file, struct vm_area_struct *vma);
 void gfx_userq_close_file(struct gfx_dev *g, struct gfx_file *f);
 void gfx_userq_unbind(struct gfx_dev *g);
+int gfx_ioctl_userq_signal(struct drm_device *drm, void *data, struct drm_file *file);
+
+/* gfx_drm_userq_fence.c */
+void gfx_userq_fences_init(struct gfx_userq *q);
+struct dma_fence *gfx_userq_fence_create(struct gfx_userq *q, u64 seqno);
+void gfx_userq_fences_signal(struct gfx_userq *q, u64 done);
+bool gfx_userq_fences_hung(struct gfx_userq *q);
+bool gfx_userq_fences_pending(struct gfx_userq *q);
+void gfx_userq_fences_end(struct gfx_userq *q, u64 done, int error);
 
 /* gfx_drm_kms.c */
 int gfx_kms_init(struct gfx_dev *g);

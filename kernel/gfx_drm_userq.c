@@ -12,17 +12,22 @@
  *   mmap     the doorbell page, the context's register page, its irq page
  *            and its window, faulted in while the queue lives
  *   irq      the context's MSI-X vector: take IRQ_CAUSE, count it in the
- *            irq page, signal the owner's eventfd
- *   revoke   on DESTROY, the file's close and unbind: zap every mapping
- *            (the next access is a SIGBUS), reset the context and drop the
- *            queue's reference on the window once the device acknowledged
- *            the reset; the context is free when no one holds the window
+ *            irq page, signal the owner's eventfd and the queue's fences
+ *            its FENCE_DONE reached (gfx_drm_userq_fence.c)
+ *   signal   USERQ_SIGNAL: a fence for the queue's seqno into a syncobj;
+ *            a work item polls FENCE_DONE while fences wait, and takes a
+ *            queue whose fence is overdue back, as a hang
+ *   revoke   on DESTROY, the file's close, a hang and unbind: zap every
+ *            mapping (the next access is a SIGBUS), reset the context,
+ *            signal its fences, and drop the queue's reference on the
+ *            window once the device acknowledged the reset; the context
+ *            is free when no one holds the window
  *
- * Locks: userq_lock (mutex; create and revoke; outside ring_lock and
- * mm_lock) -> gfx_userq.lock (mutex, also taken by faults under the mm's
- * mmap_lock) -> the mapping's i_mmap_rwsem. A vector's lock (spinlock,
- * irq-safe) guards which queue the interrupt reaches; nothing is taken
- * under it but the eventfd's own lock.
+ * Locks: userq_lock (mutex; create, signal, the poll and revoke; outside
+ * ring_lock and mm_lock) -> gfx_userq.lock (mutex, also taken by faults
+ * under the mm's mmap_lock) -> the mapping's i_mmap_rwsem. A vector's lock
+ * (spinlock, irq-safe) guards which queue the interrupt reaches; nothing is
+ * taken under it but the eventfd's own lock and the queue's fence_lock.
  */
 #include <linux/eventfd.h>
 #include <linux/iopoll.h>
@@ -33,6 +38,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
 #include <drm/drm_vma_manager.h>
 #include "gfx_drm_drv.h"
 #include "gfx_irq_page.h"
@@ -65,6 +71,14 @@ static void gfx_userq_put(struct gfx_userq *q)
 	kref_put(&q->ref, gfx_userq_free);
 }
 
+/* Context id's FENCE_DONE, from the master's table; the registers must be mapped. */
+static u64 gfx_userq_done(struct gfx_dev *g, u32 id)
+{
+	const struct gfx_ctx_entry __iomem *table = g->reg + GFX_REG_CTX_TABLE;
+
+	return readq(&table[id].fence_done);	/* the device stores it whole (gfx_hw.h) */
+}
+
 /* Always IRQ_HANDLED: any holder of the doorbell page can raise any vector (uio_gfx.c). */
 static irqreturn_t gfx_userq_irq(int irq, void *arg)
 {
@@ -81,12 +95,15 @@ static irqreturn_t gfx_userq_irq(int irq, void *arg)
 	} else if (v->q) {
 		gfx_irq_page_record(v->q->irq, cause, ktime_get_ns());
 		gfx_eventfd_signal(v->q->eventfd);
+		if (gfx_userq_fences_pending(v->q))
+			gfx_userq_fences_signal(v->q, gfx_userq_done(v->dev, v->id));
 	}
 	spin_unlock(&v->lock);
 	return IRQ_HANDLED;
 }
 
 static void gfx_userq_fini(struct drm_device *drm, void *arg);
+static void gfx_userq_fence_work(struct work_struct *work);
 
 /* At probe: a handler on each client context's vector the device was given. */
 int gfx_userq_init(struct pci_dev *pdev, struct gfx_dev *g, int vectors)
@@ -95,6 +112,7 @@ int gfx_userq_init(struct pci_dev *pdev, struct gfx_dev *g, int vectors)
 	int ret = drmm_mutex_init(&g->drm, &g->userq_lock) ?:
 		  drmm_add_action_or_reset(&g->drm, gfx_userq_fini, g);
 
+	INIT_DELAYED_WORK(&g->userq_fence_work, gfx_userq_fence_work);
 	g->userq_count = min_t(u32, vectors, gfx_rd(g, GFX_REG_CONTEXT_COUNT));
 	g->userq_count = g->userq_count ? g->userq_count - 1 : 0;
 	for (u32 id = 1; id <= g->userq_count && !ret; id++) {
@@ -188,6 +206,7 @@ static struct gfx_userq *gfx_userq_alloc(int fd)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&q->ref);
 	mutex_init(&q->lock);
+	gfx_userq_fences_init(q);
 	q->irq_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	ev = eventfd_ctx_fdget(fd);
 	if (!q->irq_page || IS_ERR(ev)) {
@@ -247,15 +266,18 @@ int gfx_ioctl_userq_create(struct drm_device *drm, void *data, struct drm_file *
 
 /*
  * Under userq_lock: the owner loses the queue for good. Its mappings go
- * first, then the context is reset; its window returns to GEM only once the
- * device acknowledged that (it might still write there otherwise) -- a
- * context that does not is kept out of use until unbind.
+ * first, then the context is reset and its unreached fences signal with
+ * error; its window returns to GEM only once the device acknowledged the
+ * reset (it might still write there otherwise) -- a context that does not
+ * is kept out of use until unbind.
  */
-static void gfx_userq_revoke(struct gfx_dev *g, struct gfx_userq *q, bool wait)
+static void gfx_userq_revoke(struct gfx_dev *g, struct gfx_userq *q, bool wait, int error)
 {
 	struct gfx_ctx_vec *v = &g->vec[q->id];
+	u64 done = 0;
 
 	lockdep_assert_held(&g->userq_lock);
+	gfx_userq_fence(g, q->id, &done);	/* fails only unbound, its fences ended then */
 	spin_lock_irq(&v->lock);
 	v->q = NULL;
 	spin_unlock_irq(&v->lock);
@@ -266,11 +288,13 @@ static void gfx_userq_revoke(struct gfx_dev *g, struct gfx_userq *q, bool wait)
 	mutex_unlock(&q->lock);
 	q->owner->userq = NULL;
 	if (gfx_userq_reset(g, q->id, wait) == 0 || !wait) {
+		gfx_userq_fences_end(q, done, error);
 		gfx_userq_window_free(g, q);
 		gfx_userq_put(q);
 		return;
 	}
 	drm_err(&g->drm, "context %u did not acknowledge its reset: kept out of use\n", q->id);
+	gfx_userq_fences_end(q, done, error);	/* they must end; their buffers are in the window */
 	v->stale = q;		/* its window stays reserved; gfx_userq_fini frees it */
 }
 
@@ -287,7 +311,7 @@ int gfx_ioctl_userq_destroy(struct drm_device *drm, void *data, struct drm_file 
 	if (!f->userq || f->userq->id != a->context)
 		ret = -ENOENT;
 	else
-		gfx_userq_revoke(g, f->userq, !g->userq_gone);
+		gfx_userq_revoke(g, f->userq, !g->userq_gone, -ECANCELED);
 	mutex_unlock(&g->userq_lock);
 	return ret;
 }
@@ -299,16 +323,78 @@ int gfx_ioctl_userq_destroy(struct drm_device *drm, void *data, struct drm_file 
  */
 int gfx_userq_fence(struct gfx_dev *g, u32 id, u64 *value)
 {
-	const struct gfx_ctx_entry __iomem *table = g->reg + GFX_REG_CTX_TABLE;
 	int idx;
 
 	if (id == GFX_MASTER_CONTEXT || id > g->userq_count)
 		return -EINVAL;
 	if (!drm_dev_enter(&g->drm, &idx))
 		return -ENODEV;
-	*value = readq(&table[id].fence_done);	/* the device stores it whole (gfx_hw.h) */
+	*value = gfx_userq_done(g, id);
 	drm_dev_exit(idx);
 	return 0;
+}
+
+/* USERQ_SIGNAL: a fence for the file's queue's seqno, into a syncobj; the poll armed. */
+int gfx_ioctl_userq_signal(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_gfx_userq_signal *a = data;
+	struct gfx_dev *g = to_gfx(drm);
+	struct gfx_file *f = file->driver_priv;
+	struct drm_syncobj *sync;
+	struct dma_fence *fence;
+
+	if (a->flags || a->pad)
+		return -EINVAL;
+	sync = drm_syncobj_find(file, a->out_sync);
+	if (!sync)
+		return -ENOENT;
+	mutex_lock(&g->userq_lock);
+	if (g->userq_gone)
+		fence = ERR_PTR(-ENODEV);
+	else if (!f->userq || f->userq->id != a->context)
+		fence = ERR_PTR(-ENOENT);
+	else
+		fence = gfx_userq_fence_create(f->userq, a->seqno);
+	if (!IS_ERR(fence) && gfx_userq_fences_pending(f->userq))
+		queue_delayed_work(system_wq, &g->userq_fence_work,
+				   msecs_to_jiffies(DRM_GFX_USERQ_FENCE_POLL_MS));
+	mutex_unlock(&g->userq_lock);
+	if (!IS_ERR(fence)) {
+		drm_syncobj_replace_fence(sync, fence);
+		dma_fence_put(fence);
+	}
+	drm_syncobj_put(sync);
+	return PTR_ERR_OR_ZERO(fence);
+}
+
+/*
+ * The poll, while any queue has fences: FENCE_DONE read for fences whose
+ * FENCE raised no interrupt, and a queue with an overdue fence taken back.
+ */
+static void gfx_userq_fence_work(struct work_struct *work)
+{
+	struct gfx_dev *g = container_of(to_delayed_work(work), struct gfx_dev, userq_fence_work);
+	bool again = false;
+
+	mutex_lock(&g->userq_lock);
+	for (u32 id = 1; id <= g->userq_count && !g->userq_gone; id++) {
+		struct gfx_userq *q = g->vec[id].q;
+
+		if (!q || !gfx_userq_fences_pending(q))
+			continue;
+		gfx_userq_fences_signal(q, gfx_userq_done(g, id));
+		if (gfx_userq_fences_hung(q)) {
+			drm_warn(&g->drm, "context %u: a fence unreached %u ms after USERQ_SIGNAL; queue taken back\n",
+				 id, DRM_GFX_USERQ_FENCE_TIMEOUT_MS);
+			gfx_userq_revoke(g, q, true, -ETIMEDOUT);
+			continue;
+		}
+		again |= gfx_userq_fences_pending(q);
+	}
+	if (again)
+		queue_delayed_work(system_wq, &g->userq_fence_work,
+				   msecs_to_jiffies(DRM_GFX_USERQ_FENCE_POLL_MS));
+	mutex_unlock(&g->userq_lock);
 }
 
 /* The file's close: its queue, if any, is taken back. */
@@ -316,7 +402,7 @@ void gfx_userq_close_file(struct gfx_dev *g, struct gfx_file *f)
 {
 	mutex_lock(&g->userq_lock);
 	if (f->userq)
-		gfx_userq_revoke(g, f->userq, !g->userq_gone);
+		gfx_userq_revoke(g, f->userq, !g->userq_gone, -ECANCELED);
 	mutex_unlock(&g->userq_lock);
 }
 
@@ -337,12 +423,15 @@ void gfx_userq_unbind(struct gfx_dev *g)
 		q->revoked = true;
 		mutex_unlock(&q->lock);
 		gfx_userq_reset(g, id, false);
+		/* Unplugged, not yet unmapped: the devm actions run before the iounmap. */
+		gfx_userq_fences_end(q, gfx_userq_done(g, id), -ENODEV);
 		spin_lock_irq(&g->vec[id].lock);	/* the owner's next wake-up says so */
 		smp_store_release(&q->irq->gone, 1);
 		gfx_eventfd_signal(q->eventfd);
 		spin_unlock_irq(&g->vec[id].lock);
 	}
 	mutex_unlock(&g->userq_lock);
+	cancel_delayed_work_sync(&g->userq_fence_work);	/* it finds userq_gone from now on */
 }
 
 /* The drm_device's end: windows kept from contexts that never acknowledged a reset. */

@@ -10,6 +10,7 @@
 #include <pixman.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "common/fixture.h"
 #include "gfx.h"
@@ -623,6 +624,23 @@ static void fences(void *arg)
 	CHECK(gfx_fence_wait(dev, c + 1000, 0) == -EINVAL, "never emitted");
 	/* A zero timeout on a passed fence succeeds. */
 	OK(gfx_fence_wait(dev, c, 0));
+
+	/* A sync_file needs gfx_drm's fences; elsewhere a clear refusal that hands out nothing. */
+	struct gfx_info info;
+	int sfd;
+
+	OK(gfx_get_info(dev, &info));
+	if (!strncmp(info.backend, "drm", 3)) {
+		struct pollfd p;
+
+		OK(gfx_fence_export(dev, c, &sfd));
+		p = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		CHECK(poll(&p, 1, 5000) == 1, "the sync_file of a done fence did not signal");
+		close(sfd);
+	} else {
+		CHECK(gfx_fence_export(dev, c, &sfd) == -EOPNOTSUPP && sfd == -1,
+		      "%s exported a sync_file", info.backend);
+	}
 
 	/*
 	 * The event loop: the fd polls readable and dispatch reports the fence

@@ -249,6 +249,17 @@ bool gfx_fence_done(struct gfx_device *dev, uint64_t seqno);
 int gfx_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
 /* Emit a fence, submit and wait for it. */
 int gfx_finish(struct gfx_device *dev, int64_t timeout_ns);
+/*
+ * A sync_file (a new fd in *fd) that signals once the work up to fence
+ * seqno is done, for other processes and the kernel: poll() it, or hand it
+ * to a KMS IN_FENCE_FD or a compositor's explicit sync. It may signal later
+ * than seqno, never earlier: what was built is submitted, and the kernel's
+ * fence may cover a later fence that raises an interrupt. Its status is
+ * negative if that work failed or its queue was taken back. Needs kernel
+ * fences: "drm" and "drm-userq"; -EOPNOTSUPP elsewhere, -EINVAL for a
+ * seqno never emitted.
+ */
+int gfx_fence_export(struct gfx_device *dev, uint64_t seqno, int *fd);
 
 static inline bool gfx_seqno_passed(uint64_t done, uint64_t seqno)
 {

@@ -75,6 +75,17 @@ GFX_EXPORT int gfx_finish(struct gfx_device *dev, int64_t timeout_ns)
 	return gfx_fence_wait(dev, seq, timeout_ns);
 }
 
+GFX_EXPORT int gfx_fence_export(struct gfx_device *dev, uint64_t seqno, int *fd)
+{
+	*fd = -1;
+	if (GFX_UNLIKELY(dev->lost))
+		return gfx_lost(dev);
+	if (!dev->drv->fence_export)
+		return gfx_set_error(dev, -EOPNOTSUPP, "no kernel fences on %s: a sync_file needs gfx_drm "
+				     "(\"drm\" or \"drm-userq\")", dev->backend);
+	return dev->drv->fence_export(dev, seqno, fd);
+}
+
 GFX_EXPORT int gfx_reset(struct gfx_device *dev)
 {
 	if (dev->lost)

@@ -88,6 +88,8 @@ struct gfx_driver {
 	int (*fence)(struct gfx_device *dev, bool irq, uint64_t *seqno);
 	bool (*fence_done)(struct gfx_device *dev, uint64_t seqno);
 	int (*fence_wait)(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
+	/* gfx_fence_export: a sync_file for seqno (emitted); NULL without kernel fences. */
+	int (*fence_export)(struct gfx_device *dev, uint64_t seqno, int *fd);
 	int (*reset)(struct gfx_device *dev);
 	/*
 	 * Show bo from the next vblank; damage (n rectangles inside bo, checked;

@@ -290,7 +290,11 @@ drm_cases() {
 	for c in draw clear uapi share; do
 		drm_case vm-drm-userq-$c timeout 120 "$bin/gfx-vm-drm-userq" $c
 	done
+	for c in export uapi hang; do
+		drm_case vm-drm-userq-fence-$c timeout 120 "$bin/gfx-vm-drm-userq-fence" $c
+	done
 	drm_case vm-drm-userq-gone timeout 120 "$bin/gfx-vm-drm-userq" gone "$drm_pci"
+	drm_case vm-drm-userq-fence-gone timeout 120 "$bin/gfx-vm-drm-userq-fence" gone "$drm_pci"
 	drm_case vm-drm-hang timeout 60 "$bin/gfx-vm-drm" hang
 	drm_case vm-drm-dropped-irqs timeout 60 "$bin/gfx-vm-drm" dropped
 	drm_case vm-drm-two-clients timeout 60 "$bin/gfx-vm-drm" two

@@ -296,6 +296,7 @@ const struct gfx_driver gfx_drm_driver = {
 	.fence = drm_fence,
 	.fence_done = drm_fence_done,
 	.fence_wait = drm_fence_wait,
+	.fence_export = drm_fence_export,
 	.reset = drm_reset,
 	.flip = drm_flip,
 	.emit_wait_vblank = drm_emit_wait_vblank,

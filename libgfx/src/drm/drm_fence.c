@@ -13,6 +13,8 @@
  *   waiting       WAIT, with an absolute deadline
  *   waking a loop gfx_fence(dev, true, ...) gives the job a syncobj whose
  *                 sync_file joins gfx_get_fd()'s epoll set until it signals
+ *   exporting     gfx_fence_export: a NOP job after seqno's, with a syncobj
+ *                 of its own, as a sync_file
  */
 #include <poll.h>
 #include <stdio.h>
@@ -111,6 +113,32 @@ int drm_fence(struct gfx_device *dev, bool irq, uint64_t *seqno)
 		watch(dev, d->last_job);
 	*seqno = d->last_job;
 	return 0;
+}
+
+/*
+ * A job's fence cannot be named again once submitted, but jobs complete in
+ * order: a NOP job's fence covers seqno and everything built before.
+ */
+int drm_fence_export(struct gfx_device *dev, uint64_t seqno, int *fd)
+{
+	struct gfx_drm *d = dev->drm;
+	uint32_t sync = 0;
+	int r;
+
+	if (seqno == 0 || !gfx_seqno_passed(d->last_job, seqno))
+		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted (the newest is %llu)",
+				     (unsigned long long)seqno, (unsigned long long)d->last_job);
+	if (drmSyncobjCreate(d->fd, 0, &sync) < 0)
+		return drm_ioctl_err(dev, -errno, "SYNCOBJ_CREATE");
+	r = nop_job(dev);
+	if (r == 0) {
+		d->out_sync = sync;
+		r = drm_submit(dev);
+	}
+	if (r == 0 && drmSyncobjExportSyncFile(d->fd, sync, fd) < 0)
+		r = drm_ioctl_err(dev, -errno, "SYNCOBJ_HANDLE_TO_FD (sync_file)");
+	drmSyncobjDestroy(d->fd, sync);
+	return r;
 }
 
 /*

@@ -93,6 +93,7 @@ void drm_fence_fini(struct gfx_drm *d);
 int drm_fence(struct gfx_device *dev, bool irq, uint64_t *seqno);
 bool drm_fence_done(struct gfx_device *dev, uint64_t seqno);
 int drm_fence_wait(struct gfx_device *dev, uint64_t seqno, int64_t timeout_ns);
+int drm_fence_export(struct gfx_device *dev, uint64_t seqno, int *fd);
 /* One WAIT ioctl; 0 (done), -EIO (done, with an error: noted for dispatch), -ETIMEDOUT. */
 int drm_wait_ioctl(struct gfx_device *dev, uint64_t seqno, int64_t deadline_ns);
 /* The watched job is done: its sync_file leaves the event loop. */

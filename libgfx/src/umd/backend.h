@@ -60,6 +60,12 @@ struct gfx_backend {
 	 * for another process of the same GPU. 0 or -errno, with a message in err.
 	 */
 	int (*export_window)(struct gfx_backend *b, int *fd, char *err, size_t err_len);
+	/*
+	 * A user-mode queue's (drm-userq; NULL elsewhere): a sync_file fd for
+	 * the context's FENCE seqno, which is in the ring, doorbell rung, with
+	 * an interrupt at or after it. 0 or -errno, with a message in err.
+	 */
+	int (*export_fence)(struct gfx_backend *b, uint64_t seqno, int *fd, char *err, size_t err_len);
 	void (*destroy)(struct gfx_backend *b);
 };
 

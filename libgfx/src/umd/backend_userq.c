@@ -80,6 +80,43 @@ static int userq_export_window(struct gfx_backend *b, int *fd, char *err, size_t
 	return 0;
 }
 
+/* USERQ_SIGNAL into a syncobj of our own, exported as a sync_file; the syncobj goes again. */
+static int userq_export_fence(struct gfx_backend *b, uint64_t seqno, int *fd, char *err,
+			      size_t err_len)
+{
+	struct userq *u = (struct userq *)b;
+	struct drm_syncobj_create sc = { 0 };
+	struct drm_gfx_userq_signal sig = { .seqno = seqno, .context = u->q.context };
+	struct drm_syncobj_handle h = { .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+					.fd = -1 };
+	const char *what = "SYNCOBJ_CREATE";
+	int r = 0;
+
+	if (ioctl(u->drm_fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc) < 0)
+		r = -errno;
+	sig.out_sync = h.handle = sc.handle;
+	if (r == 0 && ioctl(u->drm_fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &sig) < 0) {
+		r = -errno;
+		what = "USERQ_SIGNAL";
+	}
+	if (r == 0 && ioctl(u->drm_fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h) < 0) {
+		r = -errno;
+		what = "SYNCOBJ_HANDLE_TO_FD";
+	}
+	if (sc.handle) {
+		struct drm_syncobj_destroy sd = { .handle = sc.handle };
+
+		(void)ioctl(u->drm_fd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
+	}
+	if (r < 0) {
+		snprintf(err, err_len, "no sync_file for the queue's fence %llu: %s: %s",
+			 (unsigned long long)seqno, what, strerror(-r));
+		return r;
+	}
+	*fd = h.fd;
+	return 0;
+}
+
 static void userq_destroy(struct gfx_backend *b)
 {
 	struct userq *u = (struct userq *)b;
@@ -184,7 +221,8 @@ int gfx_backend_userq_open(const char *dev_path, struct gfx_backend **out, char 
 	}
 	*u = (struct userq){ .b = { .name = "drm-userq", .kick = userq_kick,
 		.take_irq = userq_take_irq, .irq_master = userq_irq_master,
-		.export_window = userq_export_window, .destroy = userq_destroy, .poll_fd = -1 } };
+		.export_window = userq_export_window, .export_fence = userq_export_fence,
+		.destroy = userq_destroy, .poll_fd = -1 } };
 	u->drm_fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	u->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (u->drm_fd < 0 || u->event_fd < 0) {

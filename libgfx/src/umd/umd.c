@@ -167,6 +167,32 @@ static int umd_bo_export(struct gfx_device *dev, const struct gfx_bo *bo, int *f
 	return 0;
 }
 
+/*
+ * A sync_file for seqno: the kernel signals it at the context's interrupt,
+ * so a fence after seqno that raises one is emitted unless there is one,
+ * and the ring is submitted (the kernel's fence is asked for after the
+ * doorbell). Only a user-mode queue has kernel fences.
+ */
+static int umd_fence_export(struct gfx_device *dev, uint64_t seqno, int *fd)
+{
+	char err[160] = "";
+	int r;
+
+	if (!dev->be->export_fence)
+		return gfx_set_error(dev, -EOPNOTSUPP, "no kernel fences on %s: another process reads "
+				     "the context's fence (gfx_context_info)", dev->backend);
+	if (seqno == 0 || !gfx_seqno_passed(dev->last_seqno, seqno))
+		return gfx_set_error(dev, -EINVAL, "fence %llu was never emitted (the newest is %llu)",
+				     (unsigned long long)seqno, (unsigned long long)dev->last_seqno);
+	r = umd_fence_done(dev, seqno) || gfx_seqno_passed(dev->last_irq_seqno, seqno) ? 0 :
+	    umd_fence(dev, true, &seqno);
+	r = r ?: umd_submit(dev);
+	if (r < 0)
+		return r;
+	r = dev->be->export_fence(dev->be, seqno, fd, err, sizeof(err));
+	return r < 0 ? gfx_set_error(dev, r, "%s", err) : 0;
+}
+
 const struct gfx_driver gfx_umd_driver = {
 	.close = umd_close,
 	.get_info = umd_get_info,
@@ -179,6 +205,7 @@ const struct gfx_driver gfx_umd_driver = {
 	.fence = umd_fence,
 	.fence_done = umd_fence_done,
 	.fence_wait = umd_fence_wait,
+	.fence_export = umd_fence_export,
 	.reset = umd_reset,
 	.flip = umd_flip,
 	.emit_wait_vblank = umd_emit_wait_vblank,
