@@ -61,12 +61,14 @@ def kernel_lines(repo):
     k = os.path.join(repo, "kernel")
     drm = sorted(f for f in os.listdir(k) if f.startswith("gfx_drm_") and f.endswith((".c", ".h")))
     count = {f: code_lines(os.path.join(k, f)) for f in drm + ["uio_gfx.c", "gfx_irq_page.h"]}
-    userq = count["gfx_drm_userq.c"] + count["gfx_irq_page.h"]
-    classic = sum(count[f] for f in drm if f != "gfx_drm_userq.c")
+    queue = [f for f in drm if f.startswith("gfx_drm_userq")]
+    names = ", ".join("`%s`" % f for f in queue)
+    userq = sum(count[f] for f in queue) + count["gfx_irq_page.h"]
+    classic = sum(count[f] for f in drm if f not in queue)
     rows = [("UIO with contexts", "`uio_gfx.c`, `gfx_irq_page.h`", count["uio_gfx.c"] + count["gfx_irq_page.h"]),
             ("DRM with user-mode queues", "all of gfx_drm (the queue needs its GEM, fences and ring)", classic + userq),
-            ("… of which the queues", "`gfx_drm_userq.c`, `gfx_irq_page.h`", userq),
-            ("DRM classic", "gfx_drm less `gfx_drm_userq.c`", classic)]
+            ("… of which the queues", names + ", `gfx_irq_page.h`", userq),
+            ("DRM classic", "gfx_drm less " + names, classic)]
     out = ["| path | kernel code | lines of C |", "| --- | --- | ---: |"]
     out += ["| %s | %s | %d |" % r for r in rows]
     return "\n".join(out), rows[0][2], rows[1][2]
