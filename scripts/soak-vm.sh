@@ -21,7 +21,7 @@ minutes=${SOAK_MINUTES:-30}
 
 vm_setup || { echo "soak-vm: cannot set up the VM (see above)" >&2; exit 1; }
 vm_build_module || { echo "soak-vm: module build failed: $VM_DIR/kmod/build.log" >&2; exit 1; }
-for b in gfx-device gfx-compositor gfx-demo-client gfx-vm-drm; do
+for b in gfx-device gfx-compositor gfx-demo-client gfx-vm-drm gfx-vm-drm-userq-fence; do
 	[ -x "$VM_BUILD/bin/$b" ] || { echo "soak-vm: $VM_BUILD/bin/$b is not built" >&2; exit 1; }
 done
 [ -x "$VM_BUILD/tests/helpers/gpu-test-client" ] || { echo "soak-vm: gpu-test-client is not built" >&2; exit 1; }

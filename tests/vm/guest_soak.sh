@@ -13,7 +13,9 @@
 # render nodes and dma-buf on drm); on drm also a user-mode queue client
 # (gfx-vm-cmp's fill loop on drm-userq, interrupt fences on its context's
 # vector) killed with -9 every 2-6 s and started again, so that queues are
-# made, cleared through the master ring and revoked under the flips. Every
+# made, cleared through the master ring and revoked under the flips; and a
+# loop of gfx-vm-drm-userq-fence export (a queue's fence and a classic job's
+# as sync_files, polled by a child), killed with -9 after 1-3 s. Every
 # 10-30 s, at random, one fault:
 #   kill9     a random client killed with -9, then started again
 #   hang      the compositor's engine hangs (gfx-ctl hang 0 on the host):
@@ -87,7 +89,7 @@ comp_stop() {
 	kill "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null
 	rm -rf "$RUN"
 }
-USERQ_PID=
+USERQ_PID= FENCE_PID=
 userq_load_start() {
 	: >"$out/soak-userq.count"
 	( while :; do
@@ -96,14 +98,25 @@ userq_load_start() {
 			>/dev/null 2>>"$out/soak-userq.log"
 	done ) &
 	USERQ_PID=$!
+	: >"$out/soak-fence.status"
+	( while :; do
+		timeout -s KILL $((1 + RANDOM % 3)) "$bin/gfx-vm-drm-userq-fence" export \
+			>>"$out/soak-fence.log" 2>&1
+		echo $? >>"$out/soak-fence.status"
+	done ) &
+	FENCE_PID=$!
 }
-userq_load_stop() {	# sets USERQ_MADE: how many queues it made ("" if it did not run)
-	USERQ_MADE=
+# Sets USERQ_MADE: how many queues the fill loop made ("" if it did not run);
+# FENCE_RUNS: the fence loop's runs as "N passed, N killed, N failed".
+userq_load_stop() {
+	USERQ_MADE= FENCE_RUNS=
 	[ -n "$USERQ_PID" ] || return 0
-	kill "$USERQ_PID" 2>/dev/null; wait "$USERQ_PID" 2>/dev/null
-	pkill -9 -f "gfx-vm-cmp loop userq" 2>/dev/null; sleep 0.5
-	USERQ_PID=
+	kill "$USERQ_PID" "$FENCE_PID" 2>/dev/null; wait "$USERQ_PID" "$FENCE_PID" 2>/dev/null
+	pkill -9 -f "gfx-vm-cmp loop userq" 2>/dev/null
+	pkill -9 -f "gfx-vm-drm-userq-fence export" 2>/dev/null; sleep 0.5
+	USERQ_PID= FENCE_PID=
 	USERQ_MADE=$(wc -l <"$out/soak-userq.count")
+	FENCE_RUNS="$(grep -cx 0 "$out/soak-fence.status") passed, $(grep -cx 137 "$out/soak-fence.status") killed, $(grep -cvxE '0|137' "$out/soak-fence.status") failed"
 }
 
 # fault PATH: one of the faults, at random; says which.
@@ -176,10 +189,12 @@ round() {
 	fd1=$(fds "$CPID") rss1=$(rss "$CPID")
 	comp_stop
 	bad=$(dmesg_bad)
-	local what="$((WINDOWS + GPUS)) clients, $(( $(flips) - frames0 )) frames, faults: ${FAULTS:-none}; compositor fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB${USERQ_MADE:+, $USERQ_MADE user-mode queues}"
+	local what="$((WINDOWS + GPUS)) clients, $(( $(flips) - frames0 )) frames, faults: ${FAULTS:-none}; compositor fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB${USERQ_MADE:+, $USERQ_MADE user-mode queues}${FENCE_RUNS:+, fence exports $FENCE_RUNS}"
 	if [ -n "$bad" ]; then result "FAIL soak-$r-$p: kernel log: $bad ($what)"; return 1
 	elif [ "$watched" != 0 ]; then result "FAIL soak-$r-$p: $HANG ($what)"; return 1
 	elif [ "$fd1" != "$fd0" ] || [ $((rss1 - rss0)) -gt 4096 ]; then result "FAIL soak-$r-$p: the compositor grew ($what)"; return 1
+	elif [ -n "$FENCE_RUNS" ] && [ "${FENCE_RUNS##*killed, }" != "0 failed" ]; then
+		result "FAIL soak-$r-$p: a fence export failed: $(grep -v '^ok' "$out/soak-fence.log" | tail -1) ($what)"; return 1
 	fi
 	if [ "$p" = drm ]; then
 		local v1; v1=$(timeout 30 "$bin/gfx-vm-drm" settle "$v0" 2>&1) ||
