@@ -21,7 +21,9 @@
 # GPU-client compositor runs: CMP_ROUNDS, 10 s), CMP_KFRAME_ROUNDS and
 # CMP_KFRAME_SECONDS (the same compositor traced: 6, 3 s), CMP_ONLY (the
 # workloads to run, of "irq submit ktime kframe pipe comp gcomp count engine
-# profile"; profile, perf record of the compositor runs, only when asked for).
+# profile"; profile, perf record of pipelined submission on the three paths and
+# of the compositor runs at CMP_PROFILE_WINDOWS windows ("16"; "none" for
+# none), only when asked for).
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
 # tracepoints and two kprobes) come from separate runs, since tracing costs
@@ -453,8 +455,11 @@ if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
 fi
 [[ $ONLY == *" engine "* ]] && alt alt_engine
 if [[ $ONLY == *" profile "* ]] && [ "$PERF_OK" = 1 ]; then
-	for p in uio drm; do use "$p" && wl_pipe_profile "$p"; done
-	for n in ${CMP_PROFILE_WINDOWS:-16}; do for p in uio drm; do use "$p" && wl_profile "$p" "$n"; done; done
+	for p in uio userq drm; do use "$p" && wl_pipe_profile "$p"; done
+	for n in ${CMP_PROFILE_WINDOWS:-16}; do	# "none": the pipelined profiles only
+		[ "$n" = none ] && continue
+		for p in uio drm; do use "$p" && wl_profile "$p" "$n"; done
+	done
 fi
 dmesg >>"$out/dmesg.log" 2>&1
 say "done"
