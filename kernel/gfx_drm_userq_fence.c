@@ -61,7 +61,7 @@ static void gfx_userq_fence_retire(struct gfx_userq *q, struct gfx_userq_fence *
 		dma_fence_set_error(&f->base, error);
 	dma_fence_signal(&f->base);
 	list_del(&f->link);
-	q->fence_count--;
+	WRITE_ONCE(q->fence_count, q->fence_count - 1);	/* read unlocked: _pending() */
 	dma_fence_put(&f->base);	/* the list's reference */
 }
 
@@ -106,12 +106,13 @@ struct dma_fence *gfx_userq_fence_create(struct gfx_userq *q, u64 seqno)
 	dma_fence_get(&f->base);	/* the list's */
 	spin_lock_irqsave(&q->fence_lock, flags);
 	list_add_tail(&f->link, &q->fences);
-	q->fence_count++;
+	WRITE_ONCE(q->fence_count, q->fence_count + 1);
 	spin_unlock_irqrestore(&q->fence_lock, flags);
 	gfx_userq_fences_signal(q, readq(&table[q->id].fence_done));
 	return &f->base;
 }
 
+/* Any fence listed; unlocked: a fence listed after this is checked by its creator. */
 bool gfx_userq_fences_pending(struct gfx_userq *q)
 {
 	return READ_ONCE(q->fence_count) > 0;
