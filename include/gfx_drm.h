@@ -269,7 +269,9 @@ struct drm_gfx_userq_destroy {
  * -ENODEV (unbind), once the context is stopped.
  *
  * Seqnos only go up on a queue: a `seqno` below an earlier USERQ_SIGNAL's
- * is -EINVAL. -ENOENT: no such queue on this file (or it was taken back)
+ * is -EINVAL. FENCE_DONE survives the context's reset, so a new owner's
+ * seqnos go on from it (GET_PARAM CONTEXT_FENCE), as libgfx's do: a fence
+ * for a seqno at or below it signals at once. -ENOENT: no such queue on this file (or it was taken back)
  * or no such syncobj; -EBUSY: DRM_GFX_USERQ_MAX_FENCES are unsignalled.
  */
 #define DRM_GFX_USERQ_FENCE_POLL_MS	100

@@ -159,6 +159,12 @@ static void rawq_close(struct rawq *r)
 	close(r->fd);
 }
 
+/* A seqno the queue has not reached: its context's FENCE_DONE survives resets (a new owner goes on from it). */
+static uint64_t rawq_unreached(struct rawq *r)
+{
+	return param(r->fd, DRM_GFX_PARAM_CONTEXT_FENCE, r->q.context) + 1000;
+}
+
 static int rawq_signal(struct rawq *r, uint64_t seqno)
 {
 	struct drm_gfx_userq_signal s = { .seqno = seqno, .context = r->q.context, .out_sync = r->sync };
@@ -245,7 +251,7 @@ static int case_hang(void)
 		    (off_t)(a.q.mmap_offset + DRM_GFX_USERQ_MAP_REGS * (uint64_t)sysconf(_SC_PAGESIZE)));
 	CHECK(regs != MAP_FAILED, "map the registers: %s", strerror(errno));
 	CHECK(read_signal(regs) == 0, "the register page is not readable before the hang");
-	CHECK(rawq_signal(&a, 7) == 0, "signal: %s", strerror(errno));
+	CHECK(rawq_signal(&a, rawq_unreached(&a)) == 0, "signal: %s", strerror(errno));
 	sfd = rawq_sync_file(&a);
 	CHECK(sfd >= 0, "sync_file: %s", strerror(errno));
 	ms = wait_sync(sfd, DRM_GFX_USERQ_FENCE_TIMEOUT_MS + 5000);
@@ -288,13 +294,13 @@ static int case_gone(const char *pci)
 	snprintf(unbind, sizeof(unbind), "/sys/bus/pci/drivers/%s/unbind", GFX_DRM_NAME);
 	snprintf(bind, sizeof(bind), "/sys/bus/pci/drivers/%s/bind", GFX_DRM_NAME);
 	CHECK(rawq_create(&a) == 0, "create: %s", strerror(errno));
-	CHECK(rawq_signal(&a, 9) == 0, "signal: %s", strerror(errno));
+	CHECK(rawq_signal(&a, rawq_unreached(&a)) == 0, "signal: %s", strerror(errno));
 	sfd = rawq_sync_file(&a);
 	CHECK(sfd >= 0, "sync_file: %s", strerror(errno));
 	CHECK(write_file(unbind, pci) == 0, "unbind %s: %s", pci, strerror(errno));
 	ms = wait_sync(sfd, 1000);
 	st = sync_status(sfd);
-	CHECK(rawq_signal(&a, 10) == -ENODEV, "SIGNAL after unbind not ENODEV");
+	CHECK(rawq_signal(&a, 1ull << 41) == -ENODEV, "SIGNAL after unbind not ENODEV");
 	close(sfd);
 	rawq_close(&a);
 	CHECK(write_file(bind, pci) == 0, "bind %s again: %s", pci, strerror(errno));
