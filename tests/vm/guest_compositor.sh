@@ -197,6 +197,23 @@ comp_last_display() { grep -o 'display: [0-9]*x[0-9]*' "$1" | tail -1; }
 # after a storm of 40 resizes ending at the first size, it is the first
 # picture again, pixel for pixel, and the clients are alive.
 COMP_SMALL_W=1280 COMP_SMALL_H=800
+
+# comp_kernel_lost_resize SPEC SIZE: on kms:CARD, true (with the reason) when
+# the kernel driver itself never learned the storm's last size: its
+# connector's first mode is another. virtio_gpu clears VIRTIO_GPU_EVENT_DISPLAY
+# after it fetched the display info and sent the uevent, so a resize landing
+# in between is never fetched (seen on the 6.12 debug kernel, which widens
+# that window): nothing the compositor can see.
+comp_kernel_lost_resize() {
+	local card=${1#kms:} m first
+	[ "$card" != "$1" ] || return 1
+	for m in /sys/class/drm/"${card##*/}"-*/modes; do
+		[ -r "$m" ] && first=$(head -1 "$m") && [ -n "$first" ] && break
+	done
+	[ -n "${first:-}" ] && [ "$first" != "$2" ] || return 1
+	echo "virtio_gpu lost the storm's last display event: its connector's first mode is $first, not $2 (it clears VIRTIO_GPU_EVENT_DISPLAY after fetching the display info, so a resize in between is never fetched)"
+}
+
 comp_display_change_run() {
 	local spec=$1 tag=$2 first small last log size n storm=() i p
 	first=$out/comp-resize-$tag.png small=$out/comp-resize-$tag-small.png
@@ -213,8 +230,10 @@ comp_display_change_run() {
 	[ "$n" = 0 ] || { echo "$n pixels at ${COMP_SMALL_W}x$COMP_SMALL_H differ from the $size picture's top-left"; return 1; }
 	for i in $(seq 20); do storm+=(1024 768 $COMP_SMALL_W $COMP_SMALL_H); done
 	host_ctl vnc-resize "${storm[@]}" "${size%x*}" "${size#*x}" >/dev/null || { echo "vnc-resize (storm) failed"; return 1; }
-	comp_wait 60 test "$(comp_last_display "$log")" = "display: $size" ||
-		{ echo "after the storm the compositor is at '$(comp_last_display "$log")', not $size"; return 1; }
+	if ! comp_wait 60 test "$(comp_last_display "$log")" = "display: $size"; then
+		comp_kernel_lost_resize "$spec" "$size" && return 77
+		echo "after the storm the compositor is at '$(comp_last_display "$log")', not $size"; return 1
+	fi
 	COMP_SHOT_DEV=vgpu comp_stable_shot "$last" || return 1
 	n=$("$tests/helpers/png-diff" "$first" "$last") || return 1
 	[ "$n" = 0 ] || { echo "$n pixels differ from the first picture after the storm ($last)"; return 1; }
