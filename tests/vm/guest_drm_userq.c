@@ -35,12 +35,10 @@
  */
 #include <poll.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 
 #include "gfx.h"
-#include "vm_drm.h"
+#include "vm_userq.h"
 
 #define SEC 1000000000LL
 #define FAIL(...) do { printf(__VA_ARGS__); putchar('\n'); return 1; } while (0)
@@ -49,21 +47,6 @@
 static long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
-}
-
-/* The signal a child dies of when it reads *p (0: it read it and exited). */
-static int read_signal(const volatile uint32_t *p)
-{
-	int st;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		(void)*p;
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 }
 
 /* ---- draw ---- */
@@ -141,25 +124,6 @@ static int case_draw(void)
 }
 
 /* ---- the bare uapi ---- */
-
-struct rawq {
-	int fd, ev;
-	struct drm_gfx_userq_create q;
-};
-
-static int rawq_create(struct rawq *r)
-{
-	r->fd = must_open(true);
-	r->ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	r->q = (struct drm_gfx_userq_create){ .eventfd = r->ev };
-	return ioc(r->fd, DRM_IOCTL_GFX_USERQ_CREATE, &r->q);
-}
-
-static void rawq_close(struct rawq *r)
-{
-	close(r->ev);
-	close(r->fd);
-}
 
 static void *rawq_map(struct rawq *r, unsigned page, size_t len, int prot, int flags)
 {
@@ -364,16 +328,6 @@ static int case_share(void)
 }
 
 /* ---- unbind under a live queue ---- */
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t w = fd < 0 ? -1 : write(fd, s, strlen(s));
-
-	if (fd >= 0)
-		close(fd);
-	return w == (ssize_t)strlen(s) ? 0 : -1;
-}
 
 /* Block on the device's fd until it wakes (the unbind's wake-up), then dispatch. */
 static int wait_gone(struct gfx_device *dev)

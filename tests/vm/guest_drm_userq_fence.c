@@ -32,12 +32,11 @@
 #include <linux/sync_file.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
 #include "gfx.h"
-#include "vm_drm.h"
+#include "vm_userq.h"
 
 #define SEC 1000000000LL
 #define FAIL(...) do { printf(__VA_ARGS__); putchar('\n'); return 1; } while (0)
@@ -63,21 +62,6 @@ static int wait_sync(int sfd, int timeout_ms)
 	if (poll(&p, 1, timeout_ms) != 1)
 		return -1;
 	return (int)((vm_drm_now_ns() - t0) / 1000000);
-}
-
-/* The signal a child dies of when it reads *p (0: it read it and exited). */
-static int read_signal(const volatile uint32_t *p)
-{
-	int st;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		(void)*p;
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 }
 
 /* ---- through libgfx ---- */
@@ -137,103 +121,96 @@ static int case_export(void)
 
 /* ---- the bare uapi ---- */
 
-struct rawq {
-	int fd, ev;
+/* A queue of the bare uapi, with a syncobj for its USERQ_SIGNALs. */
+struct fenceq {
+	struct rawq r;
 	uint32_t sync;
-	struct drm_gfx_userq_create q;
 };
 
-static int rawq_create(struct rawq *r)
+static int fenceq_create(struct fenceq *f)
 {
-	r->fd = must_open(true);
-	r->ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	r->q = (struct drm_gfx_userq_create){ .eventfd = r->ev };
-	if (drmSyncobjCreate(r->fd, 0, &r->sync))
-		return -errno;
-	return ioc(r->fd, DRM_IOCTL_GFX_USERQ_CREATE, &r->q);
-}
+	int r = rawq_create(&f->r);
 
-static void rawq_close(struct rawq *r)
-{
-	close(r->ev);
-	close(r->fd);
+	if (r == 0 && drmSyncobjCreate(f->r.fd, 0, &f->sync))
+		r = -errno;
+	return r;
 }
 
 /* A seqno the queue has not reached: its context's FENCE_DONE survives resets (a new owner goes on from it). */
-static uint64_t rawq_unreached(struct rawq *r)
+static uint64_t fenceq_unreached(struct fenceq *f)
 {
-	return param(r->fd, DRM_GFX_PARAM_CONTEXT_FENCE, r->q.context) + 1000;
+	return param(f->r.fd, DRM_GFX_PARAM_CONTEXT_FENCE, f->r.q.context) + 1000;
 }
 
-static int rawq_signal(struct rawq *r, uint64_t seqno)
+static int fenceq_signal(struct fenceq *f, uint64_t seqno)
 {
-	struct drm_gfx_userq_signal s = { .seqno = seqno, .context = r->q.context, .out_sync = r->sync };
+	struct drm_gfx_userq_signal s = { .seqno = seqno, .context = f->r.q.context, .out_sync = f->sync };
 
-	return ioc(r->fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s);
+	return ioc(f->r.fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s);
 }
 
 /* The syncobj's fence as a new sync_file, -1 on failure. */
-static int rawq_sync_file(struct rawq *r)
+static int fenceq_sync_file(struct fenceq *f)
 {
 	int sfd = -1;
 
-	return drmSyncobjExportSyncFile(r->fd, r->sync, &sfd) ? -1 : sfd;
+	return drmSyncobjExportSyncFile(f->r.fd, f->sync, &sfd) ? -1 : sfd;
 }
 
-static int uapi_refusals(struct rawq *a)
+static int uapi_refusals(struct fenceq *a)
 {
-	struct drm_gfx_userq_signal s = { .seqno = 1, .context = a->q.context, .out_sync = a->sync };
+	struct drm_gfx_userq_signal s = { .seqno = 1, .context = a->r.q.context, .out_sync = a->sync };
 	int other = must_open(true);
 	uint32_t other_sync;
 
 	s.flags = 1;
-	CHECK(ioc(a->fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -EINVAL, "flags 1 not EINVAL");
+	CHECK(ioc(a->r.fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -EINVAL, "flags 1 not EINVAL");
 	s.flags = 0;
 	s.pad = 1;
-	CHECK(ioc(a->fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -EINVAL, "pad 1 not EINVAL");
+	CHECK(ioc(a->r.fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -EINVAL, "pad 1 not EINVAL");
 	s.pad = 0;
 	s.out_sync = a->sync + 100;
-	CHECK(ioc(a->fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -ENOENT, "no such syncobj not ENOENT");
+	CHECK(ioc(a->r.fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -ENOENT, "no such syncobj not ENOENT");
 	s.out_sync = a->sync;
-	s.context = a->q.context + 1;
-	CHECK(ioc(a->fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -ENOENT, "another context not ENOENT");
+	s.context = a->r.q.context + 1;
+	CHECK(ioc(a->r.fd, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -ENOENT, "another context not ENOENT");
 	CHECK(!drmSyncobjCreate(other, 0, &other_sync), "syncobj: %s", strerror(errno));
-	s.context = a->q.context;
+	s.context = a->r.q.context;
 	s.out_sync = other_sync;
 	CHECK(ioc(other, DRM_IOCTL_GFX_USERQ_SIGNAL, &s) == -ENOENT,
-	      "SIGNAL of context %u from a file without a queue not ENOENT", a->q.context);
+	      "SIGNAL of context %u from a file without a queue not ENOENT", a->r.q.context);
 	close(other);
-	CHECK(rawq_signal(a, 0) == 0, "seqno 0: %s", strerror(errno));
+	CHECK(fenceq_signal(a, 0) == 0, "seqno 0: %s", strerror(errno));
 	return 0;
 }
 
 static int case_uapi(void)
 {
 	struct drm_gfx_userq_destroy d;
-	struct rawq a;
+	struct fenceq a;
 	int sfd0, sfd, i, r = 0;
 
-	CHECK(rawq_create(&a) == 0, "create: %s", strerror(errno));
+	CHECK(fenceq_create(&a) == 0, "create: %s", strerror(errno));
 	if (uapi_refusals(&a))
 		return 1;
-	sfd0 = rawq_sync_file(&a);	/* seqno 0: FENCE_DONE is there already */
+	sfd0 = fenceq_sync_file(&a);	/* seqno 0: FENCE_DONE is there already */
 	CHECK(sfd0 >= 0 && wait_sync(sfd0, 1000) >= 0 && sync_status(sfd0) == 1,
 	      "the fence of seqno 0: status %d", sfd0 >= 0 ? sync_status(sfd0) : -1);
-	CHECK(rawq_signal(&a, 1ull << 40) == 0, "seqno 2^40: %s", strerror(errno));
-	sfd = rawq_sync_file(&a);
+	CHECK(fenceq_signal(&a, 1ull << 40) == 0, "seqno 2^40: %s", strerror(errno));
+	sfd = fenceq_sync_file(&a);
 	CHECK(sfd >= 0 && sync_status(sfd) == 0, "an unreached fence: status %d", sync_status(sfd));
-	CHECK(rawq_signal(&a, 5) == -EINVAL, "a seqno below an earlier one not EINVAL");
-	for (i = 1; i < DRM_GFX_USERQ_MAX_FENCES && (r = rawq_signal(&a, 1ull << 40)) == 0; i++)
+	CHECK(fenceq_signal(&a, 5) == -EINVAL, "a seqno below an earlier one not EINVAL");
+	for (i = 1; i < DRM_GFX_USERQ_MAX_FENCES && (r = fenceq_signal(&a, 1ull << 40)) == 0; i++)
 		;
-	CHECK(r == 0 && rawq_signal(&a, 1ull << 40) == -EBUSY,
+	CHECK(r == 0 && fenceq_signal(&a, 1ull << 40) == -EBUSY,
 	      "%d unsignalled fences: %s, then not EBUSY", i, strerror(-r));
-	d = (struct drm_gfx_userq_destroy){ .context = a.q.context };
-	CHECK(ioc(a.fd, DRM_IOCTL_GFX_USERQ_DESTROY, &d) == 0, "destroy: %s", strerror(errno));
+	d = (struct drm_gfx_userq_destroy){ .context = a.r.q.context };
+	CHECK(ioc(a.r.fd, DRM_IOCTL_GFX_USERQ_DESTROY, &d) == 0, "destroy: %s", strerror(errno));
 	CHECK(wait_sync(sfd, 1000) >= 0 && sync_status(sfd) == -ECANCELED,
 	      "the unreached fence after DESTROY: status %d, not -ECANCELED", sync_status(sfd));
 	close(sfd);
 	close(sfd0);
-	rawq_close(&a);
+	rawq_close(&a.r);
 	printf("ok uapi: refusals change nothing; seqno 0 signals at once; EBUSY after %d "
 	       "unsignalled; DESTROY ends them with ECANCELED\n", DRM_GFX_USERQ_MAX_FENCES);
 	return 0;
@@ -242,30 +219,31 @@ static int case_uapi(void)
 static int case_hang(void)
 {
 	struct drm_gfx_userq_destroy d;
-	struct rawq a, b;
+	struct fenceq a;
+	struct rawq b;
 	volatile uint32_t *regs;
 	int sfd, ms, sig;
 
-	CHECK(rawq_create(&a) == 0, "create: %s", strerror(errno));
-	regs = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED, a.fd,
-		    (off_t)(a.q.mmap_offset + DRM_GFX_USERQ_MAP_REGS * (uint64_t)sysconf(_SC_PAGESIZE)));
+	CHECK(fenceq_create(&a) == 0, "create: %s", strerror(errno));
+	regs = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED, a.r.fd,
+		    (off_t)(a.r.q.mmap_offset + DRM_GFX_USERQ_MAP_REGS * (uint64_t)sysconf(_SC_PAGESIZE)));
 	CHECK(regs != MAP_FAILED, "map the registers: %s", strerror(errno));
 	CHECK(read_signal(regs) == 0, "the register page is not readable before the hang");
-	CHECK(rawq_signal(&a, rawq_unreached(&a)) == 0, "signal: %s", strerror(errno));
-	sfd = rawq_sync_file(&a);
+	CHECK(fenceq_signal(&a, fenceq_unreached(&a)) == 0, "signal: %s", strerror(errno));
+	sfd = fenceq_sync_file(&a);
 	CHECK(sfd >= 0, "sync_file: %s", strerror(errno));
 	ms = wait_sync(sfd, DRM_GFX_USERQ_FENCE_TIMEOUT_MS + 5000);
 	CHECK(ms >= 0 && sync_status(sfd) == -ETIMEDOUT,
 	      "a fence never reached: %d ms, status %d, not -ETIMEDOUT", ms, sync_status(sfd));
 	sig = read_signal(regs);
-	d = (struct drm_gfx_userq_destroy){ .context = a.q.context };
+	d = (struct drm_gfx_userq_destroy){ .context = a.r.q.context };
 	CHECK(sig == SIGBUS, "the register page after the hang: signal %d, not SIGBUS", sig);
-	CHECK(ioc(a.fd, DRM_IOCTL_GFX_USERQ_DESTROY, &d) == -ENOENT, "DESTROY after the hang not ENOENT");
+	CHECK(ioc(a.r.fd, DRM_IOCTL_GFX_USERQ_DESTROY, &d) == -ENOENT, "DESTROY after the hang not ENOENT");
 	munmap((void *)regs, (size_t)sysconf(_SC_PAGESIZE));
 	close(sfd);
-	rawq_close(&a);		/* its window handle goes: the context is free */
+	rawq_close(&a.r);		/* its window handle goes: the context is free */
 	CHECK(rawq_create(&b) == 0, "a queue after the hang: %s", strerror(errno));
-	CHECK(b.q.context == a.q.context, "context %u not handed out again (got %u)", a.q.context,
+	CHECK(b.q.context == a.r.q.context, "context %u not handed out again (got %u)", a.r.q.context,
 	      b.q.context);
 	rawq_close(&b);
 	printf("ok hang: the unreached fence ended ETIMEDOUT after %d ms (limit %d), the queue taken "
@@ -275,34 +253,24 @@ static int case_hang(void)
 
 /* ---- unbind under an unreached fence ---- */
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t w = fd < 0 ? -1 : write(fd, s, strlen(s));
-
-	if (fd >= 0)
-		close(fd);
-	return w == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static int case_gone(const char *pci)
 {
 	char unbind[128], bind[128];
-	struct rawq a;
+	struct fenceq a;
 	int sfd, ms, st;
 
 	snprintf(unbind, sizeof(unbind), "/sys/bus/pci/drivers/%s/unbind", GFX_DRM_NAME);
 	snprintf(bind, sizeof(bind), "/sys/bus/pci/drivers/%s/bind", GFX_DRM_NAME);
-	CHECK(rawq_create(&a) == 0, "create: %s", strerror(errno));
-	CHECK(rawq_signal(&a, rawq_unreached(&a)) == 0, "signal: %s", strerror(errno));
-	sfd = rawq_sync_file(&a);
+	CHECK(fenceq_create(&a) == 0, "create: %s", strerror(errno));
+	CHECK(fenceq_signal(&a, fenceq_unreached(&a)) == 0, "signal: %s", strerror(errno));
+	sfd = fenceq_sync_file(&a);
 	CHECK(sfd >= 0, "sync_file: %s", strerror(errno));
 	CHECK(write_file(unbind, pci) == 0, "unbind %s: %s", pci, strerror(errno));
 	ms = wait_sync(sfd, 1000);
 	st = sync_status(sfd);
-	CHECK(rawq_signal(&a, 1ull << 41) == -ENODEV, "SIGNAL after unbind not ENODEV");
+	CHECK(fenceq_signal(&a, 1ull << 41) == -ENODEV, "SIGNAL after unbind not ENODEV");
 	close(sfd);
-	rawq_close(&a);
+	rawq_close(&a.r);
 	CHECK(write_file(bind, pci) == 0, "bind %s again: %s", pci, strerror(errno));
 	CHECK(ms >= 0 && st == -ENODEV, "the unreached fence after unbind: %d ms, status %d, not -ENODEV",
 	      ms, st);
