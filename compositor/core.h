@@ -83,6 +83,7 @@ struct server {
 	struct wl_list waiting_surfaces;
 	int acquire_timer_fd;
 	struct wl_event_source *acquire_timer;
+	uint64_t acquire_next_ns;	/* the timer's last delay */
 	bool verbose;
 	bool buffer_before_first_ack;	/* server_config's */
 	int exit_code;
