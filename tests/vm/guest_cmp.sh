@@ -21,9 +21,10 @@
 # GPU-client compositor runs: CMP_ROUNDS, 10 s), CMP_KFRAME_ROUNDS and
 # CMP_KFRAME_SECONDS (the same compositor traced: 6, 3 s), CMP_ONLY (the
 # workloads to run, of "irq submit ktime kframe pipe comp gcomp count engine
-# profile"; profile, perf record of pipelined submission on the three paths and
-# of the compositor runs at CMP_PROFILE_WINDOWS windows ("16"; "none" for
-# none), only when asked for).
+# profile"; profile, perf record of pipelined submission on the three paths in
+# batches of CMP_PROFILE_FILLS fills ("1000"; a list for more) and of the
+# compositor runs at CMP_PROFILE_WINDOWS windows ("16"; "none" for none), only
+# when asked for).
 #
 # Timing runs are never traced: the kernel-operation counts (perf stat with
 # tracepoints and two kprobes) come from separate runs, since tracing costs
@@ -300,10 +301,10 @@ wl_pipe() {
 }
 # The same under perf record, reported by command and symbol.
 wl_pipe_profile() {
-	local p=$1 n=1000 tag=prof-pipe-$1
+	local p=$1 n=$2 tag=prof-pipe-$1$([ "$2" != 1000 ] && echo "-$2")
 	say "profile: pipelined submission $p N=$n"
 	timeout 300 perf record -q -a -g -F 997 -e cpu-clock -o /tmp/$tag.data -- \
-		"$bin/gfx-vm-cmp" pipe "$p" 0 "$n" 400 >/dev/null 2>>"$log"
+		"$bin/gfx-vm-cmp" pipe "$p" 0 "$n" $((n >= 1000 ? 400 : 4000)) >/dev/null 2>>"$log"
 	perf report -q -i /tmp/$tag.data --stdio --no-children --sort comm,dso,sym -g none --percent-limit 0.5 \
 		>"$out/comp/$tag.txt" 2>/dev/null
 	# cpu-clock samples taken while interrupts are off land on the irqrestore: who called it
@@ -455,7 +456,9 @@ if [ "$PERF_OK" = 1 ] && [[ $ONLY == *" count "* ]]; then
 fi
 [[ $ONLY == *" engine "* ]] && alt alt_engine
 if [[ $ONLY == *" profile "* ]] && [ "$PERF_OK" = 1 ]; then
-	for p in uio userq drm; do use "$p" && wl_pipe_profile "$p"; done
+	for n in ${CMP_PROFILE_FILLS:-1000}; do
+		for p in uio userq drm; do use "$p" && wl_pipe_profile "$p" "$n"; done
+	done
 	for n in ${CMP_PROFILE_WINDOWS:-16}; do	# "none": the pipelined profiles only
 		[ "$n" = none ] && continue
 		for p in uio drm; do use "$p" && wl_profile "$p" "$n"; done
